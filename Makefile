@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both are idempotent and fast
+# once set up: the virtualenv is rebuilt only when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Debian packages the service and its tests need, installed with apt when run as root.
+SYSTEM_PACKAGES :=
+
+.PHONY: run test lint system-packages clean
+
+run: $(STAMP)
+	PIAOJIA_DEMO=1 $(BIN)/piaojia migrate
+	PIAOJIA_DEMO=1 $(BIN)/piaojia demo
+	PIAOJIA_DEMO=1 $(BIN)/piaojia serve
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+$(STAMP): pyproject.toml | system-packages
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Piaojia needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing system packages: $$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		else \
+			echo "Piaojia needs these Debian packages; install them, then run make again:"; \
+			echo "  sudo apt-get install -y $$missing"; exit 1; \
+		fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache *.egg-info

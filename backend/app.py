@@ -1,0 +1,124 @@
+"""The application factory: routes, lifespan and the one table from domain errors to HTTP."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from backend import db
+from backend.config import Settings, load_settings
+from backend.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    Unauthenticated,
+    UnsupportedMedia,
+    ValidationFailed,
+)
+from backend.hospital.views import ENDPOINTS as HOSPITAL_ENDPOINTS
+from backend.openapi import build_openapi
+from backend.receipts.services import Clock
+from backend.services import build_services, utc_now
+from backend.web import Endpoint
+
+log = logging.getLogger("piaojia")
+
+# Most specific first: ValidationFailed is an InvalidInput.
+STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
+    (ValidationFailed, 422),
+    (InvalidInput, 400),
+    (Unauthenticated, 401),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (PayloadTooLarge, 413),
+    (UnsupportedMedia, 415),
+)
+
+ENDPOINTS: list[Endpoint] = [*HOSPITAL_ENDPOINTS]
+
+
+def _error(status: int, code: str, message: str, **details: Any) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message, **details}}, status)
+
+
+async def _domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    status = next(code for kind, code in STATUS_BY_ERROR if isinstance(exc, kind))
+    response = _error(status, exc.code, exc.message, **exc.details)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="piaojia"'
+    return response
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    codes = {404: "no_such_endpoint", 405: "method_not_allowed"}
+    code = codes.get(exc.status_code, "http_error")
+    return _error(exc.status_code, code, f"{request.method} {request.url.path}: {exc.detail}")
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return _error(500, "internal_error", "something went wrong on our side; it has been logged")
+
+
+def _version() -> str:
+    try:
+        return version("piaojia")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
+    """A Piaojia app for ``settings``. The database opens in the lifespan, not here."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await db.open_database(settings.database_url)
+        try:
+            yield
+        finally:
+            await db.close_database()
+
+    openapi_document = build_openapi(ENDPOINTS, version=_version())
+
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(openapi_document)
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    routes = [Route(e.path, e.handler, methods=[e.method], name=e.name) for e in ENDPOINTS] + [
+        Route("/openapi.json", openapi, methods=["GET"], name="openapi"),
+        Route("/healthz", health, methods=["GET"], name="health"),
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={
+            DomainError: _domain_error,
+            HTTPException: _http_error,
+            Exception: _unexpected,
+        },
+    )
+    app.state.settings = settings
+    app.state.services = build_services(settings, clock=clock)
+    return app
+
+
+def app_from_environment() -> Starlette:
+    """Factory for ``uvicorn --factory`` and worker processes: settings from the environment."""
+    return create_app(load_settings())

@@ -1,0 +1,169 @@
+"""The ``piaojia`` command line. Scriptable: a command that creates something prints its id or
+key alone on stdout; messages for people go to stderr."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+
+from backend import db
+from backend.config import Settings, SettingsError, load_settings
+from backend.errors import DomainError
+from backend.issuers.models import IssuerKind, StaffRole
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
+    async def run() -> int:
+        await db.open_database(settings.database_url)
+        try:
+            return await work()
+        finally:
+            await db.close_database()
+
+    return asyncio.run(run())
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    applied = asyncio.run(db.migrate(settings.database_url))
+    _say(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "backend.app:app_from_environment",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        log_level=settings.log_level,
+        access_log=args.access_log,
+    )
+    return 0
+
+
+def cmd_issuer_create(settings: Settings, args: argparse.Namespace) -> int:
+    from backend.issuers.services import IssuerService
+
+    async def work() -> int:
+        issuer = await IssuerService().create(
+            kind=IssuerKind(args.kind),
+            name=args.name,
+            credit_code=args.credit_code,
+            region=args.region,
+        )
+        print(issuer.id)
+        return 0
+
+    return _with_database(settings, work)
+
+
+def cmd_staff_create(settings: Settings, args: argparse.Namespace) -> int:
+    from backend.issuers.services import StaffService
+
+    async def work() -> int:
+        service = StaffService(secret_key=settings.secret_key.reveal().encode())
+        _, api_key = await service.create(
+            issuer_id=args.issuer, role=StaffRole(args.role), name=args.name
+        )
+        print(api_key)
+        _say("this key is shown once and stored only as a hash: keep it now")
+        return 0
+
+    return _with_database(settings, work)
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from backend.demo import seed_demo
+
+    if not settings.demo:
+        _say("piaojia: error: demo data is only seeded with PIAOJIA_DEMO=1")
+        return 2
+    return _with_database(settings, lambda: seed_demo(settings))
+
+
+def _uuid(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an issuer id (a UUID)") from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="piaojia",
+        description="Piaojia (票夹): e-receipts on a witnessed ledger. "
+        "The database comes from PIAOJIA_DATABASE_URL (sqlite://… or postgres://…).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    migrate = commands.add_parser("migrate", help="apply database migrations (safe to repeat)")
+    migrate.set_defaults(run=cmd_migrate)
+
+    serve = commands.add_parser("serve", help="serve the HTTP API")
+    serve.add_argument("--host", help="address to listen on (default: PIAOJIA_HOST)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: PIAOJIA_PORT)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
+    serve.add_argument(
+        "--no-access-log", dest="access_log", action="store_false", help="do not log requests"
+    )
+    serve.set_defaults(run=cmd_serve)
+
+    issuer = commands.add_parser("issuer", help="manage issuers").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    issuer_create = issuer.add_parser(
+        "create", help="register an issuer; prints its id alone on stdout"
+    )
+    issuer_create.add_argument("--kind", required=True, choices=[k.value for k in IssuerKind])
+    issuer_create.add_argument("--name", required=True)
+    issuer_create.add_argument("--credit-code", required=True, help="18-character 统一社会信用代码")
+    issuer_create.add_argument(
+        "--region", required=True, help="6-digit 行政区划代码, e.g. 440100 for Guangzhou"
+    )
+    issuer_create.set_defaults(run=cmd_issuer_create)
+
+    staff = commands.add_parser("staff", help="manage staff API keys").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    staff_create = staff.add_parser(
+        "create", help="create a staff member; prints the new API key alone on stdout"
+    )
+    staff_create.add_argument("--issuer", required=True, type=_uuid, help="issuer id")
+    staff_create.add_argument("--role", required=True, choices=[r.value for r in StaffRole])
+    staff_create.add_argument("--name", required=True)
+    staff_create.set_defaults(run=cmd_staff_create)
+
+    demo = commands.add_parser(
+        "demo", help="seed the demo hospital and metro (PIAOJIA_DEMO=1) and print their keys"
+    )
+    demo.set_defaults(run=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        _say(f"piaojia: configuration error: {exc}")
+        return 2
+    try:
+        code: int = args.run(settings, args)
+    except DomainError as exc:
+        _say(f"piaojia: error: {exc.message}")
+        return 1
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

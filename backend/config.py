@@ -1,0 +1,156 @@
+"""Settings: the one place that reads the environment.
+
+Every setting comes from a ``PIAOJIA_``-prefixed environment variable. ``load_settings`` either
+returns a complete, frozen ``Settings`` or raises ``SettingsError`` whose message is one line
+naming the variable at fault, so a misconfigured process stops before it serves anything.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+PREFIX = "PIAOJIA_"
+DEFAULT_DATABASE_URL = "sqlite://var/piaojia.db?synchronous=NORMAL&busy_timeout=5000"
+
+T = TypeVar("T")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+class Secret:
+    """A string that does not show itself in reprs, logs or tracebacks."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the service needs to start; built once, never changed."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_base_url: str = "http://127.0.0.1:8000"
+    # Keyed hashing of staff API keys: a copy of the database alone cannot confirm a guessed key.
+    secret_key: Secret = field(default_factory=lambda: Secret("insecure-development-key-0000000"))
+    demo: bool = False
+    max_body_bytes: int = 1_048_576
+    max_line_items: int = 500
+    log_level: str = "info"
+
+
+def _parse_bool(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError("expected 1/0, true/false, yes/no or on/off")
+
+
+def _parse_port(raw: str) -> int:
+    port = int(raw)
+    if not 0 < port < 65536:
+        raise ValueError("expected a TCP port between 1 and 65535")
+    return port
+
+
+def _parse_positive(raw: str) -> int:
+    value = int(raw)
+    if value <= 0:
+        raise ValueError("expected a positive whole number")
+    return value
+
+
+def _parse_database_url(raw: str) -> str:
+    scheme = urlsplit(raw).scheme
+    if scheme not in {"sqlite", "postgres", "asyncpg"}:
+        raise ValueError("expected sqlite://PATH or postgres://USER@HOST:PORT/DB")
+    return raw
+
+
+def _parse_base_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValueError("expected an absolute http:// or https:// URL")
+    return raw.rstrip("/")
+
+
+def _parse_secret(raw: str) -> Secret:
+    if len(raw) < 32:
+        raise ValueError("expected at least 32 characters (try: openssl rand -hex 32)")
+    return Secret(raw)
+
+
+def _parse_log_level(raw: str) -> str:
+    level = raw.strip().lower()
+    if level not in {"debug", "info", "warning", "error"}:
+        raise ValueError("expected debug, info, warning or error")
+    return level
+
+
+def _parse_host(raw: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9.:\-\[\]]+", raw):
+        raise ValueError("expected a host name or IP address")
+    return raw
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from ``environ`` (default: the process environment).
+
+    Guarantees: the result is complete and valid, or ``SettingsError`` is raised naming the
+    first variable that is malformed, or missing where it has no default. Outside demo mode
+    ``PIAOJIA_SECRET_KEY`` is required: a production process must never run on the
+    development key.
+    """
+    env = os.environ if environ is None else environ
+    defaults = Settings()
+
+    def read(name: str, parse: Callable[[str], T], default: T) -> T:
+        raw = env.get(PREFIX + name)
+        if raw is None:
+            return default
+        try:
+            return parse(raw)
+        except ValueError as exc:
+            raise SettingsError(f"{PREFIX}{name}={raw!r} is not valid: {exc}") from exc
+
+    demo = read("DEMO", _parse_bool, defaults.demo)
+    if not demo and PREFIX + "SECRET_KEY" not in env:
+        raise SettingsError(
+            f"{PREFIX}SECRET_KEY is not set: give it at least 32 random characters "
+            "(or set PIAOJIA_DEMO=1 for a local demo)"
+        )
+    return Settings(
+        database_url=read("DATABASE_URL", _parse_database_url, defaults.database_url),
+        host=read("HOST", _parse_host, defaults.host),
+        port=read("PORT", _parse_port, defaults.port),
+        public_base_url=read("PUBLIC_BASE_URL", _parse_base_url, defaults.public_base_url),
+        secret_key=read("SECRET_KEY", _parse_secret, defaults.secret_key),
+        demo=demo,
+        max_body_bytes=read("MAX_BODY_BYTES", _parse_positive, defaults.max_body_bytes),
+        max_line_items=read("MAX_LINE_ITEMS", _parse_positive, defaults.max_line_items),
+        log_level=read("LOG_LEVEL", _parse_log_level, defaults.log_level),
+    )

@@ -1,0 +1,107 @@
+"""Database wiring: the Tortoise configuration, start-up and shutdown, and migrations.
+
+Migrations are aerich's. aerich writes a migration as SQL for one dialect, while Piaojia runs on
+SQLite and PostgreSQL alike, so each migration in ``backend/migrations/models`` carries the SQL
+of both dialects and picks by the connection it is given.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise, connections
+from tortoise.backends.base import executor
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+MODEL_MODULES = [
+    "backend.issuers.models",
+    "backend.receipts.models",
+    "backend.idempotency.models",
+    "aerich.models",
+]
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    """The Tortoise configuration for one database, in the shape aerich also reads."""
+    return {
+        "connections": {"default": database_url},
+        "apps": {"models": {"models": MODEL_MODULES, "default_connection": "default"}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _ensure_sqlite_folder(database_url: str) -> None:
+    # A relative SQLite path is relative to the working directory; create its folder so a
+    # fresh checkout can start without a manual mkdir.
+    if database_url.startswith("sqlite://") and ":memory:" not in database_url:
+        path = database_url.removeprefix("sqlite://").split("?", 1)[0]
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def open_database(database_url: str) -> None:
+    """Connect Tortoise for this process; requests in any task see the same connections."""
+    _ensure_sqlite_folder(database_url)
+    _forget_compiled_statements()
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+
+
+def _forget_compiled_statements() -> None:
+    # Tortoise caches compiled INSERT statements per connection name and table, not per dialect:
+    # a process that opens SQLite and then PostgreSQL (the test suite, the CLI) would otherwise
+    # send SQLite placeholders to PostgreSQL.
+    executor.EXECUTOR_CACHE.clear()
+
+
+async def close_database() -> None:
+    """Close the connections and release the process-wide context ``open_database`` set."""
+    await Tortoise.close_connections()
+
+
+def connection() -> BaseDBAsyncClient:
+    client: BaseDBAsyncClient = connections.get("default")
+    return client
+
+
+def dialect() -> str:
+    """``sqlite`` or ``postgres``: the few statements that differ pick by this."""
+    return str(connection().capabilities.dialect)
+
+
+async def migrate(database_url: str) -> list[str]:
+    """Apply every migration not yet applied; returns the names applied, oldest first.
+
+    Safe to run again: applied migrations are recorded in aerich's table and skipped.
+    """
+    from aerich import Command
+
+    _ensure_sqlite_folder(database_url)
+    _forget_compiled_statements()
+    command = Command(
+        tortoise_config=tortoise_config(database_url),
+        app="models",
+        location=str(MIGRATIONS_DIR),
+    )
+    async with command:
+        applied: list[str] = await command.upgrade(run_in_transaction=True)
+    return applied
+
+
+# Read by the aerich CLI (`aerich migrate` when a model changes); see README "Migrations".
+AERICH_CONFIG = tortoise_config("sqlite://var/piaojia.db")
+
+
+_PLACEHOLDER = re.compile(r"\$[0-9]+")
+
+
+def dialect_sql(conn: BaseDBAsyncClient, sql: str) -> str:
+    """Raw SQL written with PostgreSQL's ``$1`` placeholders, as ``conn``'s driver wants it.
+
+    Parameters must appear in order (``$1`` before ``$2``), since SQLite's ``?`` is positional.
+    """
+    if conn.capabilities.dialect == "sqlite":
+        return _PLACEHOLDER.sub("?", sql)
+    return sql

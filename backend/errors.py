@@ -1,0 +1,64 @@
+"""Domain errors: what went wrong, in the domain's words, with a stable code.
+
+Services raise these; they know nothing of HTTP. ``app.py`` holds the one table that turns each
+category into a status code::
+
+    DomainError
+    ├── InvalidInput        400  the request cannot be understood or breaks a rule
+    │   └── ValidationFailed     422  well-formed, but fields are missing or wrong
+    ├── Unauthenticated     401  no key, or a key we do not know
+    ├── Forbidden           403  a known key whose role may not do this
+    ├── NotFound            404  absent, or belongs to another issuer
+    ├── Conflict            409  contradicts the stored state (already reversed, key reused)
+    ├── PayloadTooLarge     413
+    └── UnsupportedMedia    415
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base of every error a client can cause. ``code`` is stable; ``message`` is for people."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, code: str | None = None, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.details = details
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+
+
+class ValidationFailed(InvalidInput):
+    code = "validation_failed"
+
+
+class Unauthenticated(DomainError):
+    code = "unauthenticated"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    code = "conflict"
+
+
+class PayloadTooLarge(DomainError):
+    code = "payload_too_large"
+
+
+class UnsupportedMedia(DomainError):
+    code = "unsupported_media_type"

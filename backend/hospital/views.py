@@ -1,0 +1,177 @@
+"""HTTP views of the hospital issuing API. Thin: parse, call one service, answer."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from pydantic import Field
+from starlette.requests import Request
+from starlette.responses import Response
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from backend.hospital.schemas import IssueMedicalReceipt, ReverseReceipt
+from backend.idempotency.services import Answer, request_fingerprint
+from backend.issuers.models import StaffRole
+from backend.receipts.errors import ReceiptNotFound
+from backend.receipts.models import ReceiptStatus
+from backend.receipts.schemas import (
+    Model,
+    ReceiptOut,
+    ReceiptPage,
+    receipt_out,
+    receipt_summary,
+)
+from backend.receipts.services import LoadedReceipt, ReceiptFilter
+from backend.web import (
+    Endpoint,
+    json_answer,
+    parse_body,
+    parse_query,
+    read_body,
+    services,
+    staff_for,
+)
+
+CASHIERS = (StaffRole.CASHIER,)
+READERS = (StaffRole.CASHIER, StaffRole.ADMIN)
+
+
+class ListReceiptsQuery(Model):
+    issued_from: date | None = Field(None, alias="from", description="first day, China time")
+    issued_to: date | None = Field(None, alias="to", description="last day, China time")
+    status: ReceiptStatus | None = None
+    payer: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+    cursor: Annotated[str, Field(max_length=200)] | None = None
+
+
+def _receipt_id(request: Request) -> uuid.UUID:
+    try:
+        return uuid.UUID(request.path_params["receipt_id"])
+    except ValueError as exc:
+        raise ReceiptNotFound("no receipt with that id") from exc
+
+
+def _answer(loaded: LoadedReceipt, status: int) -> Answer:
+    out = receipt_out(
+        loaded.receipt, loaded.items, reverses=loaded.reverses, reversed_by=loaded.reversed_by
+    )
+    return Answer(status, out.model_dump_json().encode())
+
+
+async def issue_receipt(request: Request) -> Response:
+    staff = await staff_for(request, CASHIERS)
+    body = await read_body(request)
+    payload = parse_body(body, IssueMedicalReceipt, request.headers.get("content-type"))
+    found = services(request)
+
+    async def issue(conn: BaseDBAsyncClient) -> Answer:
+        return _answer(await found.hospital.issue(conn, staff=staff, request=payload), 201)
+
+    answer = await found.idempotency.run(
+        staff=staff,
+        key=request.headers.get("idempotency-key"),
+        fingerprint=request_fingerprint(request.method, request.url.path, body),
+        operation=issue,
+    )
+    return Response(answer.body, status_code=answer.status, media_type="application/json")
+
+
+async def reverse_receipt(request: Request) -> Response:
+    staff = await staff_for(request, CASHIERS)
+    receipt_id = _receipt_id(request)
+    body = await read_body(request)
+    payload = parse_body(body, ReverseReceipt, request.headers.get("content-type"))
+    found = services(request)
+
+    async def reverse(conn: BaseDBAsyncClient) -> Answer:
+        red = await found.receipts.reverse(
+            conn, staff=staff, receipt_id=receipt_id, reason=payload.reason
+        )
+        return _answer(red, 201)
+
+    answer = await found.idempotency.run(
+        staff=staff,
+        key=request.headers.get("idempotency-key"),
+        fingerprint=request_fingerprint(request.method, request.url.path, body),
+        operation=reverse,
+    )
+    return Response(answer.body, status_code=answer.status, media_type="application/json")
+
+
+async def get_receipt(request: Request) -> Response:
+    staff = await staff_for(request, READERS)
+    loaded = await services(request).receipts.get(staff.issuer, _receipt_id(request))
+    answer = _answer(loaded, 200)
+    return Response(answer.body, media_type="application/json")
+
+
+async def list_receipts(request: Request) -> Response:
+    staff = await staff_for(request, READERS)
+    query = parse_query(request, ListReceiptsQuery)
+    filters = ReceiptFilter(
+        issued_from=query.issued_from,
+        issued_to=query.issued_to,
+        status=query.status,
+        payer_name=query.payer,
+    )
+    receipts, next_cursor = await services(request).receipts.list(
+        staff.issuer, filters, limit=query.limit, cursor=query.cursor
+    )
+    page = ReceiptPage(receipts=[receipt_summary(r) for r in receipts], next_cursor=next_cursor)
+    return json_answer(page)
+
+
+IDEMPOTENCY_HEADER = {"Idempotency-Key": "retries with this key return the first answer"}
+
+ENDPOINTS = [
+    Endpoint(
+        "POST",
+        "/api/v1/hospital/receipts",
+        issue_receipt,
+        name="hospital.issue",
+        summary="Issue a medical-fee e-receipt (医疗收费电子票据)",
+        tag="hospital",
+        status=201,
+        request_body=IssueMedicalReceipt,
+        response=ReceiptOut,
+        roles=CASHIERS,
+        headers=IDEMPOTENCY_HEADER,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/hospital/receipts",
+        list_receipts,
+        name="hospital.list",
+        summary="List this hospital's receipts, newest first",
+        tag="hospital",
+        query=ListReceiptsQuery,
+        response=ReceiptPage,
+        roles=READERS,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/hospital/receipts/{receipt_id}",
+        get_receipt,
+        name="hospital.get",
+        summary="Read one receipt",
+        tag="hospital",
+        response=ReceiptOut,
+        roles=READERS,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/hospital/receipts/{receipt_id}/reversal",
+        reverse_receipt,
+        name="hospital.reverse",
+        summary="Issue the red reversal receipt (冲红) of a receipt",
+        tag="hospital",
+        status=201,
+        request_body=ReverseReceipt,
+        response=ReceiptOut,
+        roles=CASHIERS,
+        headers=IDEMPOTENCY_HEADER,
+    ),
+]

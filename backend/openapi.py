@@ -1,0 +1,141 @@
+"""The OpenAPI 3.1 description, generated from the endpoint declarations and their schemas."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
+
+from backend.web import Endpoint
+
+_REF = "#/components/schemas/{model}"
+_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "description": "stable, for programs"},
+                "message": {"type": "string", "description": "for people"},
+            },
+        }
+    },
+}
+_ERROR_RESPONSES = {
+    "400": "The request cannot be understood",
+    "401": "No API key, or an unknown one",
+    "403": "The key's role may not do this",
+    "404": "Not found",
+    "409": "Conflicts with the stored state",
+    "413": "The body is too large",
+    "415": "The body is not JSON",
+    "422": "Fields are missing or wrong",
+}
+
+
+def build_openapi(endpoints: Iterable[Endpoint], *, version: str) -> dict[str, Any]:
+    endpoints = list(endpoints)
+    models: set[type[BaseModel]] = set()
+    for endpoint in endpoints:
+        models.update(m for m in (endpoint.request_body, endpoint.query, endpoint.response) if m)
+    ordered = sorted(models, key=lambda model: model.__name__)
+    keyed: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (m, "validation" if _is_request(m, endpoints) else "serialization") for m in ordered
+    ]
+    _, definitions = models_json_schema(keyed, ref_template=_REF)
+    schemas = definitions.get("$defs", {})
+    schemas["Error"] = _ERROR_SCHEMA
+
+    paths: dict[str, dict[str, Any]] = {}
+    for endpoint in endpoints:
+        operation = _operation(endpoint, schemas)
+        paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Piaojia (票夹)",
+            "version": version,
+            "description": "Medical e-receipts and transit e-invoices on a witnessed ledger.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "staffKey": {"type": "http", "scheme": "bearer", "description": "staff API key"}
+            },
+        },
+    }
+
+
+def _is_request(model: type[BaseModel], endpoints: list[Endpoint]) -> bool:
+    return any(model in (endpoint.request_body, endpoint.query) for endpoint in endpoints)
+
+
+def _operation(endpoint: Endpoint, schemas: dict[str, Any]) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": endpoint.name,
+        "summary": endpoint.summary,
+        "tags": [endpoint.tag],
+        "parameters": _parameters(endpoint, schemas),
+        "responses": {
+            str(endpoint.status): {
+                "description": "OK",
+                "content": {"application/json": {"schema": _ref(endpoint.response)}},
+            },
+            **{
+                code: {
+                    "description": text,
+                    "content": {
+                        "application/json": {"schema": {"$ref": _REF.format(model="Error")}}
+                    },
+                }
+                for code, text in _ERROR_RESPONSES.items()
+            },
+        },
+    }
+    if endpoint.roles:
+        operation["security"] = [{"staffKey": []}]
+        operation["description"] = "Roles: " + ", ".join(str(role) for role in endpoint.roles)
+    if endpoint.request_body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(endpoint.request_body)}},
+        }
+    return operation
+
+
+def _ref(model: type[BaseModel] | None) -> dict[str, Any]:
+    return {"$ref": _REF.format(model=model.__name__)} if model else {"type": "object"}
+
+
+def _parameters(endpoint: Endpoint, schemas: dict[str, Any]) -> list[dict[str, Any]]:
+    parameters: list[dict[str, Any]] = []
+    for segment in endpoint.path.split("/"):
+        if segment.startswith("{"):
+            name = segment.strip("{}")
+            parameters.append(
+                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            )
+    if endpoint.query is not None:
+        # Query models are described once among the schemas; each field becomes a parameter.
+        schema = schemas[endpoint.query.__name__]
+        required = set(schema.get("required", []))
+        for name, prop in schema.get("properties", {}).items():
+            parameters.append(
+                {"name": name, "in": "query", "required": name in required, "schema": prop}
+            )
+    for header, description in endpoint.headers.items():
+        parameters.append(
+            {
+                "name": header,
+                "in": "header",
+                "required": False,
+                "description": description,
+                "schema": {"type": "string", "maxLength": 255},
+            }
+        )
+    return parameters

@@ -1,0 +1,138 @@
+"""Receipts (电子票据), their line items, their event trail and their numbering counters.
+
+A receipt is never edited or deleted. A mistake is fixed by a red reversal receipt (冲红) that
+points at the original; the original's status then reads ``reversed``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from backend.issuers.models import Issuer, Staff
+
+
+class ReceiptKind(StrEnum):
+    MEDICAL = "medical"
+    TRANSIT = "transit"
+
+
+class ReceiptStatus(StrEnum):
+    VALID = "valid"
+    REVERSED = "reversed"
+
+
+class VisitType(StrEnum):
+    OUTPATIENT = "outpatient"  # 门诊
+    INPATIENT = "inpatient"  # 住院
+
+
+class EventType(StrEnum):
+    ISSUED = "issued"
+    REVERSED = "reversed"
+
+
+class Receipt(Model):
+    id = fields.UUIDField(primary_key=True)
+    issuer: fields.ForeignKeyRelation[Issuer] = fields.ForeignKeyField(
+        "models.Issuer", related_name="receipts", on_delete=fields.RESTRICT
+    )
+    staff: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="receipts", on_delete=fields.RESTRICT
+    )
+    kind = fields.CharEnumField(ReceiptKind, max_length=16)
+    code = fields.CharField(max_length=8)  # 票据代码
+    number = fields.CharField(max_length=10)  # 票据号码, gapless per issuer and code
+    check_code = fields.CharField(max_length=6)  # 校验码
+    issued_at = fields.DatetimeField()
+    status = fields.CharEnumField(ReceiptStatus, max_length=16, default=ReceiptStatus.VALID)
+    # Unique: an original can be reversed once, and only by one red receipt.
+    reverses: fields.OneToOneNullableRelation[Receipt] = fields.OneToOneField(
+        "models.Receipt", related_name="reversed_by", null=True, on_delete=fields.RESTRICT
+    )
+    reversal_reason = fields.CharField(max_length=200, null=True)
+
+    payer_name = fields.CharField(max_length=100)
+    payer_id_number = fields.CharField(max_length=18, null=True)
+    payer_email = fields.CharField(max_length=254, null=True)
+    payer_phone = fields.CharField(max_length=20, null=True)
+
+    visit_type = fields.CharEnumField(VisitType, max_length=16, null=True)
+    visit_number = fields.CharField(max_length=40, null=True)
+    department = fields.CharField(max_length=50, null=True)
+    visit_start = fields.DateField(null=True)
+    visit_end = fields.DateField(null=True)
+
+    # Money in fen (分). Negative on a red reversal receipt.
+    total_fen = fields.BigIntField()
+    fund_fen = fields.BigIntField(default=0)  # 医保统筹基金支付
+    other_fen = fields.BigIntField(default=0)  # 其他支付
+    account_fen = fields.BigIntField(default=0)  # 个人账户支付
+    cash_fen = fields.BigIntField(default=0)  # 个人现金支付
+
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    line_items: fields.ReverseRelation[LineItem]
+    events: fields.ReverseRelation[ReceiptEvent]
+
+    class Meta:
+        table = "receipt"
+        unique_together = (("issuer", "code", "number"),)
+        indexes = (("issuer", "issued_at"),)
+
+
+class LineItem(Model):
+    id = fields.BigIntField(primary_key=True)
+    receipt: fields.ForeignKeyRelation[Receipt] = fields.ForeignKeyField(
+        "models.Receipt", related_name="line_items", on_delete=fields.RESTRICT
+    )
+    position = fields.SmallIntField()
+    category = fields.CharField(max_length=16)
+    name = fields.CharField(max_length=100)
+    quantity = fields.CharField(max_length=20)  # a decimal kept as written, e.g. "0.5"
+    unit = fields.CharField(max_length=10)
+    amount_fen = fields.BigIntField()
+
+    class Meta:
+        table = "line_item"
+        unique_together = (("receipt", "position"),)
+
+
+class ReceiptEvent(Model):
+    """One step in a receipt's whereabouts (去向): issued, reversed, and later opened, sent…"""
+
+    id = fields.BigIntField(primary_key=True)
+    receipt: fields.ForeignKeyRelation[Receipt] = fields.ForeignKeyField(
+        "models.Receipt", related_name="events", on_delete=fields.RESTRICT
+    )
+    type = fields.CharField(max_length=32)
+    at = fields.DatetimeField()
+    staff: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="events", null=True, on_delete=fields.RESTRICT
+    )
+    detail: fields.Field[dict[str, str] | None] = fields.JSONField(null=True)
+
+    class Meta:
+        table = "receipt_event"
+        indexes = (("receipt", "at"),)
+
+
+class ReceiptSequence(Model):
+    """The last 票据号码 handed out for one issuer and 票据代码.
+
+    Numbers are drawn by incrementing this row inside the issuing transaction, so a rolled-back
+    issue gives its number back and the sequence stays gapless.
+    """
+
+    id = fields.IntField(primary_key=True)
+    issuer: fields.ForeignKeyRelation[Issuer] = fields.ForeignKeyField(
+        "models.Issuer", related_name="sequences", on_delete=fields.RESTRICT
+    )
+    code = fields.CharField(max_length=8)
+    last_number = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "receipt_sequence"
+        unique_together = (("issuer", "code"),)

@@ -1,0 +1,257 @@
+"""The receipt core shared by every issuer kind: numbering, storing, reversing, reading.
+
+Every write here runs on the connection it is given, inside the caller's transaction, so a
+receipt, its items, its events and whatever else the caller writes (an idempotency record, a
+ledger statement) commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
+
+from backend.db import dialect_sql
+from backend.issuers.models import Issuer, Staff
+from backend.receipts.errors import (
+    AlreadyReversed,
+    InvalidCursor,
+    NumbersExhausted,
+    ReceiptNotFound,
+    ReversalNotReversible,
+)
+from backend.receipts.models import (
+    EventType,
+    LineItem,
+    Receipt,
+    ReceiptEvent,
+    ReceiptStatus,
+)
+from backend.receipts.numbering import draw_check_code, format_number
+from backend.receipts.schemas import CHINA_STANDARD_TIME
+
+Clock = Callable[[], datetime]
+
+_NEXT_NUMBER = (
+    "UPDATE receipt_sequence SET last_number = last_number + 1 "
+    "WHERE issuer_id = $1 AND code = $2 RETURNING last_number"
+)
+_NEW_SEQUENCE = (
+    "INSERT INTO receipt_sequence (issuer_id, code, last_number) VALUES ($1, $2, 0) "
+    "ON CONFLICT (issuer_id, code) DO NOTHING"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedReceipt:
+    """A receipt with everything its answer shows."""
+
+    receipt: Receipt
+    items: list[LineItem]
+    reverses: Receipt | None
+    reversed_by: Receipt | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptFilter:
+    issued_from: date | None = None
+    issued_to: date | None = None
+    status: ReceiptStatus | None = None
+    payer_name: str | None = None
+
+
+class ReceiptService:
+    def __init__(self, *, clock: Clock) -> None:
+        self._clock = clock
+
+    async def next_number(self, conn: BaseDBAsyncClient, issuer: Issuer, code: str) -> str:
+        """Draw the next 票据号码 for ``issuer`` and ``code``.
+
+        Gapless: the counter row is incremented inside the caller's transaction and stays
+        locked until it ends, so a rollback returns the number and concurrent issuers queue.
+        """
+        params = [str(issuer.id), code]
+        rows = await conn.execute_query_dict(dialect_sql(conn, _NEXT_NUMBER), params)
+        if not rows:
+            await conn.execute_query(dialect_sql(conn, _NEW_SEQUENCE), params)
+            rows = await conn.execute_query_dict(dialect_sql(conn, _NEXT_NUMBER), params)
+        number = int(rows[0]["last_number"])
+        try:
+            return format_number(number)
+        except ValueError as exc:
+            raise NumbersExhausted(f"票据代码 {code} has used all ten-digit numbers") from exc
+
+    async def store(
+        self,
+        conn: BaseDBAsyncClient,
+        *,
+        staff: Staff,
+        receipt: Receipt,
+        items: list[LineItem],
+        event_detail: dict[str, str] | None = None,
+    ) -> LoadedReceipt:
+        """Number and store a new receipt (``receipt.code`` set, number not yet) with its items.
+
+        Sets id, number, check code and issue time; writes the ``issued`` event.
+        """
+        receipt.id = uuid.uuid4()
+        receipt.issuer = staff.issuer
+        receipt.staff = staff
+        receipt.number = await self.next_number(conn, staff.issuer, receipt.code)
+        receipt.check_code = draw_check_code()
+        receipt.issued_at = self._clock()
+        await receipt.save(using_db=conn, force_create=True)
+        for position, item in enumerate(items, start=1):
+            item.receipt = receipt
+            item.position = position
+        await LineItem.bulk_create(items, using_db=conn)
+        await ReceiptEvent.create(
+            receipt=receipt,
+            type=EventType.ISSUED,
+            at=receipt.issued_at,
+            staff=staff,
+            detail=event_detail,
+            using_db=conn,
+        )
+        return LoadedReceipt(receipt=receipt, items=items, reverses=None, reversed_by=None)
+
+    async def reverse(
+        self, conn: BaseDBAsyncClient, *, staff: Staff, receipt_id: uuid.UUID, reason: str
+    ) -> LoadedReceipt:
+        """Issue the red reversal receipt (冲红) of one of ``staff``'s issuer's receipts.
+
+        The original turns ``reversed``; the red receipt carries the same items and split with
+        negative amounts and points at the original. A receipt is reversed at most once, even
+        under concurrent requests (the status change is a conditional update), and a red
+        receipt is never reversed.
+        """
+        original = await self._own(conn, staff.issuer, receipt_id)
+        if original.reverses_id is not None:  # type: ignore[attr-defined]
+            raise ReversalNotReversible("a red reversal receipt cannot itself be reversed")
+        changed = (
+            await Receipt.filter(id=original.id, status=ReceiptStatus.VALID)
+            .using_db(conn)
+            .update(status=ReceiptStatus.REVERSED)
+        )
+        if not changed:
+            raise AlreadyReversed(
+                f"receipt {original.code}-{original.number} has already been reversed"
+            )
+        original_items = await LineItem.filter(receipt_id=original.id).using_db(conn)
+        red = Receipt(
+            kind=original.kind,
+            code=original.code,
+            status=ReceiptStatus.VALID,
+            reverses=original,
+            reversal_reason=reason,
+            payer_name=original.payer_name,
+            payer_id_number=original.payer_id_number,
+            payer_email=original.payer_email,
+            payer_phone=original.payer_phone,
+            visit_type=original.visit_type,
+            visit_number=original.visit_number,
+            department=original.department,
+            visit_start=original.visit_start,
+            visit_end=original.visit_end,
+            total_fen=-original.total_fen,
+            fund_fen=-original.fund_fen,
+            other_fen=-original.other_fen,
+            account_fen=-original.account_fen,
+            cash_fen=-original.cash_fen,
+        )
+        red_items = [
+            LineItem(
+                category=item.category,
+                name=item.name,
+                quantity=item.quantity,
+                unit=item.unit,
+                amount_fen=-item.amount_fen,
+            )
+            for item in sorted(original_items, key=lambda item: item.position)
+        ]
+        stored = await self.store(
+            conn,
+            staff=staff,
+            receipt=red,
+            items=red_items,
+            event_detail={"reverses": str(original.id)},
+        )
+        await ReceiptEvent.create(
+            receipt=original,
+            type=EventType.REVERSED,
+            at=red.issued_at,
+            staff=staff,
+            detail={"reversal": str(red.id), "reason": reason},
+            using_db=conn,
+        )
+        original.status = ReceiptStatus.REVERSED
+        return LoadedReceipt(receipt=red, items=stored.items, reverses=original, reversed_by=None)
+
+    async def _own(
+        self, conn: BaseDBAsyncClient | None, issuer: Issuer, receipt_id: uuid.UUID
+    ) -> Receipt:
+        # Another issuer's receipt is "not found", never "forbidden": ids must not be probed.
+        receipt = (
+            await Receipt.filter(id=receipt_id, issuer_id=issuer.id)
+            .using_db(conn)
+            .select_related("issuer", "staff")
+            .first()
+        )
+        if receipt is None:
+            raise ReceiptNotFound(f"no receipt {receipt_id} at this issuer")
+        return receipt
+
+    async def get(self, issuer: Issuer, receipt_id: uuid.UUID) -> LoadedReceipt:
+        """One of ``issuer``'s receipts with its items and its reversal links."""
+        receipt = await self._own(None, issuer, receipt_id)
+        items = await LineItem.filter(receipt_id=receipt.id).order_by("position")
+        reverses_id = receipt.reverses_id  # type: ignore[attr-defined]
+        reverses = await Receipt.get_or_none(id=reverses_id) if reverses_id else None
+        reversed_by = await Receipt.get_or_none(reverses_id=receipt.id)
+        return LoadedReceipt(receipt, items, reverses, reversed_by)
+
+    async def list(
+        self, issuer: Issuer, filters: ReceiptFilter, *, limit: int, cursor: str | None
+    ) -> tuple[list[Receipt], str | None]:
+        """A page of ``issuer``'s receipts, newest first, and the cursor of the next page.
+
+        Keyset pagination on (issued_at, id): pages stay stable while receipts are added.
+        """
+        query = Receipt.filter(issuer_id=issuer.id)
+        if filters.issued_from is not None:
+            query = query.filter(issued_at__gte=_day_start(filters.issued_from))
+        if filters.issued_to is not None:
+            query = query.filter(issued_at__lt=_day_start(filters.issued_to + timedelta(days=1)))
+        if filters.status is not None:
+            query = query.filter(status=filters.status)
+        if filters.payer_name:
+            query = query.filter(payer_name__contains=filters.payer_name)
+        if cursor is not None:
+            at, last_id = _decode_cursor(cursor)
+            query = query.filter(Q(issued_at__lt=at) | Q(issued_at=at, id__lt=last_id))
+        rows = await query.order_by("-issued_at", "-id").limit(limit + 1)
+        page, more = rows[:limit], len(rows) > limit
+        return page, (_encode_cursor(page[-1]) if more else None)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=CHINA_STANDARD_TIME)
+
+
+def _encode_cursor(receipt: Receipt) -> str:
+    raw = f"{receipt.issued_at.isoformat()}|{receipt.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, last_id = raw.split("|")
+        return datetime.fromisoformat(at), uuid.UUID(last_id)
+    except ValueError as exc:
+        raise InvalidCursor("the cursor is not one this API gave out") from exc

@@ -1,0 +1,119 @@
+"""What every view needs: reading bodies safely, validating them, answering in JSON, and
+declaring endpoints once for both the router and the OpenAPI description."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+from starlette.responses import Response
+
+from backend.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia, ValidationFailed
+from backend.issuers.errors import MissingApiKey
+from backend.issuers.models import Staff, StaffRole
+from backend.services import Services
+
+M = TypeVar("M", bound=BaseModel)
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """One API operation: routed by ``app.py`` and described by ``openapi.py`` from this."""
+
+    method: str
+    path: str
+    handler: Handler
+    name: str
+    summary: str
+    tag: str
+    status: int = 200
+    request_body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    roles: Collection[StaffRole] = field(default_factory=tuple)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+async def read_body(request: Request) -> bytes:
+    """The request body, refusing more than the configured maximum before reading it all."""
+    limit: int = request.app.state.settings.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the body is larger than the limit of {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"the body is larger than the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_body(body: bytes, schema: type[M], content_type: str | None) -> M:
+    """Validate a JSON body against ``schema``; every failure is a 4xx domain error."""
+    if content_type is not None and "json" not in content_type.split(";")[0].lower():
+        raise UnsupportedMedia("send the body as JSON with Content-Type: application/json")
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("the body is not valid UTF-8", code="invalid_encoding") from exc
+    try:
+        return schema.model_validate_json(body)
+    except ValidationError as exc:
+        if any(error["type"] == "json_invalid" for error in exc.errors()):
+            raise InvalidInput("the body is not well-formed JSON", code="malformed_json") from exc
+        raise validation_failed(exc) from exc
+
+
+def parse_query(request: Request, schema: type[M]) -> M:
+    try:
+        return schema.model_validate(dict(request.query_params))
+    except ValidationError as exc:
+        raise validation_failed(exc) from exc
+
+
+def validation_failed(exc: ValidationError) -> ValidationFailed:
+    problems = [
+        {"field": ".".join(str(part) for part in error["loc"]) or "body", "message": error["msg"]}
+        for error in exc.errors(include_url=False, include_input=False)
+    ]
+    summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems[:5])
+    if len(problems) > 5:
+        summary += f"; and {len(problems) - 5} more"
+    return ValidationFailed(summary, fields=problems[:50])
+
+
+def bearer_key(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        raise MissingApiKey("send the staff API key as Authorization: Bearer <key>")
+    return credentials.strip()
+
+
+async def staff_for(request: Request, endpoint_roles: Collection[StaffRole]) -> Staff:
+    return await services(request).staff.authenticate(bearer_key(request), roles=endpoint_roles)
+
+
+def json_answer(payload: BaseModel | dict[str, Any], status: int = 200) -> Response:
+    body = (
+        payload.model_dump_json().encode()
+        if isinstance(payload, BaseModel)
+        else _dump_dict(payload)
+    )
+    return Response(body, status_code=status, media_type="application/json")
+
+
+def _dump_dict(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()

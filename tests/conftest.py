@@ -1,0 +1,121 @@
+"""Test set-up: every database test runs on SQLite and on PostgreSQL.
+
+SQLite: a fresh copy of a migrated template file per test. PostgreSQL: one migrated database per
+test session (``PIAOJIA_TEST_POSTGRES_URL`` names the server, default the machine's own), its
+tables emptied before each test. Where no PostgreSQL server answers, the PostgreSQL half of each
+test is skipped with a message saying so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from starlette.applications import Starlette
+
+from backend import db
+from backend.app import create_app
+from backend.config import Secret, Settings
+from tests.factories import TEST_SECRET
+
+POSTGRES_SERVER = os.environ.get(
+    "PIAOJIA_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test"
+)
+
+
+def _with_database(server_url: str, name: str) -> str:
+    base, _, _ = server_url.rpartition("/")
+    return f"{base}/{name}"
+
+
+async def _admin(sql: str) -> None:
+    connection = await asyncpg.connect(POSTGRES_SERVER, timeout=5)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str | None]:
+    """A migrated PostgreSQL database for this session, or None if no server answers."""
+    name = f"piaojia_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    try:
+        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        pytest.postgres_unavailable = f"{POSTGRES_SERVER}: {exc}"  # type: ignore[attr-defined]
+        yield None
+        return
+    url = _with_database(POSTGRES_SERVER, name)
+    asyncio.run(db.migrate(url))
+    yield url
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "piaojia.db"
+    asyncio.run(db.migrate(f"sqlite://{path}"))
+    return path
+
+
+async def _empty_postgres(url: str) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        tables = await connection.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'aerich'"
+        )
+        names = ", ".join(f'"{row["tablename"]}"' for row in tables)
+        await connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: Path,
+    postgres_url: str | None,
+) -> str:
+    """An empty, migrated database: a SQLite file, then the PostgreSQL database."""
+    if request.param == "sqlite":
+        path = tmp_path / "piaojia.db"
+        shutil.copyfile(sqlite_template, path)
+        return f"sqlite://{path}?synchronous=NORMAL&busy_timeout=5000"
+    if postgres_url is None:
+        reason = getattr(pytest, "postgres_unavailable", "unknown")
+        pytest.skip(f"PostgreSQL is not reachable ({reason}); only SQLite was tested")
+    await _empty_postgres(postgres_url)
+    return postgres_url + "?minsize=1&maxsize=16"
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        secret_key=Secret(TEST_SECRET),
+        public_base_url="https://piaojia.test",
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[Starlette]:
+    application = create_app(settings)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as http:
+        yield http

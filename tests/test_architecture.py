@@ -1,0 +1,75 @@
+"""The import rules of DESIGN.md, held by walking the source."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+HTTP_LIBRARIES = {"starlette", "uvicorn", "httpx"}
+# The modules that may speak HTTP: views, the app factory, the helpers only views use, and the
+# command line that starts the server.
+HTTP_MODULES = {"app.py", "views.py", "web.py", "openapi.py", "cli.py"}
+
+
+def imports(path: Path) -> Iterator[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module
+
+
+def sources(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+def test_chain_imports_only_the_standard_library_and_cryptography() -> None:
+    allowed = set(sys.stdlib_module_names) | {"cryptography", "chain"}
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in sources("chain")
+        for name in imports(path)
+        if name.split(".")[0] not in allowed
+    ]
+    assert offenders == []
+
+
+def test_backend_never_is_imported_by_chain() -> None:
+    assert not [p for p in sources("chain") for n in imports(p) if n.split(".")[0] == "backend"]
+
+
+def test_only_views_and_the_app_know_http() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in sources("backend")
+        if path.name not in HTTP_MODULES and "migrations" not in path.parts
+        for name in imports(path)
+        if name.split(".")[0] in HTTP_LIBRARIES
+    ]
+    assert offenders == []
+
+
+def test_services_and_models_do_not_import_views() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in sources("backend")
+        if path.name in {"models.py", "services.py", "schemas.py", "errors.py"}
+        for name in imports(path)
+        if name.endswith(".views") or name in {"backend.app", "backend.web"}
+    ]
+    assert offenders == []
+
+
+def test_only_config_reads_the_environment() -> None:
+    offenders = []
+    for path in sources("backend") + sources("chain"):
+        if path.name == "config.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "os.environ" in text or "os.getenv" in text:
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
