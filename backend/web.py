@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from backend.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia, ValidationFailed
@@ -52,11 +52,17 @@ async def read_body(request: Request) -> bytes:
         raise PayloadTooLarge(f"the body is larger than the limit of {limit} bytes")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"the body is larger than the limit of {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise PayloadTooLarge(f"the body is larger than the limit of {limit} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect as exc:
+        # Nobody is left to read the answer; a 4xx keeps it out of the error log.
+        raise InvalidInput(
+            "the client left before sending the whole body", code="client_gone"
+        ) from exc
     return b"".join(chunks)
 
 

@@ -7,7 +7,8 @@ import hmac
 import re
 import secrets
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from time import monotonic
 
 from tortoise.exceptions import IntegrityError
 
@@ -56,10 +57,23 @@ class IssuerService:
 
 
 class StaffService:
-    """Staff API keys: random, shown once, stored only as a keyed hash."""
+    """Staff API keys: random, shown once, stored only as a keyed hash.
 
-    def __init__(self, *, secret_key: bytes) -> None:
+    Recognised keys are remembered for ``cache_seconds`` so that a busy counter does not cost a
+    database read per request; a revoked key therefore stops working within that time.
+    """
+
+    def __init__(
+        self,
+        *,
+        secret_key: bytes,
+        cache_seconds: float = 10.0,
+        clock: Callable[[], float] = monotonic,
+    ) -> None:
         self._secret_key = secret_key
+        self._cache_seconds = cache_seconds
+        self._clock = clock
+        self._recognised: dict[str, tuple[float, Staff]] = {}
 
     def _hash(self, api_key: str) -> str:
         return hmac.new(self._secret_key, api_key.encode(), hashlib.sha256).hexdigest()
@@ -86,14 +100,24 @@ class StaffService:
         Raises ``InvalidApiKey`` for an unknown or revoked key and ``RoleNotAllowed`` when the
         staff member's role is not among ``roles``.
         """
-        staff = (
-            await Staff.filter(key_hash=self._hash(api_key), revoked_at=None)
-            .select_related("issuer")
-            .first()
-        )
-        if staff is None:
-            raise InvalidApiKey("the API key is not known or has been revoked")
+        staff = await self._recognise(self._hash(api_key))
         if staff.role not in roles:
             allowed = ", ".join(sorted(roles))
             raise RoleNotAllowed(f"a {staff.role} key cannot do this; it needs: {allowed}")
+        return staff
+
+    async def _recognise(self, key_hash: str) -> Staff:
+        now = self._clock()
+        cached = self._recognised.get(key_hash)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        staff = (
+            await Staff.filter(key_hash=key_hash, revoked_at=None).select_related("issuer").first()
+        )
+        if staff is None:
+            self._recognised.pop(key_hash, None)
+            raise InvalidApiKey("the API key is not known or has been revoked")
+        if len(self._recognised) >= 10_000:  # bounded: unknown keys are never remembered
+            self._recognised.clear()
+        self._recognised[key_hash] = (now + self._cache_seconds, staff)
         return staff

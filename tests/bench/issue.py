@@ -1,0 +1,199 @@
+"""Receipts issued per second over HTTP, next to a bare Starlette endpoint on the same server.
+
+    .venv/bin/python -m tests.bench.issue [--seconds 10] [--connections 64]
+
+For PostgreSQL and SQLite, with one and with two uvicorn workers: start the server, let wrk
+(Debian package ``wrk``) post the sample receipt from 64 connections, then request the bare
+endpoint the same way, and print receipts/s, bare requests/s and their ratio. Afterwards it
+checks that the numbers issued are 1..N without a gap. Not collected by pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+from backend import db
+from backend.config import Secret, Settings
+from backend.issuers.models import IssuerKind, StaffRole
+from backend.receipts.models import Receipt
+from backend.services import build_services
+from tests.factories import credit_code
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "tests" / "data" / "receipt.json"
+SECRET = "bench-secret-key-0123456789abcdef0123"
+POSTGRES_SERVER = os.environ.get(
+    "PIAOJIA_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test"
+)
+
+
+@dataclass
+class WrkResult:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([0-9.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, seconds: int, connections: int, script: Path | None) -> WrkResult:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if script is not None:
+        command[1:1] = ["-s", str(script)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|errors): .*?(\d+)", out))
+    return WrkResult(rate, p50, p99, errors)
+
+
+async def prepare(database_url: str) -> str:
+    """Migrate, register a hospital and a cashier; return the cashier's key."""
+    await db.migrate(database_url)
+    settings = Settings(database_url=database_url, secret_key=Secret(SECRET))
+    await db.open_database(database_url)
+    try:
+        services = build_services(settings)
+        issuer = await services.issuers.create(
+            kind=IssuerKind.HOSPITAL, name="基准医院", credit_code=credit_code(1), region="440100"
+        )
+        _, key = await services.staff.create(issuer_id=issuer.id, role=StaffRole.CASHIER, name="x")
+        return key
+    finally:
+        await db.close_database()
+
+
+async def gapless(database_url: str) -> tuple[int, bool]:
+    await db.open_database(database_url)
+    try:
+        numbers = sorted(int(n) for n in await Receipt.all().values_list("number", flat=True))
+    finally:
+        await db.close_database()
+    return len(numbers), numbers == list(range(1, len(numbers) + 1))
+
+
+def serve(database_url: str, workers: int, port: int) -> subprocess.Popen[bytes]:
+    env = os.environ | {
+        "PIAOJIA_DATABASE_URL": database_url,
+        "PIAOJIA_SECRET_KEY": SECRET,
+        "PYTHONPATH": str(ROOT),
+    }
+    command = [sys.executable, "-m", "uvicorn", "tests.bench.app:bench_app", "--factory",
+               "--port", str(port), "--workers", str(workers), "--no-access-log",
+               "--log-level", "warning"]  # fmt: skip
+    server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                time.sleep(1.0 if workers > 1 else 0.2)  # let every worker come up
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("the server did not start")
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+async def admin(sql: str) -> None:
+    connection = await asyncpg.connect(POSTGRES_SERVER)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+def run_one(label: str, database_url: str, workers: int, args: argparse.Namespace) -> None:
+    key = asyncio.run(prepare(database_url))
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        body = SAMPLE.read_text(encoding="utf-8").replace("\\", "\\\\").replace("]]", "] ]")
+        script.write(
+            'wrk.method = "POST"\n'
+            f"wrk.body = [[{body}]]\n"
+            'wrk.headers["Content-Type"] = "application/json"\n'
+            f'wrk.headers["Authorization"] = "Bearer {key}"\n'
+        )
+    port = free_port()
+    server = serve(database_url, workers, port)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wrk(f"{base}/bench/bare", 2, args.connections, None)  # warm-up
+        issue = wrk(f"{base}/api/v1/hospital/receipts", args.seconds, args.connections,
+                    Path(script.name))  # fmt: skip
+        bare = wrk(f"{base}/bench/bare", args.seconds, args.connections, None)
+    finally:
+        stop(server)
+        os.unlink(script.name)
+    count, no_gaps = asyncio.run(gapless(database_url))
+    print(
+        f"| {label} | {workers} | {issue.requests_per_second:,.0f} | {issue.p50_ms:.1f} / "
+        f"{issue.p99_ms:.1f} | {bare.requests_per_second:,.0f} | "
+        f"{issue.requests_per_second / bare.requests_per_second:.3f} | "
+        f"{count:,} {'gapless' if no_gaps else 'GAPS!'}"
+        f"{f', {issue.errors} errors' if issue.errors else ''} |",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--databases", nargs="+", default=["postgres", "sqlite"])
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("this benchmark needs wrk: apt-get install wrk (or make bench)")
+
+    print(f"{os.cpu_count()} cores; wrk -t2 -c{args.connections} -d{args.seconds}s\n")
+    print("| database | workers | receipts/s | p50 / p99 ms | bare Starlette req/s | ratio | "
+          "receipts in DB |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|")
+    for database in args.databases:
+        for workers in args.workers:
+            if database == "postgres":
+                name = f"piaojia_bench_{os.getpid()}_{workers}"
+                asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+                url = POSTGRES_SERVER.rpartition("/")[0] + f"/{name}?minsize=1&maxsize=16"
+                try:
+                    run_one("PostgreSQL", url, workers, args)
+                finally:
+                    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            else:
+                with tempfile.TemporaryDirectory() as folder:
+                    url = f"sqlite://{folder}/bench.db?synchronous=NORMAL&busy_timeout=5000"
+                    run_one("SQLite", url, workers, args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from starlette.applications import Starlette
+
+from backend.issuers.errors import InvalidApiKey, RoleNotAllowed
+from backend.issuers.models import IssuerKind, Staff, StaffRole
+from backend.issuers.services import IssuerService, StaffService
+from tests.factories import TEST_SECRET, credit_code
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_keys_are_stored_only_as_hashes_and_revocation_takes_hold(app: Starlette) -> None:
+    clock = FakeClock()
+    service = StaffService(secret_key=TEST_SECRET.encode(), cache_seconds=10, clock=clock)
+    issuer = await IssuerService().create(
+        kind=IssuerKind.HOSPITAL, name="医院", credit_code=credit_code(77), region="440100"
+    )
+    staff, key = await service.create(issuer_id=issuer.id, role=StaffRole.CASHIER, name="甲")
+    stored = await Staff.get(id=staff.id)
+    assert key not in stored.key_hash and len(stored.key_hash) == 64
+
+    assert (await service.authenticate(key, roles=[StaffRole.CASHIER])).id == staff.id
+    with pytest.raises(RoleNotAllowed):
+        await service.authenticate(key, roles=[StaffRole.REIMBURSER])
+
+    await Staff.filter(id=staff.id).update(revoked_at=datetime.now(UTC))
+    clock.now += 5  # still remembered: at most cache_seconds of grace
+    await service.authenticate(key, roles=[StaffRole.CASHIER])
+    clock.now += 6
+    with pytest.raises(InvalidApiKey):
+        await service.authenticate(key, roles=[StaffRole.CASHIER])
+
+    other_secret = StaffService(secret_key=b"another-secret-0123456789abcdef012")
+    with pytest.raises(InvalidApiKey):
+        await other_secret.authenticate(key, roles=[StaffRole.CASHIER])
