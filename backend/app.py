@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +16,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from backend import db
+from backend.anchoring.keys import load_log_signer
+from backend.anchoring.views import ENDPOINTS as LEDGER_ENDPOINTS
 from backend.config import Settings, load_settings
 from backend.errors import (
     Conflict,
@@ -47,7 +50,7 @@ STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (UnsupportedMedia, 415),
 )
 
-ENDPOINTS: list[Endpoint] = [*HOSPITAL_ENDPOINTS]
+ENDPOINTS: list[Endpoint] = [*HOSPITAL_ENDPOINTS, *LEDGER_ENDPOINTS]
 
 
 def _error(status: int, code: str, message: str, **details: Any) -> JSONResponse:
@@ -85,12 +88,18 @@ def _version() -> str:
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
     """A Piaojia app for ``settings``. The database opens in the lifespan, not here."""
 
+    services = build_services(settings, log_signer=load_log_signer(settings), clock=clock)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await db.open_database(settings.database_url)
+        stop = asyncio.Event()
+        sequencer = asyncio.create_task(services.sequencer.run(stop), name="ledger-sequencer")
         try:
             yield
         finally:
+            stop.set()
+            await sequencer
             await db.close_database()
 
     openapi_document = build_openapi(ENDPOINTS, version=_version())
@@ -115,7 +124,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
         },
     )
     app.state.settings = settings
-    app.state.services = build_services(settings, clock=clock)
+    app.state.services = services
     return app
 
 

@@ -39,6 +39,10 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    from backend.anchoring.keys import load_log_signer
+
+    load_log_signer(settings)  # a missing key stops here with one line, not in each worker
+
     uvicorn.run(
         "backend.app:app_from_environment",
         factory=True,
@@ -89,6 +93,28 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         _say("piaojia: error: demo data is only seeded with PIAOJIA_DEMO=1")
         return 2
     return _with_database(settings, lambda: seed_demo(settings))
+
+
+def cmd_ledger_init(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from backend.anchoring.keys import create_key_file, default_origin
+
+    path = Path(settings.ledger_key_file)
+    if path.exists():
+        _say(f"piaojia: error: {path} exists already; a log keeps its key for good")
+        return 1
+    signer = create_key_file(path, args.origin or default_origin(settings.public_base_url))
+    print(signer.verifier().key_string())
+    _say(f"wrote the log's signing key to {path}; keep it secret and backed up")
+    return 0
+
+
+def cmd_ledger_key(settings: Settings, args: argparse.Namespace) -> int:
+    from backend.anchoring.keys import load_log_signer
+
+    print(load_log_signer(settings).verifier().key_string())
+    return 0
 
 
 def _uuid(text: str) -> uuid.UUID:
@@ -143,6 +169,17 @@ def build_parser() -> argparse.ArgumentParser:
     staff_create.add_argument("--name", required=True)
     staff_create.set_defaults(run=cmd_staff_create)
 
+    ledger = commands.add_parser("ledger", help="the ledger's keys").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    ledger_init = ledger.add_parser(
+        "init", help="create the log's signing key file; prints its verifier key"
+    )
+    ledger_init.add_argument("--origin", help="log origin (default: <public host>/ledger)")
+    ledger_init.set_defaults(run=cmd_ledger_init)
+    ledger_key = ledger.add_parser("key", help="print the log's verifier key alone on stdout")
+    ledger_key.set_defaults(run=cmd_ledger_key)
+
     demo = commands.add_parser(
         "demo", help="seed the demo hospital and metro (PIAOJIA_DEMO=1) and print their keys"
     )
@@ -162,6 +199,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as exc:
         _say(f"piaojia: error: {exc.message}")
         return 1
+    except SettingsError as exc:
+        _say(f"piaojia: configuration error: {exc}")
+        return 2
     return code
 
 

@@ -56,6 +56,10 @@ class Settings:
     # Keyed hashing of staff API keys: a copy of the database alone cannot confirm a guessed key.
     secret_key: Secret = field(default_factory=lambda: Secret("insecure-development-key-0000000"))
     demo: bool = False
+    # The log's Ed25519 signer key (C2SP note format); if unset, read from ledger_key_file.
+    ledger_key: Secret | None = None
+    ledger_key_file: str = "var/ledger.key"
+    ledger_interval: float = 0.5
     max_body_bytes: int = 1_048_576
     max_line_items: int = 500
     log_level: str = "info"
@@ -101,6 +105,19 @@ def _parse_base_url(raw: str) -> str:
 def _parse_secret(raw: str) -> Secret:
     if len(raw) < 32:
         raise ValueError("expected at least 32 characters (try: openssl rand -hex 32)")
+    return Secret(raw)
+
+
+def _parse_interval(raw: str) -> float:
+    value = float(raw)
+    if not 0.01 <= value <= 3600:
+        raise ValueError("expected seconds between 0.01 and 3600")
+    return value
+
+
+def _parse_signer_key(raw: str) -> Secret:
+    if not raw.startswith("PRIVATE+KEY+"):
+        raise ValueError("expected a note signer key, PRIVATE+KEY+<origin>+<id>+<key>")
     return Secret(raw)
 
 
@@ -150,6 +167,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         public_base_url=read("PUBLIC_BASE_URL", _parse_base_url, defaults.public_base_url),
         secret_key=read("SECRET_KEY", _parse_secret, defaults.secret_key),
         demo=demo,
+        ledger_key=read("LEDGER_KEY", _parse_signer_key, defaults.ledger_key),
+        ledger_key_file=read("LEDGER_KEY_FILE", str, defaults.ledger_key_file),
+        ledger_interval=read("LEDGER_INTERVAL", _parse_interval, defaults.ledger_interval),
         max_body_bytes=read("MAX_BODY_BYTES", _parse_positive, defaults.max_body_bytes),
         max_line_items=read("MAX_LINE_ITEMS", _parse_positive, defaults.max_line_items),
         log_level=read("LOG_LEVEL", _parse_log_level, defaults.log_level),

@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "backend.issuers.models",
     "backend.receipts.models",
     "backend.idempotency.models",
+    "backend.anchoring.models",
     "aerich.models",
 ]
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -53,7 +54,8 @@ def build_openapi(endpoints: Iterable[Endpoint], *, version: str) -> dict[str, A
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in endpoints:
         operation = _operation(endpoint, schemas)
-        paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = operation
+        path = re.sub(r"\{(\w+):\w+\}", r"{\1}", endpoint.path)  # Starlette's {name:type}
+        paths.setdefault(path, {})[endpoint.method.lower()] = operation
     return {
         "openapi": "3.1.0",
         "info": {
@@ -84,7 +86,7 @@ def _operation(endpoint: Endpoint, schemas: dict[str, Any]) -> dict[str, Any]:
         "responses": {
             str(endpoint.status): {
                 "description": "OK",
-                "content": {"application/json": {"schema": _ref(endpoint.response)}},
+                "content": {endpoint.media_type: {"schema": _body_schema(endpoint)}},
             },
             **{
                 code: {
@@ -108,6 +110,12 @@ def _operation(endpoint: Endpoint, schemas: dict[str, Any]) -> dict[str, Any]:
     return operation
 
 
+def _body_schema(endpoint: Endpoint) -> dict[str, Any]:
+    if endpoint.media_type != "application/json":
+        return {"type": "string"}
+    return _ref(endpoint.response)
+
+
 def _ref(model: type[BaseModel] | None) -> dict[str, Any]:
     return {"$ref": _REF.format(model=model.__name__)} if model else {"type": "object"}
 
@@ -116,7 +124,7 @@ def _parameters(endpoint: Endpoint, schemas: dict[str, Any]) -> list[dict[str, A
     parameters: list[dict[str, Any]] = []
     for segment in endpoint.path.split("/"):
         if segment.startswith("{"):
-            name = segment.strip("{}")
+            name = segment.strip("{}").split(":")[0]
             parameters.append(
                 {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
             )

@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from backend.anchoring.services import AnchoringService, Sequencer
+from backend.anchoring.storage import SqlStorage
 from backend.config import Settings
 from backend.hospital.services import HospitalService
 from backend.idempotency.services import IdempotencyService
 from backend.issuers.services import IssuerService, StaffService
 from backend.receipts.services import Clock, ReceiptService
+from chain.log import Log
+from chain.note import NoteSigner
 
 
 def utc_now() -> datetime:
@@ -23,15 +27,24 @@ class Services:
     receipts: ReceiptService
     hospital: HospitalService
     idempotency: IdempotencyService
+    anchoring: AnchoringService
+    sequencer: Sequencer
 
 
-def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
+def build_services(
+    settings: Settings, *, log_signer: NoteSigner, clock: Clock = utc_now
+) -> Services:
     """Wire every service with its collaborators; the only place that picks implementations."""
-    receipts = ReceiptService(clock=clock)
+    storage = SqlStorage()
+    ledger = Log(storage, log_signer)
+    anchoring = AnchoringService(ledger=ledger, storage=storage)
+    receipts = ReceiptService(clock=clock, anchoring=anchoring)
     return Services(
         issuers=IssuerService(),
         staff=StaffService(secret_key=settings.secret_key.reveal().encode()),
         receipts=receipts,
         hospital=HospitalService(receipts=receipts, clock=clock),
         idempotency=IdempotencyService(),
+        anchoring=anchoring,
+        sequencer=Sequencer(ledger=ledger, interval=settings.ledger_interval),
     )

@@ -37,6 +37,7 @@ class Endpoint:
     response: type[BaseModel] | None = None
     roles: Collection[StaffRole] = field(default_factory=tuple)
     headers: dict[str, str] = field(default_factory=dict)
+    media_type: str = "application/json"
 
 
 def services(request: Request) -> Services:

@@ -24,7 +24,10 @@ from starlette.applications import Starlette
 from backend import db
 from backend.app import create_app
 from backend.config import Secret, Settings
+from chain.note import NoteSigner
 from tests.factories import TEST_SECRET
+
+LOG_SIGNER = NoteSigner.generate("piaojia.test/ledger")
 
 POSTGRES_SERVER = os.environ.get(
     "PIAOJIA_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test"
@@ -104,6 +107,8 @@ def settings(database_url: str) -> Settings:
         database_url=database_url,
         secret_key=Secret(TEST_SECRET),
         public_base_url="https://piaojia.test",
+        ledger_key=Secret(LOG_SIGNER.key_string()),
+        ledger_interval=3600,  # tests integrate when they choose to
     )
 
 

@@ -106,7 +106,17 @@ def test_errors_are_one_clear_line(database_url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["migrate"], ["serve"], ["issuer", "create"], ["staff", "create"], ["demo"]]
+    "command",
+    [
+        [],
+        ["migrate"],
+        ["serve"],
+        ["issuer", "create"],
+        ["staff", "create"],
+        ["demo"],
+        ["ledger", "init"],
+        ["ledger", "key"],
+    ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
     shown = piaojia("sqlite://unused.db", *command, "--help")
@@ -127,3 +137,20 @@ def test_demo_seed_is_idempotent(tmp_path: Path) -> None:
 
     refused = piaojia(url, "demo", cwd=tmp_path)
     assert refused.returncode == 2
+
+
+def test_ledger_key_is_created_once_and_required_outside_demo(tmp_path: Path) -> None:
+    url = f"sqlite://{tmp_path}/ledger.db"
+    missing = piaojia(url, "ledger", "key", cwd=tmp_path)
+    assert missing.returncode == 2
+    assert "piaojia ledger init" in missing.stderr and missing.stderr.count("\n") == 1
+
+    created = piaojia(url, "ledger", "init", "--origin", "piaojia.example/ledger", cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    verifier = created.stdout.strip()
+    assert verifier.startswith("piaojia.example/ledger+")
+    assert oct((tmp_path / "var" / "ledger.key").stat().st_mode & 0o777) == "0o600"
+
+    assert piaojia(url, "ledger", "init", cwd=tmp_path).returncode == 1  # never overwritten
+    shown = piaojia(url, "ledger", "key", cwd=tmp_path)
+    assert shown.stdout.strip() == verifier

@@ -4,23 +4,31 @@ from __future__ import annotations
 
 import importlib
 import re
+from pathlib import Path
 
 from tortoise.utils import get_schema_sql
 
 from backend import db
 
-INIT = importlib.import_module("backend.migrations.models.0_20261127000000_init")
+MIGRATIONS = sorted(
+    (path for path in (db.MIGRATIONS_DIR / "models").glob("[0-9]*_*.py")),
+    key=lambda path: int(path.name.split("_")[0]),
+)
 
 
 def normalised(sql: str) -> list[str]:
-    return sorted(line.strip() for line in re.split(r";\s*\n", sql.strip()) if line.strip())
+    return sorted(line.strip() for line in re.split(r";\s*\n", sql.strip() + "\n") if line.strip())
 
 
-async def test_initial_migration_matches_the_models(database_url: str) -> None:
+async def test_migrations_together_match_the_models(database_url: str) -> None:
+    assert [path.name.split("_")[0] for path in MIGRATIONS] == ["0", "1"]
     await db.open_database(database_url)
     try:
         connection = db.connection()
-        migration_sql = await INIT.upgrade(connection)
-        assert normalised(migration_sql) == normalised(get_schema_sql(connection, safe=False))
+        applied = ""
+        for path in MIGRATIONS:
+            module = importlib.import_module(f"backend.migrations.models.{Path(path).stem}")
+            applied += (await module.upgrade(connection)).strip().rstrip(";") + ";\n"
+        assert normalised(applied) == normalised(get_schema_sql(connection, safe=False))
     finally:
         await db.close_database()

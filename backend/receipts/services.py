@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
+from backend.anchoring.services import AnchoringService
 from backend.db import dialect_sql
 from backend.issuers.models import Issuer, Staff
 from backend.receipts.errors import (
@@ -66,8 +67,9 @@ class ReceiptFilter:
 
 
 class ReceiptService:
-    def __init__(self, *, clock: Clock) -> None:
+    def __init__(self, *, clock: Clock, anchoring: AnchoringService) -> None:
         self._clock = clock
+        self._anchoring = anchoring
 
     async def next_number(self, conn: BaseDBAsyncClient, issuer: Issuer, code: str) -> str:
         """Draw the next 票据号码 for ``issuer`` and ``code``.
@@ -97,7 +99,8 @@ class ReceiptService:
     ) -> LoadedReceipt:
         """Number and store a new receipt (``receipt.code`` set, number not yet) with its items.
 
-        Sets id, number, check code and issue time; writes the ``issued`` event.
+        Sets id, number, check code and issue time; writes the ``issued`` event and anchors
+        its statement in the ledger, all on ``conn``.
         """
         receipt.id = uuid.uuid4()
         receipt.issuer = staff.issuer
@@ -117,6 +120,14 @@ class ReceiptService:
             staff=staff,
             detail=event_detail,
             using_db=conn,
+        )
+        await self._anchoring.anchor(
+            conn,
+            event=EventType.ISSUED,
+            receipt=receipt,
+            issuer=staff.issuer,
+            items=items,
+            at=receipt.issued_at,
         )
         return LoadedReceipt(receipt=receipt, items=items, reverses=None, reversed_by=None)
 
@@ -188,6 +199,14 @@ class ReceiptService:
             staff=staff,
             detail={"reversal": str(red.id), "reason": reason},
             using_db=conn,
+        )
+        await self._anchoring.anchor(
+            conn,
+            event=EventType.REVERSED,
+            receipt=original,
+            issuer=staff.issuer,
+            items=list(original_items),
+            at=red.issued_at,
         )
         original.status = ReceiptStatus.REVERSED
         return LoadedReceipt(receipt=red, items=stored.items, reverses=original, reversed_by=None)

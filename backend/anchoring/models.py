@@ -1,0 +1,59 @@
+"""The ledger's tables: pending and integrated entries, tiles, entry bundles, checkpoints."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from backend.receipts.models import Receipt
+
+
+class LedgerEntry(Model):
+    """One statement appended to the log; ``id`` is its pending id, in append order."""
+
+    id = fields.BigIntField(primary_key=True)
+    statement = fields.BinaryField()
+    # The commitment in the statement is SHA-256(salt || canonical receipt): the salt stays
+    # here so that the holder of a receipt, and only they, can recompute it.
+    salt = fields.BinaryField()
+    event = fields.CharField(max_length=32)
+    receipt: fields.ForeignKeyRelation[Receipt] = fields.ForeignKeyField(
+        "models.Receipt", related_name="ledger_entries", on_delete=fields.RESTRICT
+    )
+    leaf_index = fields.BigIntField(null=True, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "ledger_entry"
+
+
+class LedgerTile(Model):
+    id = fields.BigIntField(primary_key=True)
+    level = fields.SmallIntField()
+    index = fields.BigIntField()
+    data = fields.BinaryField()
+
+    class Meta:
+        table = "ledger_tile"
+        unique_together = (("level", "index"),)
+
+
+class LedgerBundle(Model):
+    id = fields.BigIntField(primary_key=True)
+    index = fields.BigIntField(unique=True)
+    data = fields.BinaryField()
+
+    class Meta:
+        table = "ledger_bundle"
+
+
+class LedgerCheckpoint(Model):
+    """Every checkpoint the log signed, so old sizes stay provable and auditable."""
+
+    id = fields.BigIntField(primary_key=True)
+    size = fields.BigIntField(unique=True)
+    note = fields.BinaryField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "ledger_checkpoint"
