@@ -150,7 +150,12 @@ class Log:
                 return current
             old_size = current.checkpoint.size if current else 0
             entries = [p.entry for p in pending]
-            old_tiles = await self._storage.read_tiles([t.key for t in partial_tiles(old_size)])
+            # Blobs only grow, and another process's sequencer may have extended them since
+            # the checkpoint was read: keep exactly the widths of ``old_size``, and let the
+            # storage's compare-and-set refuse the commit if the tree moved on.
+            widths = {t.key: t.width for t in partial_tiles(old_size)}
+            stored = await self._storage.read_tiles(list(widths))
+            old_tiles = {k: v[: widths[k] * HASH_SIZE] for k, v in stored.items() if k in widths}
             # The old partial tiles are all the new tree inherits from storage, and the
             # old root commits to every hash in them: checking it means the log can
             # never sign a checkpoint inconsistent with the one it signed before.
@@ -160,6 +165,9 @@ class Log:
             old_bundle = None
             if old_size % TILE_WIDTH:
                 old_bundle = await self._storage.read_entry_bundle(old_size // TILE_WIDTH)
+                if old_bundle is not None:
+                    kept = decode_entry_bundle(old_bundle)[: old_size % TILE_WIDTH]
+                    old_bundle = encode_entry_bundle(kept)
             try:
                 tiles = extend_tiles(old_size, [leaf_hash(e) for e in entries], old_tiles)
                 bundles = extend_entry_bundles(old_size, entries, old_bundle)

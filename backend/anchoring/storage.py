@@ -64,15 +64,20 @@ class SqlStorage:
     async def commit_integration(self, integration: Integration) -> None:
         try:
             async with in_transaction() as conn:
-                current = await self._size(conn)
-                if current != integration.old_size:
-                    raise IntegrationConflictError(
-                        f"tree size is {current}, not {integration.old_size}"
-                    )
-                # The unique size makes a concurrent sequencer's insert fail here.
+                # Write first: SQLite then takes its write lock (waiting its busy timeout)
+                # instead of failing to upgrade a read snapshot; the unique size makes a
+                # concurrent sequencer's insert of the same size fail here.
                 await LedgerCheckpoint.create(
                     size=integration.new_size, note=integration.checkpoint, using_db=conn
                 )
+                sizes = LedgerCheckpoint.all().using_db(conn)
+                before = await sizes.filter(size__lt=integration.new_size).order_by("-size").first()
+                current = int(before.size) if before else 0
+                overtaken = await sizes.filter(size__gt=integration.new_size).exists()
+                if current != integration.old_size or overtaken:
+                    raise IntegrationConflictError(
+                        f"the tree moved on from size {integration.old_size}"
+                    )
                 await self._assign(conn, integration)
                 tile_sql = dialect_sql(conn, _UPSERT_TILE)
                 for (level, index), data in integration.tiles.items():
@@ -89,10 +94,6 @@ class SqlStorage:
             updated, _ = await conn.execute_query(sql, [integration.old_size + offset, pending_id])
             if updated != 1:
                 raise IntegrationConflictError(f"entry {pending_id} is no longer pending")
-
-    async def _size(self, conn: BaseDBAsyncClient | None) -> int:
-        latest = await LedgerCheckpoint.all().using_db(conn).order_by("-size").first()
-        return int(latest.size) if latest else 0
 
     async def read_checkpoint(self) -> bytes | None:
         latest = await LedgerCheckpoint.all().order_by("-size").first()

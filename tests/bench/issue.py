@@ -31,11 +31,13 @@ from backend.config import Secret, Settings
 from backend.issuers.models import IssuerKind, StaffRole
 from backend.receipts.models import Receipt
 from backend.services import build_services
+from chain.note import NoteSigner
 from tests.factories import credit_code
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "tests" / "data" / "receipt.json"
 SECRET = "bench-secret-key-0123456789abcdef0123"
+LOG_KEY = NoteSigner.generate("piaojia.bench/ledger").key_string()
 POSTGRES_SERVER = os.environ.get(
     "PIAOJIA_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test"
 )
@@ -76,10 +78,12 @@ def wrk(url: str, seconds: int, connections: int, script: Path | None) -> WrkRes
 async def prepare(database_url: str) -> str:
     """Migrate, register a hospital and a cashier; return the cashier's key."""
     await db.migrate(database_url)
-    settings = Settings(database_url=database_url, secret_key=Secret(SECRET))
+    settings = Settings(
+        database_url=database_url, secret_key=Secret(SECRET), ledger_key=Secret(LOG_KEY)
+    )
     await db.open_database(database_url)
     try:
-        services = build_services(settings)
+        services = build_services(settings, log_signer=NoteSigner.from_key_string(LOG_KEY))
         issuer = await services.issuers.create(
             kind=IssuerKind.HOSPITAL, name="基准医院", credit_code=credit_code(1), region="440100"
         )
@@ -102,6 +106,7 @@ def serve(database_url: str, workers: int, port: int) -> subprocess.Popen[bytes]
     env = os.environ | {
         "PIAOJIA_DATABASE_URL": database_url,
         "PIAOJIA_SECRET_KEY": SECRET,
+        "PIAOJIA_LEDGER_KEY": LOG_KEY,
         "PYTHONPATH": str(ROOT),
     }
     command = [sys.executable, "-m", "uvicorn", "tests.bench.app:bench_app", "--factory",

@@ -223,3 +223,37 @@ def test_a_checkpoint_not_signed_by_the_log_is_a_storage_error() -> None:
             await log.integrate()
 
     asyncio.run(scenario())
+
+
+class RivalSequencerStorage(MemoryStorage):
+    """Lets a second sequencer integrate right after the first one read its pending entries."""
+
+    rival: Log | None = None
+
+    async def read_pending(self, limit: int) -> Sequence[PendingEntry]:
+        taken = await super().read_pending(limit)
+        rival, self.rival = self.rival, None
+        if rival is not None:
+            await rival.integrate()
+        return taken
+
+
+def test_a_sequencer_overtaken_by_another_process_conflicts_and_signs_nothing() -> None:
+    async def scenario() -> None:
+        storage = RivalSequencerStorage()
+        signer = NoteSigner.generate("example.com/race")
+        first, second = Log(storage, signer), Log(storage, signer)
+        for i in range(3):
+            await first.append(b"entry %d" % i)
+        await first.integrate()
+        for i in range(3, 5):
+            await first.append(b"entry %d" % i)
+        storage.rival = second  # grows the partial tile and bundle under ``first``
+        with pytest.raises(IntegrationConflictError):
+            await first.integrate()
+        latest = await first.latest_checkpoint()
+        assert latest is not None and latest.checkpoint.size == 5
+        proof = await first.consistency_proof(3, 5)
+        assert proof.size2 == 5
+
+    asyncio.run(scenario())
