@@ -100,6 +100,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
         finally:
             stop.set()
             await sequencer
+            await services.witnessing.close()
             await db.close_database()
 
     openapi_document = build_openapi(ENDPOINTS, version=_version())

@@ -117,6 +117,29 @@ def cmd_ledger_key(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ledger_sequence(settings: Settings, args: argparse.Namespace) -> int:
+    import signal
+
+    from backend.anchoring.keys import load_log_signer
+    from backend.services import build_services
+
+    services = build_services(settings, log_signer=load_log_signer(settings))
+
+    async def work() -> int:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        _say(f"sequencing {services.anchoring.ledger.origin} every {settings.ledger_interval} s")
+        try:
+            await services.sequencer.run(stop)
+        finally:
+            await services.witnessing.close()
+        return 0
+
+    return _with_database(settings, work)
+
+
 def _uuid(text: str) -> uuid.UUID:
     try:
         return uuid.UUID(text)
@@ -169,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     staff_create.add_argument("--name", required=True)
     staff_create.set_defaults(run=cmd_staff_create)
 
-    ledger = commands.add_parser("ledger", help="the ledger's keys").add_subparsers(
+    ledger = commands.add_parser("ledger", help="the ledger: keys, sequencing").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
     ledger_init = ledger.add_parser(
@@ -179,6 +202,12 @@ def build_parser() -> argparse.ArgumentParser:
     ledger_init.set_defaults(run=cmd_ledger_init)
     ledger_key = ledger.add_parser("key", help="print the log's verifier key alone on stdout")
     ledger_key.set_defaults(run=cmd_ledger_key)
+    ledger_sequence = ledger.add_parser(
+        "sequence",
+        help="run only the sequencer (integrate and witness) until stopped; "
+        "the app runs one too, and at most one process sequences at a time",
+    )
+    ledger_sequence.set_defaults(run=cmd_ledger_sequence)
 
     demo = commands.add_parser(
         "demo", help="seed the demo hospital and metro (PIAOJIA_DEMO=1) and print their keys"

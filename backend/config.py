@@ -60,6 +60,9 @@ class Settings:
     ledger_key: Secret | None = None
     ledger_key_file: str = "var/ledger.key"
     ledger_interval: float = 0.5
+    # Witnesses as (URL, verifier key) pairs, and how many must cosign for "witnessed".
+    witnesses: tuple[tuple[str, str], ...] = ()
+    witness_quorum: int | None = None
     max_body_bytes: int = 1_048_576
     max_line_items: int = 500
     log_level: str = "info"
@@ -121,6 +124,25 @@ def _parse_signer_key(raw: str) -> Secret:
     return Secret(raw)
 
 
+def _parse_witnesses(raw: str) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for entry in filter(None, (part.strip() for part in raw.split(";"))):
+        fields = entry.split()
+        if len(fields) != 2 or not urlsplit(fields[0]).scheme.startswith("http"):
+            raise ValueError("expected 'URL VERIFIERKEY' entries separated by ';'")
+        if fields[1].count("+") != 2:
+            raise ValueError(f"{fields[1]!r} is not a verifier key (name+keyid+key)")
+        pairs.append((fields[0], fields[1]))
+    return tuple(pairs)
+
+
+def _parse_quorum(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError("expected a whole number, 0 or more")
+    return value
+
+
 def _parse_log_level(raw: str) -> str:
     level = raw.strip().lower()
     if level not in {"debug", "info", "warning", "error"}:
@@ -160,6 +182,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             f"{PREFIX}SECRET_KEY is not set: give it at least 32 random characters "
             "(or set PIAOJIA_DEMO=1 for a local demo)"
         )
+    witnesses = read("WITNESSES", _parse_witnesses, defaults.witnesses)
+    quorum = read("WITNESS_QUORUM", _parse_quorum, defaults.witness_quorum)
+    if quorum is not None and quorum > len(witnesses):
+        raise SettingsError(
+            f"{PREFIX}WITNESS_QUORUM={quorum} is more than the {len(witnesses)} witnesses "
+            f"configured in {PREFIX}WITNESSES"
+        )
     return Settings(
         database_url=read("DATABASE_URL", _parse_database_url, defaults.database_url),
         host=read("HOST", _parse_host, defaults.host),
@@ -170,6 +199,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ledger_key=read("LEDGER_KEY", _parse_signer_key, defaults.ledger_key),
         ledger_key_file=read("LEDGER_KEY_FILE", str, defaults.ledger_key_file),
         ledger_interval=read("LEDGER_INTERVAL", _parse_interval, defaults.ledger_interval),
+        witnesses=witnesses,
+        witness_quorum=quorum,
         max_body_bytes=read("MAX_BODY_BYTES", _parse_positive, defaults.max_body_bytes),
         max_line_items=read("MAX_LINE_ITEMS", _parse_positive, defaults.max_line_items),
         log_level=read("LOG_LEVEL", _parse_log_level, defaults.log_level),

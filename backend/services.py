@@ -5,13 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from backend.anchoring.leader import leader_lock_for
 from backend.anchoring.services import AnchoringService, Sequencer
 from backend.anchoring.storage import SqlStorage
+from backend.anchoring.witness_client import WitnessClient
+from backend.anchoring.witnessing import Witness, Witnessing
 from backend.config import Settings
 from backend.hospital.services import HospitalService
 from backend.idempotency.services import IdempotencyService
 from backend.issuers.services import IssuerService, StaffService
 from backend.receipts.services import Clock, ReceiptService
+from chain.cosignature import CosignatureVerifier
 from chain.log import Log
 from chain.note import NoteSigner
 
@@ -28,6 +32,7 @@ class Services:
     hospital: HospitalService
     idempotency: IdempotencyService
     anchoring: AnchoringService
+    witnessing: Witnessing
     sequencer: Sequencer
 
 
@@ -37,7 +42,14 @@ def build_services(
     """Wire every service with its collaborators; the only place that picks implementations."""
     storage = SqlStorage()
     ledger = Log(storage, log_signer)
-    anchoring = AnchoringService(ledger=ledger, storage=storage)
+    witnesses = tuple(
+        Witness(url, CosignatureVerifier.from_key_string(key)) for url, key in settings.witnesses
+    )
+    quorum = len(witnesses) if settings.witness_quorum is None else settings.witness_quorum
+    witnessing = Witnessing(
+        ledger=ledger, witnesses=witnesses, quorum=quorum, client=WitnessClient()
+    )
+    anchoring = AnchoringService(ledger=ledger, storage=storage, witnessing=witnessing)
     receipts = ReceiptService(clock=clock, anchoring=anchoring)
     return Services(
         issuers=IssuerService(),
@@ -46,5 +58,11 @@ def build_services(
         hospital=HospitalService(receipts=receipts, clock=clock),
         idempotency=IdempotencyService(),
         anchoring=anchoring,
-        sequencer=Sequencer(ledger=ledger, interval=settings.ledger_interval),
+        witnessing=witnessing,
+        sequencer=Sequencer(
+            ledger=ledger,
+            witnessing=witnessing,
+            leader=leader_lock_for(settings.database_url),
+            interval=settings.ledger_interval,
+        ),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend.errors import NotFound
+from backend.errors import Conflict, NotFound
 
 
 class TileNotFound(NotFound):
@@ -11,3 +11,11 @@ class TileNotFound(NotFound):
 
 class NoCheckpointYet(NotFound):
     code = "no_checkpoint_yet"
+
+
+class NotYetAnchored(Conflict):
+    code = "not_yet_anchored"
+
+
+class ProofUnavailable(NotFound):
+    code = "proof_unavailable"

@@ -57,3 +57,28 @@ class LedgerCheckpoint(Model):
 
     class Meta:
         table = "ledger_checkpoint"
+
+
+class LedgerCosignature(Model):
+    """A witness's cosignature line on the checkpoint of one tree size."""
+
+    id = fields.BigIntField(primary_key=True)
+    size = fields.BigIntField()
+    witness = fields.CharField(max_length=200)
+    line = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "ledger_cosignature"
+        unique_together = (("size", "witness"),)
+
+
+class LedgerWitness(Model):
+    """The size each witness last cosigned: the old size of the next request to it."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200, unique=True)
+    size = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "ledger_witness"

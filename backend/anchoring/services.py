@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import logging
 import secrets
+import uuid
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from backend.anchoring.errors import NotYetAnchored
+from backend.anchoring.leader import LeaderLock
+from backend.anchoring.models import LedgerEntry
 from backend.anchoring.statements import statement
 from backend.anchoring.storage import SqlStorage
+from backend.anchoring.witnessing import Witnessing
 from backend.issuers.models import Issuer
 from backend.receipts.canonical import canonical_json, commitment, receipt_document
 from backend.receipts.models import LineItem, Receipt
@@ -20,14 +28,78 @@ from chain.errors import IntegrationConflictError
 from chain.log import Log
 
 log = logging.getLogger("piaojia.ledger")
+BUNDLE_FORMAT = "piaojia-proof-bundle/v1"
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerState:
+    """Where a receipt's issue statement stands: pending, anchored (integrated) or witnessed."""
+
+    state: str
+    leaf_index: int | None = None
 
 
 class AnchoringService:
-    """Appends a statement for each ledger event, in the transaction of the change itself."""
+    """Appends a statement for each ledger event, in the transaction of the change itself,
+    and answers what the ledger holds about a receipt."""
 
-    def __init__(self, *, ledger: Log, storage: SqlStorage) -> None:
+    def __init__(self, *, ledger: Log, storage: SqlStorage, witnessing: Witnessing) -> None:
         self.ledger = ledger
         self._storage = storage
+        self._witnessing = witnessing
+
+    async def state(self, receipt_id: uuid.UUID) -> LedgerState:
+        entry = await LedgerEntry.filter(receipt_id=receipt_id, event="issued").first()
+        if entry is None or entry.leaf_index is None:
+            return LedgerState("pending")
+        index = int(entry.leaf_index)
+        if self._witnessing.witnesses:
+            witnessed = await self._witnessing.latest_witnessed_size()
+            if witnessed is not None and witnessed > index:
+                return LedgerState("witnessed", index)
+        return LedgerState("anchored", index)
+
+    async def proof_bundle(
+        self, receipt: Receipt, issuer: Issuer, items: list[LineItem]
+    ) -> dict[str, Any]:
+        """Everything needed to check, offline, that the ledger holds this receipt's events.
+
+        The inclusion proofs are against the latest checkpoint cosigned by the witness quorum
+        when that covers every entry, else against the latest checkpoint. Raises
+        ``NotYetAnchored`` while no event of the receipt is integrated.
+        """
+        entries = await LedgerEntry.filter(receipt_id=receipt.id, leaf_index__not_isnull=True)
+        if not entries:
+            raise NotYetAnchored("the receipt is not in the ledger yet; try again in a second")
+        last = max(int(e.leaf_index) for e in entries if e.leaf_index is not None)
+        size = await self._witnessing.latest_witnessed_size()
+        if size is None or size <= last:
+            latest = await self.ledger.latest_checkpoint()
+            assert latest is not None  # an integrated entry implies a checkpoint
+            size = latest.checkpoint.size
+        cosigned = await self._witnessing.cosigned_note(size)
+        assert cosigned is not None
+        proved = []
+        for entry in sorted(entries, key=lambda e: int(e.leaf_index or 0)):
+            index = int(entry.leaf_index or 0)
+            proof = await self.ledger.inclusion_proof(index, size)
+            proved.append(
+                {
+                    "event": entry.event,
+                    "statement": bytes(entry.statement).decode(),
+                    "salt": base64.b64encode(bytes(entry.salt)).decode(),
+                    "leaf_index": index,
+                    "inclusion_proof": [base64.b64encode(h).decode() for h in proof.hashes],
+                }
+            )
+        return {
+            "format": BUNDLE_FORMAT,
+            "log_origin": self.ledger.origin,
+            "receipt": {"id": str(receipt.id), "code": receipt.code, "number": receipt.number},
+            "document": canonical_json(receipt_document(receipt, issuer, items)).decode(),
+            "entries": proved,
+            "checkpoint": cosigned[0].decode(),
+        }
 
     async def anchor(
         self,
@@ -59,19 +131,41 @@ class AnchoringService:
 
 
 class Sequencer:
-    """Integrates pending statements every ``interval`` seconds, until stopped."""
+    """Integrates pending statements every ``interval`` seconds and has them witnessed.
 
-    def __init__(self, *, ledger: Log, interval: float, batch: int = 4096) -> None:
+    Only the process holding ``leader`` sequences; the others wait for their turn, so with
+    several app processes on one database exactly one integrates at a time.
+    """
+
+    def __init__(
+        self,
+        *,
+        ledger: Log,
+        witnessing: Witnessing,
+        leader: LeaderLock,
+        interval: float,
+        batch: int = 4096,
+    ) -> None:
         self._ledger = ledger
+        self._witnessing = witnessing
+        self._leader = leader
         self._interval = interval
         self._batch = batch
 
     async def integrate_once(self) -> SignedCheckpoint | None:
-        """One integration; ``None`` when another process's sequencer got there first."""
+        """One integration, then one round of witnessing for the latest checkpoint.
+
+        ``None`` when another process's sequencer holds the lead or got there first.
+        """
+        if not await self._leader.acquire():
+            return None
         try:
-            return await self._ledger.integrate(self._batch)
+            signed = await self._ledger.integrate(self._batch)
         except IntegrationConflictError:
             return None
+        if self._witnessing.witnesses:
+            await self._witnessing.offer(signed)
+        return signed
 
     async def run(self, stop: asyncio.Event) -> None:
         """Integrate every ``interval`` until ``stop`` is set; a round in progress finishes.
@@ -79,10 +173,13 @@ class Sequencer:
         Stopping between rounds rather than cancelling keeps a database call from being cut
         off while the connection closes under it.
         """
-        while not stop.is_set():
-            try:
-                await self.integrate_once()
-            except Exception:  # keep sequencing: a failed round is retried on the next tick
-                log.exception("ledger integration failed; retrying")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self._interval)
+        try:
+            while not stop.is_set():
+                try:
+                    await self.integrate_once()
+                except Exception:  # keep sequencing: a failed round is retried on the next tick
+                    log.exception("ledger integration failed; retrying")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=self._interval)
+        finally:
+            await self._leader.release()

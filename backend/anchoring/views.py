@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from backend.anchoring.errors import NoCheckpointYet, TileNotFound
-from backend.web import Endpoint, services
+from backend.anchoring.errors import NoCheckpointYet, ProofUnavailable, TileNotFound
+from backend.receipts.schemas import Model
+from backend.web import Endpoint, json_answer, parse_query, services
 from chain.errors import ChainError
 from chain.tiles import TileId
 
@@ -20,12 +24,58 @@ async def ledger_key(request: Request) -> Response:
 
 
 async def checkpoint(request: Request) -> Response:
-    latest = await services(request).anchoring.ledger.latest_checkpoint()
-    if latest is None:
+    cosigned = await services(request).witnessing.cosigned_note()
+    if cosigned is None:
         raise NoCheckpointYet("the ledger has not signed a checkpoint yet")
     return Response(
-        latest.note, media_type="text/plain; charset=utf-8", headers={"Cache-Control": SHORT}
+        cosigned[0], media_type="text/plain; charset=utf-8", headers={"Cache-Control": SHORT}
     )
+
+
+class InclusionQuery(Model):
+    index: int = Field(ge=0)
+    size: int | None = Field(None, ge=1)
+
+
+class ConsistencyQuery(Model):
+    size1: int = Field(ge=0, alias="from")
+    size2: int | None = Field(None, ge=1, alias="to")
+
+
+class ProofOut(Model):
+    """Hashes in base64, from leaf (or old tree) up, as in RFC 9162."""
+
+    size: int
+    root_hash: str
+    hashes: list[str]
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+async def inclusion(request: Request) -> Response:
+    query = parse_query(request, InclusionQuery)
+    try:
+        proof = await services(request).anchoring.ledger.inclusion_proof(query.index, query.size)
+    except ChainError as exc:
+        raise ProofUnavailable(str(exc)) from exc
+    out = ProofOut(
+        size=proof.size, root_hash=_b64(proof.root_hash), hashes=[_b64(h) for h in proof.hashes]
+    )
+    return json_answer(out)
+
+
+async def consistency(request: Request) -> Response:
+    query = parse_query(request, ConsistencyQuery)
+    try:
+        proof = await services(request).anchoring.ledger.consistency_proof(query.size1, query.size2)
+    except ChainError as exc:
+        raise ProofUnavailable(str(exc)) from exc
+    out = ProofOut(
+        size=proof.size2, root_hash=_b64(proof.root2), hashes=[_b64(h) for h in proof.hashes]
+    )
+    return json_answer(out)
 
 
 async def tile(request: Request) -> Response:
@@ -73,5 +123,25 @@ ENDPOINTS = [
         summary="A hash tile or entry bundle (C2SP tlog-tiles)",
         tag="ledger",
         media_type="application/octet-stream",
+    ),
+    Endpoint(
+        "GET",
+        "/ledger/proof/inclusion",
+        inclusion,
+        name="ledger.inclusion",
+        summary="Inclusion proof of a leaf in the tree of a size (default: latest)",
+        tag="ledger",
+        query=InclusionQuery,
+        response=ProofOut,
+    ),
+    Endpoint(
+        "GET",
+        "/ledger/proof/consistency",
+        consistency,
+        name="ledger.consistency",
+        summary="Consistency proof between two tree sizes (default: latest)",
+        tag="ledger",
+        query=ConsistencyQuery,
+        response=ProofOut,
     ),
 ]

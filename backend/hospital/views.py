@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 from starlette.requests import Request
@@ -47,6 +48,15 @@ class ListReceiptsQuery(Model):
     cursor: Annotated[str, Field(max_length=200)] | None = None
 
 
+class IssueQuery(Model):
+    wait: Literal["anchored"] | None = Field(
+        None, description="answer only once the receipt is integrated in the ledger"
+    )
+
+
+WAIT_SECONDS = 10.0
+
+
 def _receipt_id(request: Request) -> uuid.UUID:
     try:
         return uuid.UUID(request.path_params["receipt_id"])
@@ -56,13 +66,19 @@ def _receipt_id(request: Request) -> uuid.UUID:
 
 def _answer(loaded: LoadedReceipt, status: int) -> Answer:
     out = receipt_out(
-        loaded.receipt, loaded.items, reverses=loaded.reverses, reversed_by=loaded.reversed_by
+        loaded.receipt,
+        loaded.items,
+        reverses=loaded.reverses,
+        reversed_by=loaded.reversed_by,
+        ledger_state=loaded.ledger.state,
+        leaf_index=loaded.ledger.leaf_index,
     )
     return Answer(status, out.model_dump_json().encode())
 
 
 async def issue_receipt(request: Request) -> Response:
     staff = await staff_for(request, CASHIERS)
+    query = parse_query(request, IssueQuery)
     body = await read_body(request)
     payload = parse_body(body, IssueMedicalReceipt, request.headers.get("content-type"))
     found = services(request)
@@ -76,6 +92,12 @@ async def issue_receipt(request: Request) -> Response:
         fingerprint=request_fingerprint(request.method, request.url.path, body),
         operation=issue,
     )
+    if query.wait == "anchored" and answer.status == 201:
+        issued_id = uuid.UUID(json.loads(answer.body)["id"])
+        loaded = await found.receipts.wait_until_anchored(
+            staff.issuer, issued_id, timeout=WAIT_SECONDS
+        )
+        answer = _answer(loaded, 201)
     return Response(answer.body, status_code=answer.status, media_type="application/json")
 
 
@@ -108,6 +130,12 @@ async def get_receipt(request: Request) -> Response:
     return Response(answer.body, media_type="application/json")
 
 
+async def receipt_proof(request: Request) -> Response:
+    staff = await staff_for(request, READERS)
+    bundle = await services(request).receipts.proof_bundle(staff.issuer, _receipt_id(request))
+    return json_answer(bundle)
+
+
 async def list_receipts(request: Request) -> Response:
     staff = await staff_for(request, READERS)
     query = parse_query(request, ListReceiptsQuery)
@@ -136,9 +164,19 @@ ENDPOINTS = [
         tag="hospital",
         status=201,
         request_body=IssueMedicalReceipt,
+        query=IssueQuery,
         response=ReceiptOut,
         roles=CASHIERS,
         headers=IDEMPOTENCY_HEADER,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/hospital/receipts/{receipt_id}/proof",
+        receipt_proof,
+        name="hospital.proof",
+        summary="The receipt's ledger proof bundle, to verify offline",
+        tag="hospital",
+        roles=READERS,
     ),
     Endpoint(
         "GET",

@@ -96,6 +96,14 @@ class ReceiptRef(Model):
     number: str
 
 
+class LedgerOut(Model):
+    """pending: not yet in the log; anchored: integrated at ``leaf_index``; witnessed: in a
+    checkpoint cosigned by the witness quorum."""
+
+    state: str
+    leaf_index: int | None
+
+
 class ReceiptOut(Model):
     id: UUID
     kind: str
@@ -115,6 +123,7 @@ class ReceiptOut(Model):
     reverses: ReceiptRef | None
     reversed_by: ReceiptRef | None
     reversal_reason: str | None
+    ledger: LedgerOut
 
 
 class ReceiptSummary(Model):
@@ -146,6 +155,8 @@ def receipt_out(
     *,
     reverses: Receipt | None = None,
     reversed_by: Receipt | None = None,
+    ledger_state: str = "pending",
+    leaf_index: int | None = None,
 ) -> ReceiptOut:
     """The full answer for one receipt; ``receipt.issuer`` and ``receipt.staff`` must be loaded."""
     return ReceiptOut(
@@ -194,6 +205,7 @@ def receipt_out(
         reverses=_ref(reverses),
         reversed_by=_ref(reversed_by),
         reversal_reason=receipt.reversal_reason,
+        ledger=LedgerOut(state=ledger_state, leaf_index=leaf_index),
     )
 
 

@@ -7,16 +7,18 @@ ledger statement) commit together or not at all.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
-from backend.anchoring.services import AnchoringService
+from backend.anchoring.services import AnchoringService, LedgerState
 from backend.db import dialect_sql
 from backend.issuers.models import Issuer, Staff
 from backend.receipts.errors import (
@@ -37,6 +39,7 @@ from backend.receipts.numbering import draw_check_code, format_number
 from backend.receipts.schemas import CHINA_STANDARD_TIME
 
 Clock = Callable[[], datetime]
+PENDING = LedgerState("pending")
 
 _NEXT_NUMBER = (
     "UPDATE receipt_sequence SET last_number = last_number + 1 "
@@ -56,6 +59,7 @@ class LoadedReceipt:
     items: list[LineItem]
     reverses: Receipt | None
     reversed_by: Receipt | None
+    ledger: LedgerState = PENDING
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +236,25 @@ class ReceiptService:
         reverses_id = receipt.reverses_id  # type: ignore[attr-defined]
         reverses = await Receipt.get_or_none(id=reverses_id) if reverses_id else None
         reversed_by = await Receipt.get_or_none(reverses_id=receipt.id)
-        return LoadedReceipt(receipt, items, reverses, reversed_by)
+        ledger = await self._anchoring.state(receipt.id)
+        return LoadedReceipt(receipt, items, reverses, reversed_by, ledger)
+
+    async def proof_bundle(self, issuer: Issuer, receipt_id: uuid.UUID) -> dict[str, Any]:
+        """The ledger proof bundle of one of ``issuer``'s receipts."""
+        receipt = await self._own(None, issuer, receipt_id)
+        items = list(await LineItem.filter(receipt_id=receipt.id))
+        return await self._anchoring.proof_bundle(receipt, receipt.issuer, items)
+
+    async def wait_until_anchored(
+        self, issuer: Issuer, receipt_id: uuid.UUID, *, timeout: float
+    ) -> LoadedReceipt:
+        """The receipt once its issue statement is integrated, or as it is after ``timeout``."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while (await self._anchoring.state(receipt_id)).state == "pending":
+            if asyncio.get_running_loop().time() >= deadline:
+                break
+            await asyncio.sleep(0.02)
+        return await self.get(issuer, receipt_id)
 
     async def list(
         self, issuer: Issuer, filters: ReceiptFilter, *, limit: int, cursor: str | None

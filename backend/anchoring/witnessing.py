@@ -1,0 +1,135 @@
+"""Getting checkpoints cosigned by the configured witnesses, and serving them cosigned.
+
+After each integration the sequencer offers the new checkpoint to every witness with a
+consistency proof from the size that witness last cosigned. A witness that knows another size
+(409) is answered again with a proof from that size. Cosignatures are verified with the
+witness's configured key before they are kept; a checkpoint is *witnessed* once ``quorum``
+witnesses cosigned it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from tortoise.exceptions import IntegrityError
+
+from backend.anchoring.models import LedgerCheckpoint, LedgerCosignature, LedgerWitness
+from backend.anchoring.witness_client import WitnessClient
+from chain.checkpoint import SignedCheckpoint
+from chain.cosignature import CosignatureVerifier
+from chain.errors import ChainError
+from chain.log import Log
+from chain.note import open_note
+from chain.witness import AddCheckpointRequest
+
+log = logging.getLogger("piaojia.ledger")
+
+
+@dataclass(frozen=True, slots=True)
+class Witness:
+    url: str
+    verifier: CosignatureVerifier
+
+    @property
+    def name(self) -> str:
+        return self.verifier.name
+
+
+class Witnessing:
+    def __init__(
+        self, *, ledger: Log, witnesses: tuple[Witness, ...], quorum: int, client: WitnessClient
+    ) -> None:
+        self._ledger = ledger
+        self.witnesses = witnesses
+        self.quorum = quorum
+        self._client = client
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    async def offer(self, signed: SignedCheckpoint) -> int:
+        """Offer ``signed`` to every witness that has not cosigned it; returns cosignatures kept."""
+        kept = 0
+        for witness in self.witnesses:
+            try:
+                kept += await self._offer_one(witness, signed)
+            except ChainError as exc:
+                log.warning("witness %s: %s", witness.name, exc)
+        return kept
+
+    async def _offer_one(self, witness: Witness, signed: SignedCheckpoint) -> int:
+        size = signed.checkpoint.size
+        if await LedgerCosignature.exists(size=size, witness=witness.name):
+            return 0
+        state, _ = await LedgerWitness.get_or_create(name=witness.name)
+        old_size = int(state.size)
+        for _attempt in range(2):
+            if old_size > size:
+                return 0  # the witness has seen a newer checkpoint of ours already
+            proof = (
+                ()
+                if old_size in (0, size)
+                else (await self._ledger.consistency_proof(old_size, size)).hashes
+            )
+            reply = await self._client.add_checkpoint(
+                witness.url, AddCheckpointRequest(old_size, tuple(proof), signed.note)
+            )
+            if reply.status == 409 and reply.known_size is not None:
+                old_size = reply.known_size
+                continue
+            if reply.status != 200:
+                log.warning("witness %s answered %s: %s", witness.name, reply.status, reply.message)
+                return 0
+            line = self._verified_line(witness, signed, reply.cosignature)
+            try:
+                await LedgerCosignature.create(size=size, witness=witness.name, line=line)
+            except IntegrityError:
+                return 0  # another process stored it first
+            await LedgerWitness.filter(name=witness.name).update(size=size)
+            return 1
+        return 0
+
+    def _verified_line(self, witness: Witness, signed: SignedCheckpoint, reply: bytes) -> str:
+        # Keep only a line that verifies under the configured key: a witness that answers
+        # with garbage must not make a checkpoint look witnessed.
+        for line in reply.decode("utf-8", "replace").splitlines():
+            candidate = signed.note + (line + "\n").encode()
+            try:
+                note = open_note(candidate, [witness.verifier])
+            except ChainError:
+                continue
+            if any(sig.name == witness.name for sig in note.signatures):
+                return line
+        raise _BadCosignature(f"no valid cosignature from {witness.name}")
+
+    async def cosigned_note(self, size: int | None = None) -> tuple[bytes, int] | None:
+        """The checkpoint note of ``size`` (default: latest) with its cosignature lines appended,
+        and how many witnesses cosigned it."""
+        query = LedgerCheckpoint.all()
+        row = await (
+            query.get_or_none(size=size) if size is not None else query.order_by("-size").first()
+        )
+        if row is None:
+            return None
+        cosignatures = await LedgerCosignature.filter(size=row.size).order_by("witness")
+        lines = [cosignature.line for cosignature in cosignatures]
+        note = bytes(row.note) + "".join(line + "\n" for line in lines).encode()
+        return note, len(lines)
+
+    async def latest_witnessed_size(self) -> int | None:
+        """The largest size cosigned by at least ``quorum`` witnesses (any size when quorum 0)."""
+        if self.quorum == 0:
+            latest = await LedgerCheckpoint.all().order_by("-size").first()
+            return int(latest.size) if latest else None
+        rows = await LedgerCosignature.all().order_by("-size").values_list("size", "witness")
+        counts: dict[int, int] = {}
+        for size, _ in rows:
+            counts[int(size)] = counts.get(int(size), 0) + 1
+            if counts[int(size)] >= self.quorum:
+                return int(size)
+        return None
+
+
+class _BadCosignature(ChainError):
+    pass
