@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import sys
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 
 from backend import db
 from backend.config import Settings, SettingsError, load_settings
 from backend.errors import DomainError
 from backend.issuers.models import IssuerKind, StaffRole
+from backend.witness.cli import add_witness_commands
 
 
 def _say(message: str) -> None:
@@ -96,7 +99,6 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_ledger_init(settings: Settings, args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from backend.anchoring.keys import create_key_file, default_origin
 
@@ -123,7 +125,10 @@ def cmd_ledger_sequence(settings: Settings, args: argparse.Namespace) -> int:
     from backend.anchoring.keys import load_log_signer
     from backend.services import build_services
 
+    if args.batch:
+        settings = dataclasses.replace(settings, ledger_batch=args.batch)
     services = build_services(settings, log_signer=load_log_signer(settings))
+    sequencer = services.sequencer
 
     async def work() -> int:
         stop = asyncio.Event()
@@ -132,12 +137,52 @@ def cmd_ledger_sequence(settings: Settings, args: argparse.Namespace) -> int:
             loop.add_signal_handler(signum, stop.set)
         _say(f"sequencing {services.anchoring.ledger.origin} every {settings.ledger_interval} s")
         try:
-            await services.sequencer.run(stop)
+            await sequencer.run(stop)
         finally:
             await services.witnessing.close()
         return 0
 
     return _with_database(settings, work)
+
+
+def cmd_ledger_verify(settings: Settings | None, args: argparse.Namespace) -> int:
+    from backend.anchoring.bundles import BundleError, verify_bundle
+
+    try:
+        raw = sys.stdin.buffer.read() if args.bundle == "-" else Path(args.bundle).read_bytes()
+    except OSError as exc:
+        _say(f"piaojia: error: cannot read {args.bundle}: {exc.strerror}")
+        return 1
+    try:
+        report = verify_bundle(
+            raw, log_key=args.log_key, witness_keys=args.witness_key, quorum=args.quorum
+        )
+    except BundleError as exc:
+        _say(f"piaojia: NOT VERIFIED: {exc}")
+        return 1
+    events = ", ".join(f"{e.event} at leaf {e.leaf_index}" for e in report.entries)
+    print(
+        f"verified: receipt {report.code}-{report.number} ({events}) is in {report.origin} "
+        f"at size {report.tree_size}, cosigned by {len(report.witnesses)} witness(es)"
+    )
+    return 0
+
+
+def cmd_ledger_audit(settings: Settings | None, args: argparse.Namespace) -> int:
+    from backend.anchoring.audit import AuditError, audit_log
+
+    state = Path(args.state) if args.state else None
+    try:
+        report = asyncio.run(audit_log(args.url, log_key=args.log_key, state_file=state))
+    except AuditError as exc:
+        _say(f"piaojia: AUDIT FAILED at {exc}")
+        return 1
+    since = f", consistent with size {report.previous_size}" if report.previous_size else ""
+    print(
+        f"audited {report.origin}: {report.tree_size} entries, {report.tiles} tiles and "
+        f"{report.bundles} entry bundles reproduce the signed root{since}"
+    )
+    return 0
 
 
 def _uuid(text: str) -> uuid.UUID:
@@ -207,7 +252,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="run only the sequencer (integrate and witness) until stopped; "
         "the app runs one too, and at most one process sequences at a time",
     )
+    ledger_sequence.add_argument(
+        "--batch", type=int, help="most statements per checkpoint (default: PIAOJIA_LEDGER_BATCH)"
+    )
     ledger_sequence.set_defaults(run=cmd_ledger_sequence)
+    verify = ledger.add_parser(
+        "verify", help="check a receipt's proof bundle offline: commitment, proof, signatures"
+    )
+    verify.add_argument("bundle", help="the bundle JSON file, or - for standard input")
+    verify.add_argument("--log-key", required=True, help="the log's verifier key")
+    verify.add_argument(
+        "--witness-key", action="append", default=[], help="a trusted witness's verifier key"
+    )
+    verify.add_argument(
+        "--quorum", type=int, default=0, help="cosignatures required from those witnesses"
+    )
+    verify.set_defaults(run=cmd_ledger_verify, needs_settings=False)
+    audit = ledger.add_parser(
+        "audit", help="download a server's whole log and recompute every tile and root"
+    )
+    audit.add_argument("url", help="the service's base URL, e.g. https://piaojia.example")
+    audit.add_argument("--log-key", required=True, help="the log's verifier key")
+    audit.add_argument(
+        "--state", help="file keeping the last audited checkpoint, to check consistency with it"
+    )
+    audit.set_defaults(run=cmd_ledger_audit, needs_settings=False)
+
+    add_witness_commands(commands)
 
     demo = commands.add_parser(
         "demo", help="seed the demo hospital and metro (PIAOJIA_DEMO=1) and print their keys"
@@ -219,7 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = load_settings()
+        # Checking someone else's ledger needs none of this service's settings.
+        settings = load_settings() if getattr(args, "needs_settings", True) else None
     except SettingsError as exc:
         _say(f"piaojia: configuration error: {exc}")
         return 2

@@ -60,6 +60,7 @@ class Settings:
     ledger_key: Secret | None = None
     ledger_key_file: str = "var/ledger.key"
     ledger_interval: float = 0.5
+    ledger_batch: int = 4096
     # Witnesses as (URL, verifier key) pairs, and how many must cosign for "witnessed".
     witnesses: tuple[tuple[str, str], ...] = ()
     witness_quorum: int | None = None
@@ -199,6 +200,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ledger_key=read("LEDGER_KEY", _parse_signer_key, defaults.ledger_key),
         ledger_key_file=read("LEDGER_KEY_FILE", str, defaults.ledger_key_file),
         ledger_interval=read("LEDGER_INTERVAL", _parse_interval, defaults.ledger_interval),
+        ledger_batch=read("LEDGER_BATCH", _parse_positive, defaults.ledger_batch),
         witnesses=witnesses,
         witness_quorum=quorum,
         max_body_bytes=read("MAX_BODY_BYTES", _parse_positive, defaults.max_body_bytes),

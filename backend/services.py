@@ -64,5 +64,6 @@ def build_services(
             witnessing=witnessing,
             leader=leader_lock_for(settings.database_url),
             interval=settings.ledger_interval,
+            batch=settings.ledger_batch,
         ),
     )

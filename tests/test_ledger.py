@@ -27,8 +27,9 @@ async def test_issue_and_reversal_are_anchored_without_personal_data(
 ) -> None:
     cashier = await issuer_with_staff(app)
     issued = (await client.post(URL, json=receipt_request(), headers=cashier.headers)).json()
-    await client.post(f"{URL}/{issued['id']}/reversal", json={"reason": "退费"},
-                      headers=cashier.headers)  # fmt: skip
+    await client.post(
+        f"{URL}/{issued['id']}/reversal", json={"reason": "退费"}, headers=cashier.headers
+    )
 
     entries = await LedgerEntry.all().order_by("id")
     assert [e.event for e in entries] == ["issued", "issued", "reversed"]
@@ -88,8 +89,12 @@ async def test_integrated_receipts_are_served_as_checkpoint_and_tiles(
 
     stored = await LedgerEntry.all().order_by("id").values_list("leaf_index", flat=True)
     assert sorted(stored) == [0, 1, 2]
-    for missing in ("/ledger/tile/0/000.p/4", "/ledger/tile/0/001", "/ledger/tile/x/000",
-                    "/ledger/tile/entries/000.p/300"):  # fmt: skip
+    for missing in (
+        "/ledger/tile/0/000.p/4",
+        "/ledger/tile/0/001",
+        "/ledger/tile/x/000",
+        "/ledger/tile/entries/000.p/300",
+    ):
         response = await client.get(missing)
         assert response.status_code == 404, missing
         assert response.json()["error"]["code"] == "tile_not_found"

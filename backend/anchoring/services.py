@@ -14,6 +14,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from backend.anchoring.bundles import BUNDLE_FORMAT
 from backend.anchoring.errors import NotYetAnchored
 from backend.anchoring.leader import LeaderLock
 from backend.anchoring.models import LedgerEntry
@@ -28,7 +29,6 @@ from chain.errors import IntegrationConflictError
 from chain.log import Log
 
 log = logging.getLogger("piaojia.ledger")
-BUNDLE_FORMAT = "piaojia-proof-bundle/v1"
 
 
 @dataclass(frozen=True, slots=True)

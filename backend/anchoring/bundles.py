@@ -1,0 +1,416 @@
+"""Offline verification of a receipt's proof bundle.
+
+A proof bundle (format ``piaojia-proof-bundle/v1``) carries a receipt's canonical document, the
+ledger statements about it with their salts, leaf indexes and inclusion proofs, and the signed
+(and usually witness-cosigned) checkpoint those proofs lead to. :func:`verify_bundle` checks all
+of it with nothing but the keys it is given: no network, no database.
+
+What a successful check means, link by link:
+
+- the checkpoint is signed by the log key, and by at least ``quorum`` of the witness keys;
+- every statement is a leaf of that checkpoint's tree, at its stated index;
+- every statement names the document's receipt (issuer, 票据代码, 票据号码) and its event;
+- every statement's commitment is SHA-256(salt ‖ document): the document is the one the issuer
+  committed to, byte for byte.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from backend.anchoring.statements import STATEMENT_VERSION
+from backend.receipts.canonical import canonical_json, commitment
+from chain.checkpoint import Checkpoint, open_checkpoint
+from chain.cosignature import CosignatureVerifier
+from chain.errors import (
+    ChainError,
+    InvalidSignatureError,
+    MalformedError,
+    ProofError,
+    SignatureError,
+    TreeRangeError,
+    UnverifiedNoteError,
+)
+from chain.hashing import HASH_SIZE, leaf_hash
+from chain.note import NoteVerifier, open_note
+from chain.verify import verify_inclusion
+
+BUNDLE_FORMAT = "piaojia-proof-bundle/v1"
+SALT_SIZE = 16
+STATEMENT_FIELDS = frozenset({"v", "event", "issuer", "code", "number", "at", "commitment"})
+
+
+class BundleError(Exception):
+    """A proof bundle did not verify; the message is one line naming what failed."""
+
+
+class VerifierConfigError(BundleError):
+    """The keys or quorum given to the verifier are unusable (not a fault of the bundle)."""
+
+
+class MalformedBundleError(BundleError):
+    """The bundle is not a well-formed ``piaojia-proof-bundle/v1`` document."""
+
+
+class CheckpointSignatureError(BundleError):
+    """The checkpoint is not validly signed by the log key."""
+
+
+class OriginMismatchError(BundleError):
+    """The bundle, its checkpoint and the log key do not name the same log."""
+
+
+class WitnessQuorumError(BundleError):
+    """Fewer than ``quorum`` of the given witness keys validly cosigned the checkpoint."""
+
+
+class StatementMismatchError(BundleError):
+    """A statement (or the bundle's receipt header) names another receipt or event."""
+
+
+class CommitmentMismatchError(BundleError):
+    """A statement's commitment is not SHA-256(salt ‖ document): the document was altered."""
+
+
+class InclusionProofError(BundleError):
+    """An entry's inclusion proof does not lead from its statement to the checkpoint root."""
+
+    def __init__(self, entry: int, message: str) -> None:
+        super().__init__(message)
+        self.entry = entry
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedEntry:
+    """One statement proven to be in the log."""
+
+    event: str
+    leaf_index: int
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class BundleReport:
+    """What a verified bundle proves."""
+
+    origin: str
+    tree_size: int
+    root_hash: bytes
+    receipt_id: str
+    code: str
+    number: str
+    entries: tuple[VerifiedEntry, ...]
+    witnesses: tuple[str, ...]
+    """Names of the given witness keys whose cosignature verified, in the order given."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    event: str
+    statement: bytes
+    salt: bytes
+    leaf_index: int
+    proof: tuple[bytes, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Bundle:
+    origin: str
+    receipt_id: str
+    code: str
+    number: str
+    document: bytes
+    entries: tuple[_Entry, ...]
+    checkpoint: bytes
+
+
+def verify_bundle(
+    bundle: Mapping[str, Any] | bytes,
+    *,
+    log_key: str,
+    witness_keys: Sequence[str] = (),
+    quorum: int = 0,
+) -> BundleReport:
+    """Verify a proof bundle offline and return what it proves.
+
+    ``bundle`` is the decoded JSON object or its raw bytes. ``log_key`` is the log's C2SP
+    verifier key string (type 0x01, named by the log origin); ``witness_keys`` are type 0x04
+    cosignature verifier keys, of which at least ``quorum`` MUST have cosigned the checkpoint.
+    A cosignature line by a given witness that does not verify counts as no cosignature.
+
+    Returns only if every check listed in the module docstring passes; otherwise raises the
+    :class:`BundleError` subclass naming the first failure, checked in this order: keys and
+    quorum, bundle shape, checkpoint signature, origin, witness quorum, and then per entry:
+    inclusion proof, statement shape, statement against document, commitment.
+    """
+    verifier, witnesses = _verifiers(log_key, witness_keys, quorum)
+    parsed = _parse(bundle)
+    checkpoint = _open_checkpoint(parsed, verifier)
+    cosigned = _check_quorum(parsed.checkpoint, witnesses, quorum)
+    document = _document_identity(parsed)
+    verified = tuple(
+        _check_entry(n, entry, parsed, document, checkpoint)
+        for n, entry in enumerate(parsed.entries)
+    )
+    return BundleReport(
+        origin=checkpoint.origin,
+        tree_size=checkpoint.size,
+        root_hash=checkpoint.root_hash,
+        receipt_id=parsed.receipt_id,
+        code=parsed.code,
+        number=parsed.number,
+        entries=verified,
+        witnesses=cosigned,
+    )
+
+
+def _verifiers(
+    log_key: str, witness_keys: Sequence[str], quorum: int
+) -> tuple[NoteVerifier, list[CosignatureVerifier]]:
+    try:
+        verifier = NoteVerifier.from_key_string(log_key)
+    except ChainError as exc:
+        raise VerifierConfigError(f"log key: {exc}") from exc
+    witnesses: list[CosignatureVerifier] = []
+    for n, key in enumerate(witness_keys):
+        try:
+            witness = CosignatureVerifier.from_key_string(key)
+        except ChainError as exc:
+            raise VerifierConfigError(f"witness key {n}: {exc}") from exc
+        # The same key twice would let one witness count twice towards the quorum.
+        if any((w.name, w.key_id) == (witness.name, witness.key_id) for w in witnesses):
+            raise VerifierConfigError(f"witness key {n}: {witness.name} is given twice")
+        witnesses.append(witness)
+    if not 0 <= quorum <= len(witnesses):
+        raise VerifierConfigError(
+            f"quorum {quorum} cannot be met by {len(witnesses)} witness key(s)"
+        )
+    return verifier, witnesses
+
+
+def _parse(bundle: Mapping[str, Any] | bytes) -> _Bundle:
+    if isinstance(bundle, bytes | bytearray):
+        try:
+            bundle = json.loads(bytes(bundle).decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise MalformedBundleError(f"bundle is not UTF-8 JSON: {exc}") from exc
+    if not isinstance(bundle, Mapping):
+        raise MalformedBundleError("bundle is not a JSON object")
+    if bundle.get("format") != BUNDLE_FORMAT:
+        raise MalformedBundleError(f"bundle format is not {BUNDLE_FORMAT!r}")
+    receipt = bundle.get("receipt")
+    if not isinstance(receipt, Mapping):
+        raise MalformedBundleError("receipt: not an object")
+    entries = bundle.get("entries")
+    if not isinstance(entries, list) or not entries:
+        raise MalformedBundleError("entries: not a non-empty list")
+    return _Bundle(
+        origin=_text(bundle, "log_origin", "log_origin"),
+        receipt_id=_text(receipt, "id", "receipt.id"),
+        code=_text(receipt, "code", "receipt.code"),
+        number=_text(receipt, "number", "receipt.number"),
+        document=_text(bundle, "document", "document").encode(),
+        entries=tuple(_parse_entry(n, entry) for n, entry in enumerate(entries)),
+        checkpoint=_text(bundle, "checkpoint", "checkpoint").encode(),
+    )
+
+
+def _parse_entry(n: int, entry: object) -> _Entry:
+    where = f"entries[{n}]"
+    if not isinstance(entry, Mapping):
+        raise MalformedBundleError(f"{where}: not an object")
+    index = entry.get("leaf_index")
+    # bool is an int in Python, and JSON true must not pass for leaf 1.
+    if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+        raise MalformedBundleError(f"{where}.leaf_index: not a non-negative integer")
+    proof = entry.get("inclusion_proof")
+    if not isinstance(proof, list):
+        raise MalformedBundleError(f"{where}.inclusion_proof: not a list")
+    salt = _base64(_text(entry, "salt", f"{where}.salt"), f"{where}.salt", SALT_SIZE)
+    return _Entry(
+        event=_text(entry, "event", f"{where}.event"),
+        statement=_text(entry, "statement", f"{where}.statement").encode(),
+        salt=salt,
+        leaf_index=index,
+        proof=tuple(
+            _base64(h, f"{where}.inclusion_proof[{i}]", HASH_SIZE) for i, h in enumerate(proof)
+        ),
+    )
+
+
+def _text(obj: Mapping[str, Any], key: str, where: str) -> str:
+    value = obj.get(key)
+    if not isinstance(value, str) or not value:
+        raise MalformedBundleError(f"{where}: not a non-empty string")
+    return value
+
+
+def _base64(value: object, where: str, size: int) -> bytes:
+    if not isinstance(value, str):
+        raise MalformedBundleError(f"{where}: not a base64 string")
+    try:
+        raw = base64.b64decode(value.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError) as exc:
+        raise MalformedBundleError(f"{where}: not base64") from exc
+    if len(raw) != size:
+        raise MalformedBundleError(f"{where}: {len(raw)} bytes, expected {size}")
+    return raw
+
+
+def _open_checkpoint(bundle: _Bundle, verifier: NoteVerifier) -> Checkpoint:
+    try:
+        signed, _ = open_checkpoint(bundle.checkpoint, [verifier])
+    except SignatureError as exc:
+        raise CheckpointSignatureError(
+            f"checkpoint: not validly signed by log key {verifier.name}+{verifier.key_id:08x} "
+            f"({exc})"
+        ) from exc
+    except MalformedError as exc:
+        raise MalformedBundleError(f"checkpoint: {exc}") from exc
+    checkpoint = signed.checkpoint
+    # The key name is the origin (C2SP tlog-checkpoint): a checkpoint of another log signed by
+    # the same key, or a bundle claiming another log, must not pass.
+    if not checkpoint.origin == bundle.origin == verifier.name:
+        raise OriginMismatchError(
+            f"origin: checkpoint says {checkpoint.origin!r}, bundle says {bundle.origin!r}, "
+            f"log key is named {verifier.name!r}"
+        )
+    return checkpoint
+
+
+def _check_quorum(
+    note: bytes, witnesses: list[CosignatureVerifier], quorum: int
+) -> tuple[str, ...]:
+    cosigned: list[str] = []
+    missing: list[str] = []
+    for witness in witnesses:
+        # One witness at a time: open_note rejects a whole note when any known key's
+        # signature fails, but here a bad cosignature only means that witness does not count.
+        try:
+            open_note(note, [witness])
+        except UnverifiedNoteError:
+            missing.append(f"{witness.name} did not cosign")
+        except InvalidSignatureError:
+            missing.append(f"{witness.name}'s cosignature does not verify")
+        else:
+            cosigned.append(witness.name)
+    if len(cosigned) < quorum:
+        raise WitnessQuorumError(
+            f"witnesses: {len(cosigned)} valid cosignature(s), {quorum} required "
+            f"({'; '.join(missing)})"
+        )
+    return tuple(cosigned)
+
+
+@dataclass(frozen=True, slots=True)
+class _Identity:
+    issuer: str
+    code: str
+    number: str
+
+
+def _document_identity(bundle: _Bundle) -> _Identity:
+    try:
+        document = json.loads(bundle.document)
+    except ValueError as exc:
+        raise MalformedBundleError(f"document: not JSON: {exc}") from exc
+    if not isinstance(document, dict):
+        raise MalformedBundleError("document: not a JSON object")
+    # The commitment binds these exact bytes; canonical form makes sure they have one reading
+    # (no duplicate keys), so the code and number read here are the ones committed to.
+    if canonical_json(document) != bundle.document:
+        raise MalformedBundleError("document: not canonical JSON")
+    issuer = document.get("issuer")
+    credit_code = issuer.get("credit_code") if isinstance(issuer, dict) else None
+    fields = {
+        "id": document.get("id"),
+        "code": document.get("code"),
+        "number": document.get("number"),
+        "issuer.credit_code": credit_code,
+    }
+    for name, value in fields.items():
+        if not isinstance(value, str):
+            raise MalformedBundleError(f"document: {name} is not a string")
+    header = {"id": bundle.receipt_id, "code": bundle.code, "number": bundle.number}
+    for name, value in header.items():
+        if fields[name] != value:
+            raise StatementMismatchError(
+                f"receipt: {name} {value!r} is not the document's {fields[name]!r}"
+            )
+    return _Identity(str(credit_code), bundle.code, bundle.number)
+
+
+def _check_entry(
+    n: int, entry: _Entry, bundle: _Bundle, document: _Identity, checkpoint: Checkpoint
+) -> VerifiedEntry:
+    where = f"entry {n} ({entry.event}, leaf {entry.leaf_index})"
+    # Inclusion first: only a statement proven to be in the log is worth comparing further.
+    try:
+        verify_inclusion(
+            entry.leaf_index,
+            checkpoint.size,
+            leaf_hash(entry.statement),
+            entry.proof,
+            checkpoint.root_hash,
+        )
+    except (ProofError, TreeRangeError) as exc:
+        raise InclusionProofError(
+            n, f"{where}: inclusion proof fails in the tree of size {checkpoint.size}: {exc}"
+        ) from exc
+    fields = _statement_fields(where, entry.statement)
+    expected = {
+        "event": ("entry's", entry.event),
+        "issuer": ("document's", document.issuer),
+        "code": ("document's", document.code),
+        "number": ("document's", document.number),
+    }
+    for name, (source, value) in expected.items():
+        if fields[name] != value:
+            raise StatementMismatchError(
+                f"{where}: statement {name} {fields[name]!r} is not the {source} {value!r}"
+            )
+    if commitment(entry.salt, bundle.document) != fields["commitment"]:
+        raise CommitmentMismatchError(
+            f"{where}: SHA-256(salt ‖ document) is not the statement's commitment; "
+            "the document or salt was altered"
+        )
+    return VerifiedEntry(event=entry.event, leaf_index=entry.leaf_index, at=str(fields["at"]))
+
+
+def _statement_fields(where: str, statement: bytes) -> dict[str, Any]:
+    try:
+        fields = json.loads(statement)
+    except ValueError as exc:
+        raise MalformedBundleError(f"{where}: statement is not JSON") from exc
+    # Canonical form rules out duplicate keys and other readings that differ from the leaf.
+    if not isinstance(fields, dict) or canonical_json(fields) != statement:
+        raise MalformedBundleError(f"{where}: statement is not a canonical JSON object")
+    version = fields.get("v")
+    # type() rather than ==, so that JSON true does not pass for version 1.
+    if set(fields) != STATEMENT_FIELDS or type(version) is not int or version != STATEMENT_VERSION:
+        raise MalformedBundleError(f"{where}: statement is not a v{STATEMENT_VERSION} statement")
+    if not all(isinstance(fields[k], str) for k in STATEMENT_FIELDS - {"v"}):
+        raise MalformedBundleError(f"{where}: statement fields are not strings")
+    return fields
+
+
+__all__ = [
+    "BUNDLE_FORMAT",
+    "BundleError",
+    "BundleReport",
+    "CheckpointSignatureError",
+    "CommitmentMismatchError",
+    "InclusionProofError",
+    "MalformedBundleError",
+    "OriginMismatchError",
+    "StatementMismatchError",
+    "VerifiedEntry",
+    "VerifierConfigError",
+    "WitnessQuorumError",
+    "verify_bundle",
+]
