@@ -6,6 +6,7 @@ turns a second, concurrent sequencer into ``IntegrationConflictError``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping, Sequence
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -13,20 +14,50 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from backend.anchoring.models import LedgerBundle, LedgerCheckpoint, LedgerEntry, LedgerTile
-from backend.db import dialect_sql
+from backend.db import connection, dialect_sql
 from chain.errors import IntegrationConflictError
 from chain.storage import Integration, PendingEntry
 from chain.tiles import TileKey
 
-_UPSERT_TILE = (
-    'INSERT INTO ledger_tile (level, "index", data) VALUES ($1, $2, $3) '
+# PostgreSQL: one statement per integration for each table, whatever the batch size; arrays go
+# in as parameters, so the statement text (and its prepared plan) never changes.
+_PG_ASSIGN = (
+    "UPDATE ledger_entry AS e SET leaf_index = $1 + v.n - 1 "
+    "FROM unnest($2::bigint[]) WITH ORDINALITY AS v(id, n) "
+    "WHERE e.id = v.id AND e.leaf_index IS NULL"
+)
+_PG_UPSERT_TILES = (
+    'INSERT INTO ledger_tile (level, "index", data) '
+    "SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[]) "
     'ON CONFLICT (level, "index") DO UPDATE SET data = excluded.data'
 )
-_UPSERT_BUNDLE = (
-    'INSERT INTO ledger_bundle ("index", data) VALUES ($1, $2) '
+_PG_UPSERT_BUNDLES = (
+    'INSERT INTO ledger_bundle ("index", data) '
+    "SELECT * FROM unnest($1::bigint[], $2::bytea[]) "
     'ON CONFLICT ("index") DO UPDATE SET data = excluded.data'
 )
-_ASSIGN = "UPDATE ledger_entry SET leaf_index = $1 WHERE id = $2 AND leaf_index IS NULL"
+# SQLite: the ids travel as one JSON array, whose element number ``key`` (from 0) is the offset
+# of the leaf index; each id is then found by its rowid. The unary ``+`` keeps the planner off
+# the leaf_index index: driven by ``leaf_index IS NULL`` it would scan the JSON array once per
+# pending row (29 s instead of 5 ms for 4,096 ids among 200,000 pending). Blobs cannot travel
+# in JSON, so tiles and bundles go as multi-row VALUES, in chunks well below SQLite's bound on
+# parameters.
+_SQLITE_ASSIGN = (
+    "UPDATE ledger_entry SET leaf_index = ? + v.key FROM json_each(?) AS v "
+    "WHERE ledger_entry.id = v.value AND +ledger_entry.leaf_index IS NULL"
+)
+_SQLITE_UPSERT_TILES = (
+    'INSERT INTO ledger_tile (level, "index", data) VALUES {rows} '
+    'ON CONFLICT (level, "index") DO UPDATE SET data = excluded.data'
+)
+_SQLITE_UPSERT_BUNDLES = (
+    'INSERT INTO ledger_bundle ("index", data) VALUES {rows} '
+    'ON CONFLICT ("index") DO UPDATE SET data = excluded.data'
+)
+_SQLITE_ROWS_PER_STATEMENT = 256
+_READ_PENDING = (
+    "SELECT id, statement FROM ledger_entry WHERE leaf_index IS NULL ORDER BY id LIMIT $1"
+)
 
 
 class SqlStorage:
@@ -53,13 +84,9 @@ class SqlStorage:
         return int(row.id)
 
     async def read_pending(self, limit: int) -> Sequence[PendingEntry]:
-        rows = (
-            await LedgerEntry.filter(leaf_index=None)
-            .order_by("id")
-            .limit(limit)
-            .values_list("id", "statement")
-        )
-        return [PendingEntry(int(pending_id), bytes(statement)) for pending_id, statement in rows]
+        conn = connection()
+        _, rows = await conn.execute_query(dialect_sql(conn, _READ_PENDING), [limit])
+        return [PendingEntry(int(row[0]), bytes(row[1])) for row in rows]
 
     async def commit_integration(self, integration: Integration) -> None:
         try:
@@ -79,21 +106,55 @@ class SqlStorage:
                         f"the tree moved on from size {integration.old_size}"
                     )
                 await self._assign(conn, integration)
-                tile_sql = dialect_sql(conn, _UPSERT_TILE)
-                for (level, index), data in integration.tiles.items():
-                    await conn.execute_query(tile_sql, [level, index, data])
-                bundle_sql = dialect_sql(conn, _UPSERT_BUNDLE)
-                for index, data in integration.entry_bundles.items():
-                    await conn.execute_query(bundle_sql, [index, data])
+                if conn.capabilities.dialect == "postgres":
+                    await self._upsert_postgres(conn, integration)
+                else:
+                    await self._upsert_sqlite(conn, integration)
         except IntegrityError as exc:
             raise IntegrationConflictError("another sequencer integrated first") from exc
 
     async def _assign(self, conn: BaseDBAsyncClient, integration: Integration) -> None:
-        sql = dialect_sql(conn, _ASSIGN)
-        for offset, pending_id in enumerate(integration.pending_ids):
-            updated, _ = await conn.execute_query(sql, [integration.old_size + offset, pending_id])
-            if updated != 1:
-                raise IntegrationConflictError(f"entry {pending_id} is no longer pending")
+        """Give ``pending_ids[i]`` leaf index ``old_size + i`` in one statement.
+
+        Each id is updated only while still pending, and once even if listed twice, so the
+        count of rows changed falls short of the batch exactly when some id is not pending.
+        """
+        ids = list(integration.pending_ids)
+        if not ids:
+            return
+        if conn.capabilities.dialect == "postgres":
+            updated, _ = await conn.execute_query(_PG_ASSIGN, [integration.old_size, ids])
+        else:
+            updated, _ = await conn.execute_query(
+                _SQLITE_ASSIGN, [integration.old_size, json.dumps(ids)]
+            )
+        if updated != len(ids):
+            raise IntegrationConflictError(
+                f"{len(ids) - updated} of {len(ids)} entries are no longer pending"
+            )
+
+    @staticmethod
+    async def _upsert_postgres(conn: BaseDBAsyncClient, integration: Integration) -> None:
+        tiles = integration.tiles
+        if tiles:
+            levels, indexes = [level for level, _ in tiles], [index for _, index in tiles]
+            await conn.execute_query(_PG_UPSERT_TILES, [levels, indexes, list(tiles.values())])
+        if integration.entry_bundles:
+            bundles = integration.entry_bundles
+            await conn.execute_query(_PG_UPSERT_BUNDLES, [list(bundles), list(bundles.values())])
+
+    @staticmethod
+    async def _upsert_sqlite(conn: BaseDBAsyncClient, integration: Integration) -> None:
+        tiles = [[level, index, data] for (level, index), data in integration.tiles.items()]
+        bundles = [[index, data] for index, data in integration.entry_bundles.items()]
+        for template, rows, row_sql in (
+            (_SQLITE_UPSERT_TILES, tiles, "(?, ?, ?)"),
+            (_SQLITE_UPSERT_BUNDLES, bundles, "(?, ?)"),
+        ):
+            for start in range(0, len(rows), _SQLITE_ROWS_PER_STATEMENT):
+                chunk = rows[start : start + _SQLITE_ROWS_PER_STATEMENT]
+                sql = template.format(rows=", ".join([row_sql] * len(chunk)))
+                await conn.execute_query(sql, [value for row in chunk for value in row])
 
     async def read_checkpoint(self) -> bytes | None:
         latest = await LedgerCheckpoint.all().order_by("-size").first()
