@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "backend.receipts.models",
     "backend.idempotency.models",
     "backend.anchoring.models",
+    "backend.documents.models",
     "aerich.models",
 ]
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

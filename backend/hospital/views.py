@@ -64,12 +64,14 @@ def _receipt_id(request: Request) -> uuid.UUID:
         raise ReceiptNotFound("no receipt with that id") from exc
 
 
-def _answer(loaded: LoadedReceipt, status: int) -> Answer:
+def _answer(request: Request, loaded: LoadedReceipt, status: int) -> Answer:
+    base: str = request.app.state.settings.public_base_url
     out = receipt_out(
         loaded.receipt,
         loaded.items,
         reverses=loaded.reverses,
         reversed_by=loaded.reversed_by,
+        scan_url=f"{base}/s/{loaded.scan_token}" if loaded.scan_token else None,
         ledger_state=loaded.ledger.state,
         leaf_index=loaded.ledger.leaf_index,
     )
@@ -84,7 +86,7 @@ async def issue_receipt(request: Request) -> Response:
     found = services(request)
 
     async def issue(conn: BaseDBAsyncClient) -> Answer:
-        return _answer(await found.hospital.issue(conn, staff=staff, request=payload), 201)
+        return _answer(request, await found.hospital.issue(conn, staff=staff, request=payload), 201)
 
     answer = await found.idempotency.run(
         staff=staff,
@@ -97,7 +99,7 @@ async def issue_receipt(request: Request) -> Response:
         loaded = await found.receipts.wait_until_anchored(
             staff.issuer, issued_id, timeout=WAIT_SECONDS
         )
-        answer = _answer(loaded, 201)
+        answer = _answer(request, loaded, 201)
     return Response(answer.body, status_code=answer.status, media_type="application/json")
 
 
@@ -112,7 +114,7 @@ async def reverse_receipt(request: Request) -> Response:
         red = await found.receipts.reverse(
             conn, staff=staff, receipt_id=receipt_id, reason=payload.reason
         )
-        return _answer(red, 201)
+        return _answer(request, red, 201)
 
     answer = await found.idempotency.run(
         staff=staff,
@@ -126,7 +128,7 @@ async def reverse_receipt(request: Request) -> Response:
 async def get_receipt(request: Request) -> Response:
     staff = await staff_for(request, READERS)
     loaded = await services(request).receipts.get(staff.issuer, _receipt_id(request))
-    answer = _answer(loaded, 200)
+    answer = _answer(request, loaded, 200)
     return Response(answer.body, media_type="application/json")
 
 

@@ -136,3 +136,20 @@ class ReceiptSequence(Model):
     class Meta:
         table = "receipt_sequence"
         unique_together = (("issuer", "code"),)
+
+
+class ScanToken(Model):
+    """A token that opens ``receipt``; revoked tokens stay, so a reprinted slip can be told
+    from an old one."""
+
+    id = fields.BigIntField(primary_key=True)
+    receipt: fields.ForeignKeyRelation[Receipt] = fields.ForeignKeyField(
+        "models.Receipt", related_name="scan_tokens", on_delete=fields.RESTRICT
+    )
+    # 32 URL-safe characters, 192 bits from the CSPRNG: fits a mini-program code's scene.
+    token = fields.CharField(max_length=32, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "scan_token"

@@ -123,6 +123,7 @@ class ReceiptOut(Model):
     reverses: ReceiptRef | None
     reversed_by: ReceiptRef | None
     reversal_reason: str | None
+    scan_url: str | None
     ledger: LedgerOut
 
 
@@ -155,6 +156,7 @@ def receipt_out(
     *,
     reverses: Receipt | None = None,
     reversed_by: Receipt | None = None,
+    scan_url: str | None = None,
     ledger_state: str = "pending",
     leaf_index: int | None = None,
 ) -> ReceiptOut:
@@ -205,6 +207,7 @@ def receipt_out(
         reverses=_ref(reverses),
         reversed_by=_ref(reversed_by),
         reversal_reason=receipt.reversal_reason,
+        scan_url=scan_url,
         ledger=LedgerOut(state=ledger_state, leaf_index=leaf_index),
     )
 

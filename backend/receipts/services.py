@@ -34,9 +34,11 @@ from backend.receipts.models import (
     Receipt,
     ReceiptEvent,
     ReceiptStatus,
+    ScanToken,
 )
 from backend.receipts.numbering import draw_check_code, format_number
 from backend.receipts.schemas import CHINA_STANDARD_TIME
+from backend.receipts.tokens import new_scan_token
 
 Clock = Callable[[], datetime]
 PENDING = LedgerState("pending")
@@ -59,6 +61,7 @@ class LoadedReceipt:
     items: list[LineItem]
     reverses: Receipt | None
     reversed_by: Receipt | None
+    scan_token: str | None = None
     ledger: LedgerState = PENDING
 
 
@@ -133,7 +136,10 @@ class ReceiptService:
             items=items,
             at=receipt.issued_at,
         )
-        return LoadedReceipt(receipt=receipt, items=items, reverses=None, reversed_by=None)
+        token = await ScanToken.create(receipt=receipt, token=new_scan_token(), using_db=conn)
+        return LoadedReceipt(
+            receipt=receipt, items=items, reverses=None, reversed_by=None, scan_token=token.token
+        )
 
     async def reverse(
         self, conn: BaseDBAsyncClient, *, staff: Staff, receipt_id: uuid.UUID, reason: str
@@ -213,7 +219,13 @@ class ReceiptService:
             at=red.issued_at,
         )
         original.status = ReceiptStatus.REVERSED
-        return LoadedReceipt(receipt=red, items=stored.items, reverses=original, reversed_by=None)
+        return LoadedReceipt(
+            receipt=red,
+            items=stored.items,
+            reverses=original,
+            reversed_by=None,
+            scan_token=stored.scan_token,
+        )
 
     async def _own(
         self, conn: BaseDBAsyncClient | None, issuer: Issuer, receipt_id: uuid.UUID
@@ -237,7 +249,10 @@ class ReceiptService:
         reverses = await Receipt.get_or_none(id=reverses_id) if reverses_id else None
         reversed_by = await Receipt.get_or_none(reverses_id=receipt.id)
         ledger = await self._anchoring.state(receipt.id)
-        return LoadedReceipt(receipt, items, reverses, reversed_by, ledger)
+        token = await ScanToken.filter(receipt_id=receipt.id, revoked_at=None).first()
+        return LoadedReceipt(
+            receipt, items, reverses, reversed_by, token.token if token else None, ledger
+        )
 
     async def proof_bundle(self, issuer: Issuer, receipt_id: uuid.UUID) -> dict[str, Any]:
         """The ledger proof bundle of one of ``issuer``'s receipts."""

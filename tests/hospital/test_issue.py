@@ -232,3 +232,22 @@ async def test_list_filters_and_pages(app: Starlette, client: httpx.AsyncClient)
         response = await client.get(URL, params=bad, headers=cashier.headers)
         assert response.status_code in (400, 422), (bad, response.text)
         assert response.json()["error"]["code"]
+
+
+async def test_every_receipt_gets_an_unguessable_scan_url(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    cashier = await issuer_with_staff(app)
+    first = (await client.post(URL, json=receipt_request(), headers=cashier.headers)).json()
+    second = (await client.post(URL, json=receipt_request(), headers=cashier.headers)).json()
+    prefix = "https://piaojia.test/s/"
+    tokens = [r["scan_url"].removeprefix(prefix) for r in (first, second)]
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{32}", token) for token in tokens)
+    assert tokens[0] != tokens[1]
+    read = (await client.get(f"{URL}/{first['id']}", headers=cashier.headers)).json()
+    assert read["scan_url"] == first["scan_url"]
+    red = await client.post(
+        f"{URL}/{first['id']}/reversal", json={"reason": "x"}, headers=cashier.headers
+    )
+    assert red.json()["scan_url"].startswith(prefix)
+    assert red.json()["scan_url"] not in (first["scan_url"], second["scan_url"])
