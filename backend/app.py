@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -26,6 +27,8 @@ from backend.errors import (
     InvalidInput,
     NotFound,
     PayloadTooLarge,
+    ServiceUnavailable,
+    TooManyRequests,
     Unauthenticated,
     UnsupportedMedia,
     ValidationFailed,
@@ -33,7 +36,9 @@ from backend.errors import (
 from backend.hospital.views import ENDPOINTS as HOSPITAL_ENDPOINTS
 from backend.openapi import build_openapi
 from backend.receipts.services import Clock
+from backend.scan.views import ENDPOINTS as SCAN_ENDPOINTS
 from backend.services import build_services, utc_now
+from backend.templating import template_environment
 from backend.web import Endpoint
 
 log = logging.getLogger("piaojia")
@@ -48,9 +53,11 @@ STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (Conflict, 409),
     (PayloadTooLarge, 413),
     (UnsupportedMedia, 415),
+    (TooManyRequests, 429),
+    (ServiceUnavailable, 503),
 )
 
-ENDPOINTS: list[Endpoint] = [*HOSPITAL_ENDPOINTS, *LEDGER_ENDPOINTS]
+ENDPOINTS: list[Endpoint] = [*HOSPITAL_ENDPOINTS, *LEDGER_ENDPOINTS, *SCAN_ENDPOINTS]
 
 
 def _error(status: int, code: str, message: str, **details: Any) -> JSONResponse:
@@ -63,6 +70,8 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     response = _error(status, exc.code, exc.message, **exc.details)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="piaojia"'
+    if isinstance(exc, TooManyRequests):
+        response.headers["Retry-After"] = str(exc.retry_after)
     return response
 
 
@@ -85,6 +94,16 @@ def _version() -> str:
         return "0.0.0"
 
 
+async def _every_second(work: Callable[[], Awaitable[object]], stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=1.0)
+        try:
+            await work()
+        except Exception:  # a failed round is retried a second later
+            log.exception("background work %s failed", getattr(work, "__name__", work))
+
+
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
     """A Piaojia app for ``settings``. The database opens in the lifespan, not here."""
 
@@ -94,12 +113,16 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await db.open_database(settings.database_url)
         stop = asyncio.Event()
-        sequencer = asyncio.create_task(services.sequencer.run(stop), name="ledger-sequencer")
+        background = [
+            asyncio.create_task(services.sequencer.run(stop), name="ledger-sequencer"),
+            asyncio.create_task(_every_second(services.scan.flush_opens, stop), name="opens"),
+        ]
         try:
             yield
         finally:
             stop.set()
-            await sequencer
+            await asyncio.gather(*background)
+            await services.scan.flush_opens()
             await services.witnessing.close()
             await db.close_database()
 
@@ -126,6 +149,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
     )
     app.state.settings = settings
     app.state.services = services
+    app.state.templates = template_environment()
     return app
 
 

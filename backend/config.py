@@ -64,6 +64,9 @@ class Settings:
     # Witnesses as (URL, verifier key) pairs, and how many must cosign for "witnessed".
     witnesses: tuple[tuple[str, str], ...] = ()
     witness_quorum: int | None = None
+    # Unknown scan tokens per client address and minute before answers slow down, then stop.
+    scan_slow_after: int = 10
+    scan_refuse_after: int = 30
     max_body_bytes: int = 1_048_576
     max_line_items: int = 500
     log_level: str = "info"
@@ -203,6 +206,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ledger_batch=read("LEDGER_BATCH", _parse_positive, defaults.ledger_batch),
         witnesses=witnesses,
         witness_quorum=quorum,
+        scan_slow_after=read("SCAN_SLOW_AFTER", _parse_positive, defaults.scan_slow_after),
+        scan_refuse_after=read("SCAN_REFUSE_AFTER", _parse_positive, defaults.scan_refuse_after),
         max_body_bytes=read("MAX_BODY_BYTES", _parse_positive, defaults.max_body_bytes),
         max_line_items=read("MAX_LINE_ITEMS", _parse_positive, defaults.max_line_items),
         log_level=read("LOG_LEVEL", _parse_log_level, defaults.log_level),

@@ -11,7 +11,9 @@ category into a status code::
     ├── NotFound            404  absent, or belongs to another issuer
     ├── Conflict            409  contradicts the stored state (already reversed, key reused)
     ├── PayloadTooLarge     413
-    └── UnsupportedMedia    415
+    ├── UnsupportedMedia    415
+    ├── TooManyRequests     429  slow down; ``retry_after`` says for how long
+    └── ServiceUnavailable  503  a service we depend on is down or busy
 """
 
 from __future__ import annotations
@@ -62,3 +64,15 @@ class PayloadTooLarge(DomainError):
 
 class UnsupportedMedia(DomainError):
     code = "unsupported_media_type"
+
+
+class TooManyRequests(DomainError):
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after
+
+
+class ServiceUnavailable(DomainError):
+    code = "service_unavailable"

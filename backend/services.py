@@ -15,6 +15,8 @@ from backend.hospital.services import HospitalService
 from backend.idempotency.services import IdempotencyService
 from backend.issuers.services import IssuerService, StaffService
 from backend.receipts.services import Clock, ReceiptService
+from backend.scan.ratelimit import UnknownTokenLimiter
+from backend.scan.services import ScanService
 from chain.cosignature import CosignatureVerifier
 from chain.log import Log
 from chain.note import NoteSigner
@@ -33,6 +35,7 @@ class Services:
     idempotency: IdempotencyService
     anchoring: AnchoringService
     witnessing: Witnessing
+    scan: ScanService
     sequencer: Sequencer
 
 
@@ -56,6 +59,15 @@ def build_services(
         staff=StaffService(secret_key=settings.secret_key.reveal().encode()),
         receipts=receipts,
         hospital=HospitalService(receipts=receipts, clock=clock),
+        scan=ScanService(
+            receipts=receipts,
+            limiter=UnknownTokenLimiter(
+                slow_after=settings.scan_slow_after,
+                refuse_after=settings.scan_refuse_after,
+                window_seconds=60,
+            ),
+            clock=clock,
+        ),
         idempotency=IdempotencyService(),
         anchoring=anchoring,
         witnessing=witnessing,

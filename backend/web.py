@@ -113,13 +113,15 @@ async def staff_for(request: Request, endpoint_roles: Collection[StaffRole]) -> 
     return await services(request).staff.authenticate(bearer_key(request), roles=endpoint_roles)
 
 
-def json_answer(payload: BaseModel | dict[str, Any], status: int = 200) -> Response:
+def json_answer(
+    payload: BaseModel | dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
     body = (
         payload.model_dump_json().encode()
         if isinstance(payload, BaseModel)
         else _dump_dict(payload)
     )
-    return Response(body, status_code=status, media_type="application/json")
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
 
 
 def _dump_dict(payload: dict[str, Any]) -> bytes:

@@ -138,6 +138,17 @@ async def receipt_proof(request: Request) -> Response:
     return json_answer(bundle)
 
 
+class ScanUrlOut(Model):
+    scan_url: str
+
+
+async def reissue_scan_token(request: Request) -> Response:
+    staff = await staff_for(request, READERS)
+    token = await services(request).receipts.reissue_scan_token(staff.issuer, _receipt_id(request))
+    base: str = request.app.state.settings.public_base_url
+    return json_answer(ScanUrlOut(scan_url=f"{base}/s/{token}"), status=201)
+
+
 async def list_receipts(request: Request) -> Response:
     staff = await staff_for(request, READERS)
     query = parse_query(request, ListReceiptsQuery)
@@ -170,6 +181,17 @@ ENDPOINTS = [
         response=ReceiptOut,
         roles=CASHIERS,
         headers=IDEMPOTENCY_HEADER,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/hospital/receipts/{receipt_id}/scan-token",
+        reissue_scan_token,
+        name="hospital.reissue_scan_token",
+        summary="Revoke the receipt's QR code and issue a new one (reprint the fee slip)",
+        tag="hospital",
+        status=201,
+        response=ScanUrlOut,
+        roles=READERS,
     ),
     Endpoint(
         "GET",

@@ -17,6 +17,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
 from backend.anchoring.services import AnchoringService, LedgerState
 from backend.db import dialect_sql
@@ -253,6 +254,42 @@ class ReceiptService:
         return LoadedReceipt(
             receipt, items, reverses, reversed_by, token.token if token else None, ledger
         )
+
+    async def by_scan_token(self, token: str) -> LoadedReceipt | None:
+        """The receipt an active (not revoked) scan token opens, or ``None``."""
+        found = (
+            await ScanToken.filter(token=token, revoked_at=None)
+            .select_related("receipt__issuer")
+            .first()
+        )
+        if found is None:
+            return None
+        return await self.get(found.receipt.issuer, found.receipt.id)
+
+    async def scan_bundle(self, token: str) -> dict[str, Any] | None:
+        """The proof bundle of the receipt ``token`` opens, or ``None`` for an unknown token."""
+        found = await ScanToken.filter(token=token, revoked_at=None).first()
+        if found is None:
+            return None
+        receipt = await Receipt.get(id=found.receipt_id).select_related("issuer")  # type: ignore[attr-defined]
+        items = list(await LineItem.filter(receipt_id=receipt.id))
+        return await self._anchoring.proof_bundle(receipt, receipt.issuer, items)
+
+    async def reissue_scan_token(self, issuer: Issuer, receipt_id: uuid.UUID) -> str:
+        """Revoke the receipt's scan token (its printed QR stops working) and mint a new one."""
+        receipt = await self._own(None, issuer, receipt_id)
+        token = new_scan_token()
+        async with in_transaction() as conn:
+            await (
+                ScanToken.filter(receipt_id=receipt.id, revoked_at=None)
+                .using_db(conn)
+                .update(revoked_at=self._clock())
+            )
+            await ScanToken.create(receipt=receipt, token=token, using_db=conn)
+            await ReceiptEvent.create(
+                receipt=receipt, type="scan_token_reissued", at=self._clock(), using_db=conn
+            )
+        return token
 
     async def proof_bundle(self, issuer: Issuer, receipt_id: uuid.UUID) -> dict[str, Any]:
         """The ledger proof bundle of one of ``issuer``'s receipts."""

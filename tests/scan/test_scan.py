@@ -1,0 +1,136 @@
+"""Opening a receipt by its scan token: H5 page, JSON, masking, opens, revocation, limits."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+import httpx
+from asgi_lifespan import LifespanManager
+from starlette.applications import Starlette
+
+from backend.app import create_app
+from backend.config import Settings
+from backend.receipts.models import ReceiptEvent
+from backend.services import Services
+from tests.factories import issuer_with_staff, receipt_request
+
+URL = "/api/v1/hospital/receipts"
+JSON = {"Accept": "application/json"}
+
+
+async def issue(app: Starlette, client: httpx.AsyncClient, **changes: object) -> dict[str, str]:
+    cashier = await issuer_with_staff(app)
+    response = await client.post(URL, json=receipt_request(**changes), headers=cashier.headers)
+    body: dict[str, str] = response.json()
+    body["_key"] = cashier.key
+    return body
+
+
+def path_of(scan_url: str) -> str:
+    return scan_url.removeprefix("https://piaojia.test")
+
+
+async def test_a_browser_gets_the_page_and_a_client_gets_json(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    issued = await issue(app, client, payer={"name": "张小三", "id_number": "440106199001011235"})
+    page = await client.get(path_of(issued["scan_url"]), headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    text = page.text
+    for shown in (
+        "广州测试医院",
+        "85.60",
+        "捌拾伍元陆角整",
+        "查看电子票",
+        "发送到邮箱",
+        "加入票夹",
+        "阿莫西林胶囊",
+        "医保统筹基金支付",
+        "张*三",
+    ):
+        assert shown in text, shown
+    assert "张小三" not in text and "440106199001011235" not in text
+    assert page.headers["cache-control"] == "no-store"
+
+    data = (await client.get(path_of(issued["scan_url"]), headers=JSON)).json()
+    assert data["receipt"]["payer"] == {"name": "张*三", "id_number": "4401**********1235"}
+    assert data["receipt"]["total_in_capitals"] == "捌拾伍元陆角整"
+    assert data["receipt"]["status"] == "valid"
+    assert data["ledger"]["state"] == "pending"
+    as_query = await client.get(path_of(issued["scan_url"]) + "?format=json")
+    assert as_query.json()["receipt"]["number"] == issued["number"]
+
+
+async def test_opens_are_written_to_the_event_trail(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    services: Services = app.state.services
+    issued = await issue(app, client)
+    for _ in range(3):
+        await client.get(path_of(issued["scan_url"]), headers=JSON)
+    assert await services.scan.flush_opens() == 1
+    opened = await ReceiptEvent.filter(receipt_id=issued["id"], type="opened")
+    assert [event.detail for event in opened] == [{"times": "3"}]
+    assert await services.scan.flush_opens() == 0
+
+
+async def test_unknown_and_revoked_tokens(app: Starlette, client: httpx.AsyncClient) -> None:
+    issued = await issue(app, client)
+    unknown = await client.get("/s/" + "A" * 32, headers={"Accept": "text/html"})
+    assert unknown.status_code == 404 and "未找到票据" in unknown.text
+    assert (await client.get("/s/short", headers=JSON)).json()["error"]["code"] == (
+        "unknown_scan_token"
+    )
+
+    headers = {"Authorization": f"Bearer {issued['_key']}"}
+    new = await client.post(f"{URL}/{issued['id']}/scan-token", headers=headers)
+    assert new.status_code == 201
+    old = await client.get(path_of(issued["scan_url"]), headers=JSON)
+    assert old.status_code == 404
+    fresh = await client.get(path_of(new.json()["scan_url"]), headers=JSON)
+    assert fresh.json()["receipt"]["number"] == issued["number"]
+    listed = await client.get(f"{URL}/{issued['id']}", headers=headers)
+    assert listed.json()["scan_url"] == new.json()["scan_url"]
+
+    other = await issuer_with_staff(app)
+    foreign = await client.post(f"{URL}/{issued['id']}/scan-token", headers=other.headers)
+    assert foreign.status_code == 404
+
+
+async def test_proof_bundle_by_token(app: Starlette, client: httpx.AsyncClient) -> None:
+    services: Services = app.state.services
+    issued = await issue(app, client)
+    await services.sequencer.integrate_once()
+    bundle = (await client.get(path_of(issued["scan_url"]) + "/proof")).json()
+    assert bundle["receipt"]["number"] == issued["number"]
+    assert (await client.get("/s/" + "B" * 32 + "/proof")).status_code == 404
+
+
+async def test_many_unknown_tokens_are_slowed_then_refused(settings: Settings) -> None:
+    strict = create_app(replace(settings, scan_slow_after=3, scan_refuse_after=6))
+    async with LifespanManager(strict):
+        transport = httpx.ASGITransport(app=strict, client=("203.0.113.7", 5000))
+        async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as http:
+            cashier = await issuer_with_staff(strict)
+            issued = (await http.post(URL, json=receipt_request(), headers=cashier.headers)).json()
+            statuses = []
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            for n in range(1000):
+                response = await http.get(f"/s/{n:032d}", headers=JSON)
+                statuses.append(response.status_code)
+                if response.status_code == 429:
+                    break
+            assert statuses[:6] == [404] * 6 and statuses[-1] == 429
+            assert loop.time() - started > 0.3  # the last unknown tokens were answered slowly
+            refused = await http.get(path_of(issued["scan_url"]), headers=JSON)
+            assert refused.status_code == 429  # a refused client learns nothing, not even hits
+            assert int(refused.headers["retry-after"]) >= 1
+            assert refused.json()["error"]["code"] == "too_many_unknown_tokens"
+
+        other = httpx.ASGITransport(app=strict, client=("198.51.100.9", 5000))
+        async with httpx.AsyncClient(transport=other, base_url="https://piaojia.test") as http:
+            ok = await http.get(path_of(issued["scan_url"]), headers=JSON)
+            assert ok.status_code == 200  # limits are per address
