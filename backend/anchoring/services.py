@@ -174,12 +174,14 @@ class Sequencer:
         off while the connection closes under it.
         """
         try:
-            while not stop.is_set():
+            while True:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=self._interval)
+                if stop.is_set():
+                    break
                 try:
                     await self.integrate_once()
                 except Exception:  # keep sequencing: a failed round is retried on the next tick
                     log.exception("ledger integration failed; retrying")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=self._interval)
         finally:
             await self._leader.release()
