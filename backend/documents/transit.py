@@ -1,0 +1,350 @@
+"""The metro fare e-invoice (电子发票（普通发票）) and its red reversal, as PDF.
+
+Page size: 210 × 140 mm, the size of the fully digital VAT e-invoice (数电票) PDF, which
+prints 1:1 on the top half of an A4 sheet. The invoice block (buyer and seller, the single
+service line, tax and the total in capitals and figures) sits on every page; the trips it
+covers are listed under it in two column groups and flow onto further pages when there are
+more than fit. The seller's seal and the drawer close each page.
+
+A document with ``reverses`` set is drawn as a red-letter invoice: title, tag and faint
+diagonal 冲红 in red, the original invoice and the reason in 备注, and every amount negative.
+
+All positions below are millimetres from the top-left corner of the page.
+"""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.colors import Color
+
+from backend.documents.drawing import (
+    GROUP_FILL,
+    INK,
+    LINE,
+    MUTED,
+    RED,
+    WHITE,
+    Column,
+    Sheet,
+    binary_streams,
+    china_date,
+    china_time,
+    new_canvas,
+    paginate,
+    shown_fen,
+)
+from backend.documents.fonts import FontSet
+from backend.documents.model import TransitInvoiceDocument, TripLine
+from backend.documents.seal import seal_png
+from backend.receipts.money import format_fen, to_capitals
+
+PAGE_WIDTH, PAGE_HEIGHT = 210.0, 140.0
+LEFT, RIGHT = 10.0, 200.0
+CONTENT_WIDTH = RIGHT - LEFT
+
+# Header: QR at the top left, title in the middle, number/date/check code on the right.
+QR_TOP, QR_SIZE = 5.0, 28.0
+TITLE_BASELINE, TITLE_SIZE = 15.0, 15.5
+TAG_SIZE = 9.0
+REVERSAL_BASELINE = 25.0
+IDS_LABEL_X, IDS_VALUE_X = 143.0, 158.0
+IDS_BASELINES = (12.0, 17.5, 23.0)
+IDS_SIZE = 8.5
+
+# Buyer and seller, side by side, each with a vertical caption strip.
+PARTY_TOP, PARTY_HEIGHT, PARTY_STRIP = 34.0, 16.0, 6.0
+PARTY_LINES = (5.6, 11.6)  # baselines inside the box
+PARTY_SIZE, PARTY_LABEL_SIZE = 8.5, 7.5
+
+# The service line, its sum and the total.
+ITEM_TOP, ITEM_HEADER_HEIGHT, ITEM_ROW_HEIGHT, TOTAL_ROW_HEIGHT = 50.0, 5.5, 5.5, 7.0
+ITEM_SIZE = 8.0
+ITEM_COLUMNS = (
+    Column("项目名称", 62, "left"),
+    Column("规格型号", 18, "centre"),
+    Column("单位", 14, "centre"),
+    Column("数量", 14, "right"),
+    Column("金额", 30, "right"),
+    Column("税率/征收率", 22, "centre"),
+    Column("税额", 30, "right"),
+)
+TOTAL_SIZE = 10.0
+
+# Trips: two column groups side by side.
+TRIPS_TITLE_BASELINE = 77.5
+TRIPS_TOP, TRIPS_HEADER_HEIGHT, TRIP_ROW_HEIGHT, TRIP_ROWS = 79.5, 5.0, 4.4, 6
+TRIP_SIZE = 7.5
+HALF = CONTENT_WIDTH / 2
+STATION_WIDTH = (HALF - 9 - 21 - 19) / 2
+TRIP_COLUMNS = (
+    Column("序号", 9, "right"),
+    Column("日期", 21, "centre"),
+    Column("进站", STATION_WIDTH, "left"),
+    Column("出站", STATION_WIDTH, "left"),
+    Column("票价（元）", 19, "right"),
+)
+
+# 备注 box, then the drawer, ledger line and page number; the seal sits over the 备注 box.
+NOTE_TOP, NOTE_HEIGHT, NOTE_STRIP = 112.0, 14.0, 6.0
+NOTE_LINES = (4.6, 9.0, 12.8)
+NOTE_SIZE = 7.5
+DRAWER_BASELINE = 131.0
+FOOT_BASELINE, FOOT_SIZE = 136.5, 6.5
+SEAL_CENTRE_X, SEAL_CENTRE_TOP, SEAL_SIZE = 168.0, 121.0, 27.0
+
+
+def _header(sheet: Sheet, doc: TransitInvoiceDocument, negative: bool) -> None:
+    accent = RED if negative else INK
+    sheet.qr(doc.verify_url, LEFT - 2.0, QR_TOP, QR_SIZE)
+    centre = (LEFT + QR_SIZE + IDS_LABEL_X) / 2
+    title_width = sheet.text(
+        centre,
+        TITLE_BASELINE,
+        doc.title,
+        TITLE_SIZE,
+        anchor="centre",
+        bold=True,
+        color=accent,
+        max_width=IDS_LABEL_X - LEFT - QR_SIZE - 16,
+    )
+    for offset, width in ((2.0, 0.5), (2.9, 0.25)):
+        sheet.hline(
+            centre - title_width / 2,
+            centre + title_width / 2,
+            TITLE_BASELINE + offset,
+            width=width,
+            color=accent,
+        )
+    if negative:
+        tag_x = centre + title_width / 2 + 2.0
+        sheet.box(tag_x, TITLE_BASELINE - 5.0, 10.5, 6.0, stroke=None, fill=RED)
+        sheet.cell(
+            tag_x,
+            TITLE_BASELINE - 5.0,
+            10.5,
+            6.0,
+            "冲红",
+            TAG_SIZE,
+            align="centre",
+            bold=True,
+            color=WHITE,
+        )
+        sheet.text(
+            centre,
+            REVERSAL_BASELINE,
+            f"红字发票 · 对应蓝字发票号码：{_original(doc)}",
+            8.5,
+            anchor="centre",
+            color=RED,
+            max_width=IDS_LABEL_X - LEFT - QR_SIZE - 6,
+        )
+    identifiers = (
+        ("发票号码", doc.number),
+        ("开票日期", china_time(doc.issued_at)),
+        ("校验码", doc.check_code),
+    )
+    for baseline, (label, value) in zip(IDS_BASELINES, identifiers, strict=True):
+        sheet.text(IDS_LABEL_X, baseline, label + "：", IDS_SIZE, color=MUTED)
+        sheet.text(IDS_VALUE_X, baseline, value, IDS_SIZE, max_width=RIGHT - IDS_VALUE_X)
+
+
+def _original(doc: TransitInvoiceDocument) -> str:
+    code, number = doc.reverses or ("", "")
+    return f"{code} {number}".strip()
+
+
+def _strip(sheet: Sheet, x: float, top: float, height: float, caption: str) -> None:
+    """A narrow caption column with its characters stacked vertically (购买方信息, 备注)."""
+    sheet.vline(x + PARTY_STRIP, top, top + height)
+    step = min(3.4, (height - 2.0) / len(caption))
+    first = top + height / 2 - step * (len(caption) - 1) / 2 + 1.0
+    for index, char in enumerate(caption):
+        sheet.text(
+            x + PARTY_STRIP / 2,
+            first + index * step,
+            char,
+            PARTY_LABEL_SIZE,
+            anchor="centre",
+            color=MUTED,
+        )
+
+
+def _party(sheet: Sheet, x: float, caption: str, lines: tuple[tuple[str, str], ...]) -> None:
+    width = CONTENT_WIDTH / 2
+    sheet.box(x, PARTY_TOP, width, PARTY_HEIGHT)
+    _strip(sheet, x, PARTY_TOP, PARTY_HEIGHT, caption)
+    for baseline, (label, value) in zip(PARTY_LINES, lines, strict=False):
+        text_x = x + PARTY_STRIP + 1.5
+        text_x += sheet.text(
+            text_x, PARTY_TOP + baseline, label + "：", PARTY_LABEL_SIZE, color=MUTED
+        )
+        sheet.text(
+            text_x, PARTY_TOP + baseline, value, PARTY_SIZE, max_width=x + width - text_x - 1.2
+        )
+
+
+def _parties(sheet: Sheet, doc: TransitInvoiceDocument) -> None:
+    buyer_id = doc.buyer_tax_id or "—"
+    buyer_name = doc.buyer_name if doc.buyer_kind != "个人" else f"{doc.buyer_name}（个人）"
+    _party(
+        sheet,
+        LEFT,
+        "购买方信息",
+        (
+            ("名称", buyer_name),
+            ("统一社会信用代码/纳税人识别号", buyer_id),
+        ),
+    )
+    _party(
+        sheet,
+        LEFT + CONTENT_WIDTH / 2,
+        "销售方信息",
+        (
+            ("名称", doc.seller_name),
+            ("统一社会信用代码/纳税人识别号", doc.seller_credit_code),
+        ),
+    )
+
+
+def _invoice_lines(sheet: Sheet, doc: TransitInvoiceDocument, negative: bool) -> None:
+    net = format_fen(shown_fen(doc.net_fen, negative=negative))
+    tax = format_fen(shown_fen(doc.tax_fen, negative=negative))
+    total = shown_fen(doc.total_fen, negative=negative)
+    tax_shown = "***" if doc.tax_rate_label == "免税" else tax
+    sheet.table_header(LEFT, ITEM_TOP, ITEM_COLUMNS, ITEM_HEADER_HEIGHT, ITEM_SIZE)
+    top = ITEM_TOP + ITEM_HEADER_HEIGHT
+    quantity = str(-len(doc.trips) if negative else len(doc.trips))
+    sheet.table_row(
+        LEFT,
+        top,
+        ITEM_COLUMNS,
+        (doc.item_name, "", "次", quantity, net, doc.tax_rate_label, tax_shown),
+        ITEM_ROW_HEIGHT,
+        ITEM_SIZE,
+    )
+    top += ITEM_ROW_HEIGHT
+    sheet.table_row(
+        LEFT,
+        top,
+        ITEM_COLUMNS,
+        ("合　　计", "", "", "", "¥" + net, "", "¥" + tax_shown if tax_shown != "***" else "***"),
+        ITEM_ROW_HEIGHT,
+        ITEM_SIZE,
+        bold=True,
+        fill=GROUP_FILL,
+    )
+    sheet.grid(LEFT, ITEM_TOP, ITEM_COLUMNS, ITEM_ROW_HEIGHT, 2, ITEM_HEADER_HEIGHT)
+    top += ITEM_ROW_HEIGHT
+    sheet.box(LEFT, top, CONTENT_WIDTH, TOTAL_ROW_HEIGHT)
+    accent = RED if negative else INK
+    baseline = top + TOTAL_ROW_HEIGHT / 2 + 1.3
+    x = LEFT + 1.2
+    x += sheet.text(x, baseline, "价税合计（大写）", ITEM_SIZE, color=MUTED) + 2
+    sheet.text(x, baseline, to_capitals(total), TOTAL_SIZE, bold=True, color=accent)
+    figures = "¥" + format_fen(total)
+    figures_width = sheet.measure(figures, TOTAL_SIZE)
+    sheet.text(RIGHT - 1.2, baseline, figures, TOTAL_SIZE, anchor="right", bold=True, color=accent)
+    sheet.text(
+        RIGHT - 2.2 - figures_width, baseline, "（小写）", ITEM_SIZE, anchor="right", color=MUTED
+    )
+
+
+def _trips(sheet: Sheet, trips: list[tuple[int, TripLine]], negative: bool, page: int) -> None:
+    columns = TRIP_COLUMNS
+    title = "行程明细" if page == 1 else "行程明细（续）"
+    sheet.text(LEFT, TRIPS_TITLE_BASELINE, title, 8.0, bold=True, color=LINE)
+    halves = paginate(trips, TRIP_ROWS)
+    for half in range(2):
+        x = LEFT + half * HALF
+        sheet.table_header(x, TRIPS_TOP, columns, TRIPS_HEADER_HEIGHT, TRIP_SIZE)
+        top = TRIPS_TOP + TRIPS_HEADER_HEIGHT
+        for index, trip in halves[half] if half < len(halves) else []:
+            fare = format_fen(shown_fen(trip.fare_fen, negative=negative))
+            sheet.table_row(
+                x,
+                top,
+                columns,
+                (str(index), china_date(trip.day), trip.entry_station, trip.exit_station, fare),
+                TRIP_ROW_HEIGHT,
+                TRIP_SIZE,
+            )
+            top += TRIP_ROW_HEIGHT
+        sheet.grid(x, TRIPS_TOP, columns, TRIP_ROW_HEIGHT, TRIP_ROWS, TRIPS_HEADER_HEIGHT)
+    sheet.vline(
+        LEFT + HALF,
+        TRIPS_TOP,
+        TRIPS_TOP + TRIPS_HEADER_HEIGHT + TRIP_ROWS * TRIP_ROW_HEIGHT,
+        width=0.8,
+    )
+
+
+def _notes(sheet: Sheet, doc: TransitInvoiceDocument, negative: bool) -> None:
+    sheet.box(LEFT, NOTE_TOP, CONTENT_WIDTH, NOTE_HEIGHT)
+    _strip(sheet, LEFT, NOTE_TOP, NOTE_HEIGHT, "备注")
+    lines: list[tuple[str, Color]] = []
+    if negative:
+        reason = f"，冲红原因：{doc.reversal_reason}" if doc.reversal_reason else ""
+        lines.append((f"被红冲蓝字发票号码：{_original(doc)}{reason}", RED))
+    lines.append((f"行程 {len(doc.trips)} 次，购买方：{doc.buyer_kind}", INK))
+    if doc.ledger is not None:
+        ledger = doc.ledger
+        lines.append(
+            (
+                f"账本 {ledger.origin} · 叶 {ledger.leaf_index} / 树 {ledger.tree_size}"
+                f" · root {ledger.root_hash.hex()[:12]}",
+                MUTED,
+            )
+        )
+    x = LEFT + NOTE_STRIP + 1.5
+    for baseline, (text, color) in zip(NOTE_LINES, lines, strict=False):
+        sheet.text(
+            x,
+            NOTE_TOP + baseline,
+            text,
+            NOTE_SIZE,
+            color=color,
+            max_width=SEAL_CENTRE_X - SEAL_SIZE / 2 - x,
+        )
+
+
+def render_transit(document: TransitInvoiceDocument, fonts: FontSet) -> bytes:
+    """The invoice as PDF bytes; the same document and fonts give the same bytes."""
+    with binary_streams():
+        return _pdf(document, fonts)
+
+
+def _pdf(document: TransitInvoiceDocument, fonts: FontSet) -> bytes:
+    negative = document.reverses is not None
+    numbered = list(enumerate(document.trips, start=1))
+    pages = paginate(numbered, 2 * TRIP_ROWS)
+    out = io.BytesIO()
+    canvas = new_canvas(out, PAGE_WIDTH, PAGE_HEIGHT, fonts, f"{document.title} {document.number}")
+    sheet = Sheet(canvas, fonts, PAGE_HEIGHT)
+    for page, trips in enumerate(pages, start=1):
+        _header(sheet, document, negative)
+        _parties(sheet, document)
+        _invoice_lines(sheet, document, negative)
+        _trips(sheet, trips, negative, page)
+        _notes(sheet, document, negative)
+        sheet.text(LEFT, DRAWER_BASELINE, f"开票人：{document.drawer}", 8.5)
+        sheet.image(
+            seal_png(document.seal, fonts),
+            SEAL_CENTRE_X - SEAL_SIZE / 2,
+            SEAL_CENTRE_TOP - SEAL_SIZE / 2,
+            SEAL_SIZE,
+            SEAL_SIZE,
+        )
+        sheet.text(
+            RIGHT,
+            FOOT_BASELINE,
+            f"第 {page} 页 / 共 {len(pages)} 页",
+            FOOT_SIZE,
+            anchor="right",
+            color=MUTED,
+        )
+        if negative:
+            sheet.watermark("冲红", 100.0)  # over everything, faint
+        canvas.showPage()
+    canvas.save()
+    return out.getvalue()
