@@ -1,0 +1,32 @@
+"""Errors of the PKI and of PDF signing.
+
+Two kinds, on purpose:
+
+* ``PkiError`` and ``SigningError`` are faults of the deployment (a damaged CA file, a key that
+  does not match its certificate, a wrong sealing secret). A client cannot cause them, so they
+  are *not* ``DomainError`` subclasses: they stop the start-up or end as a 500, and their
+  one-line message names the file or the step that failed.
+* ``NotAPdf`` and ``AttachmentNotFound`` are about bytes a client handed in (a PDF uploaded for
+  verification, an attachment name asked for), so they are ``DomainError`` subclasses with
+  stable codes.
+"""
+
+from __future__ import annotations
+
+from backend.errors import InvalidInput, NotFound
+
+
+class PkiError(Exception):
+    """The deployment CA or an issuer credential cannot be created, read or used."""
+
+
+class SigningError(Exception):
+    """A PDF could not be signed (the input is not a PDF we can extend, or pyHanko refused)."""
+
+
+class NotAPdf(InvalidInput):
+    code = "not_a_pdf"
+
+
+class AttachmentNotFound(NotFound):
+    code = "attachment_not_found"
