@@ -17,9 +17,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from backend import db
-from backend.anchoring.keys import load_log_signer
 from backend.anchoring.views import ENDPOINTS as LEDGER_ENDPOINTS
+from backend.auth.views import DEMO_ENDPOINTS
+from backend.auth.views import ENDPOINTS as AUTH_ENDPOINTS
 from backend.config import Settings, load_settings
+from backend.documents.fonts import check_fonts
 from backend.errors import (
     Conflict,
     DomainError,
@@ -33,11 +35,12 @@ from backend.errors import (
     UnsupportedMedia,
     ValidationFailed,
 )
+from backend.folder.views import ENDPOINTS as FOLDER_ENDPOINTS
 from backend.hospital.views import ENDPOINTS as HOSPITAL_ENDPOINTS
 from backend.openapi import build_openapi
 from backend.receipts.services import Clock
 from backend.scan.views import ENDPOINTS as SCAN_ENDPOINTS
-from backend.services import build_services, utc_now
+from backend.services import services_from_settings, utc_now
 from backend.templating import template_environment
 from backend.web import Endpoint
 
@@ -57,7 +60,13 @@ STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (ServiceUnavailable, 503),
 )
 
-ENDPOINTS: list[Endpoint] = [*HOSPITAL_ENDPOINTS, *LEDGER_ENDPOINTS, *SCAN_ENDPOINTS]
+ENDPOINTS: list[Endpoint] = [
+    *HOSPITAL_ENDPOINTS,
+    *LEDGER_ENDPOINTS,
+    *SCAN_ENDPOINTS,
+    *AUTH_ENDPOINTS,
+    *FOLDER_ENDPOINTS,
+]
 
 
 def _error(status: int, code: str, message: str, **details: Any) -> JSONResponse:
@@ -104,15 +113,24 @@ async def _every_second(work: Callable[[], Awaitable[object]], stop: asyncio.Eve
             log.exception("background work %s failed", getattr(work, "__name__", work))
 
 
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("warming up the render processes failed: %s", task.exception())
+
+
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
     """A Piaojia app for ``settings``. The database opens in the lifespan, not here."""
 
-    services = build_services(settings, log_signer=load_log_signer(settings), clock=clock)
+    check_fonts()
+    services = services_from_settings(settings, clock=clock)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await db.open_database(settings.database_url)
         stop = asyncio.Event()
+        if settings.render_warm_up:
+            warming = asyncio.create_task(services.documents.warm_up(settings.render_workers))
+            warming.add_done_callback(_log_failure)
         background = [
             asyncio.create_task(services.sequencer.run(stop), name="ledger-sequencer"),
             asyncio.create_task(_every_second(services.scan.flush_opens, stop), name="opens"),
@@ -124,6 +142,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
             await asyncio.gather(*background)
             await services.scan.flush_opens()
             await services.witnessing.close()
+            await services.auth.close()
+            services.documents.close()
             await db.close_database()
 
     openapi_document = build_openapi(ENDPOINTS, version=_version())
@@ -134,7 +154,9 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
-    routes = [Route(e.path, e.handler, methods=[e.method], name=e.name) for e in ENDPOINTS] + [
+    # The WeChat stand-in exists only in demo mode, and stays out of the API description.
+    routed = [*ENDPOINTS, *(DEMO_ENDPOINTS if settings.demo else [])]
+    routes = [Route(e.path, e.handler, methods=[e.method], name=e.name) for e in routed] + [
         Route("/openapi.json", openapi, methods=["GET"], name="openapi"),
         Route("/healthz", health, methods=["GET"], name="health"),
     ]

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from backend import db
 from backend.config import Settings, SettingsError, load_settings
+from backend.documents.errors import PkiError
+from backend.documents.fonts import FontsMissing
 from backend.errors import DomainError
 from backend.issuers.models import IssuerKind, StaffRole
 from backend.witness.cli import add_witness_commands
@@ -43,8 +45,13 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from backend.anchoring.keys import load_log_signer
+    from backend.documents.fonts import check_fonts
+    from backend.services import load_ca
 
-    load_log_signer(settings)  # a missing key stops here with one line, not in each worker
+    # What is missing stops here with one line, not with a traceback in each worker.
+    load_log_signer(settings)
+    load_ca(settings)
+    check_fonts()
 
     uvicorn.run(
         "backend.app:app_from_environment",
@@ -59,10 +66,15 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_issuer_create(settings: Settings, args: argparse.Namespace) -> int:
+    from backend.documents.credentials import CredentialService
     from backend.issuers.services import IssuerService
+    from backend.services import load_ca
+
+    secret = settings.secret_key.reveal().encode()
+    issuers = IssuerService(credentials=CredentialService(ca=load_ca(settings), secret=secret))
 
     async def work() -> int:
-        issuer = await IssuerService().create(
+        issuer = await issuers.create(
             kind=IssuerKind(args.kind),
             name=args.name,
             credit_code=args.credit_code,
@@ -91,11 +103,13 @@ def cmd_staff_create(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from backend.demo import seed_demo
+    from backend.services import services_from_settings
 
     if not settings.demo:
         _say("piaojia: error: demo data is only seeded with PIAOJIA_DEMO=1")
         return 2
-    return _with_database(settings, lambda: seed_demo(settings))
+    services = services_from_settings(settings)
+    return _with_database(settings, lambda: seed_demo(settings, services))
 
 
 def cmd_ledger_init(settings: Settings, args: argparse.Namespace) -> int:
@@ -122,12 +136,11 @@ def cmd_ledger_key(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_ledger_sequence(settings: Settings, args: argparse.Namespace) -> int:
     import signal
 
-    from backend.anchoring.keys import load_log_signer
-    from backend.services import build_services
+    from backend.services import services_from_settings
 
     if args.batch:
         settings = dataclasses.replace(settings, ledger_batch=args.batch)
-    services = build_services(settings, log_signer=load_log_signer(settings))
+    services = services_from_settings(settings)
     sequencer = services.sequencer
 
     async def work() -> int:
@@ -153,6 +166,11 @@ def cmd_ledger_verify(settings: Settings | None, args: argparse.Namespace) -> in
     except OSError as exc:
         _say(f"piaojia: error: cannot read {args.bundle}: {exc.strerror}")
         return 1
+    if raw.startswith(b"%PDF-"):
+        bundle = _bundle_from_signed_pdf(raw, args.ca)
+        if bundle is None:
+            return 1
+        raw = bundle
     try:
         report = verify_bundle(
             raw, log_key=args.log_key, witness_keys=args.witness_key, quorum=args.quorum
@@ -166,6 +184,29 @@ def cmd_ledger_verify(settings: Settings | None, args: argparse.Namespace) -> in
         f"at size {report.tree_size}, cosigned by {len(report.witnesses)} witness(es)"
     )
     return 0
+
+
+def _bundle_from_signed_pdf(pdf: bytes, ca_file: str | None) -> bytes | None:
+    """The ledger proof embedded in a receipt PDF, once its signature checks out."""
+    from backend.documents.services import PROOF_ATTACHMENT
+    from backend.documents.signing import verify_pdf
+
+    if ca_file is None:
+        _say("piaojia: error: a PDF is checked against the deployment CA: pass --ca ca.crt")
+        return None
+    try:
+        ca_pem = Path(ca_file).read_bytes()
+    except OSError as exc:
+        _say(f"piaojia: error: cannot read {ca_file}: {exc.strerror}")
+        return None
+    checked = verify_pdf(pdf, ca_pem)
+    if not checked.valid:
+        _say(f"piaojia: NOT VERIFIED: the PDF's signature does not hold: {checked.problem}")
+        return None
+    proof = checked.attachments.get(PROOF_ATTACHMENT)
+    if proof is None:
+        _say(f"piaojia: NOT VERIFIED: the PDF carries no {PROOF_ATTACHMENT} (not yet anchored?)")
+    return proof
 
 
 def cmd_ledger_audit(settings: Settings | None, args: argparse.Namespace) -> int:
@@ -259,7 +300,10 @@ def build_parser() -> argparse.ArgumentParser:
     verify = ledger.add_parser(
         "verify", help="check a receipt's proof bundle offline: commitment, proof, signatures"
     )
-    verify.add_argument("bundle", help="the bundle JSON file, or - for standard input")
+    verify.add_argument(
+        "bundle", help="a proof bundle (JSON) or a signed receipt PDF; - for standard input"
+    )
+    verify.add_argument("--ca", help="the deployment CA certificate, to check a PDF's signature")
     verify.add_argument("--log-key", required=True, help="the log's verifier key")
     verify.add_argument(
         "--witness-key", action="append", default=[], help="a trusted witness's verifier key"
@@ -300,7 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as exc:
         _say(f"piaojia: error: {exc.message}")
         return 1
-    except SettingsError as exc:
+    except (SettingsError, PkiError, FontsMissing) as exc:
         _say(f"piaojia: configuration error: {exc}")
         return 2
     return code

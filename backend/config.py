@@ -16,6 +16,9 @@ from urllib.parse import urlsplit
 
 PREFIX = "PIAOJIA_"
 DEFAULT_DATABASE_URL = "sqlite://var/piaojia.db?synchronous=NORMAL&busy_timeout=5000"
+# What demo mode calls its own jscode2session stand-in with; the stand-in checks neither.
+DEMO_WECHAT_APPID = "wx0000000000000000"
+DEMO_WECHAT_SECRET = "demo0000000000000000000000000000"
 
 T = TypeVar("T")
 
@@ -64,9 +67,21 @@ class Settings:
     # Witnesses as (URL, verifier key) pairs, and how many must cosign for "witnessed".
     witnesses: tuple[tuple[str, str], ...] = ()
     witness_quorum: int | None = None
+    # The deployment CA that certifies each issuer's PDF signing key: made here on first start.
+    ca_dir: str = "var/ca"
+    # Rendering processes: one core is left to the event loop and the database.
+    render_workers: int = field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1))
+    render_warm_up: bool = True  # load fonts in every render process at start
     # Unknown scan tokens per client address and minute before answers slow down, then stop.
     scan_slow_after: int = 10
     scan_refuse_after: int = 30
+    # Mini-program login: WeChat's jscode2session under wechat_base_url. In demo mode the base
+    # URL defaults to the app's own stand-in (/demo/wx) and appid and secret to placeholders.
+    wechat_base_url: str = "https://api.weixin.qq.com"
+    wechat_appid: str = ""
+    wechat_secret: Secret | None = None
+    wechat_timeout: float = 5.0
+    session_days: int = 30
     max_body_bytes: int = 1_048_576
     max_line_items: int = 500
     log_level: str = "info"
@@ -147,6 +162,32 @@ def _parse_quorum(raw: str) -> int:
     return value
 
 
+def _parse_appid(raw: str) -> str:
+    if not re.fullmatch(r"wx[0-9a-f]{16}", raw):
+        raise ValueError("expected a mini-program AppID: wx and 16 hexadecimal digits")
+    return raw
+
+
+def _parse_wechat_secret(raw: str) -> Secret:
+    if not re.fullmatch(r"[0-9A-Za-z]{16,64}", raw):
+        raise ValueError("expected the mini-program AppSecret (letters and digits)")
+    return Secret(raw)
+
+
+def _parse_timeout(raw: str) -> float:
+    value = float(raw)
+    if not 0.1 <= value <= 60:
+        raise ValueError("expected seconds between 0.1 and 60")
+    return value
+
+
+def _parse_session_days(raw: str) -> int:
+    value = int(raw)
+    if not 1 <= value <= 365:
+        raise ValueError("expected a number of days between 1 and 365")
+    return value
+
+
 def _parse_log_level(raw: str) -> str:
     level = raw.strip().lower()
     if level not in {"debug", "info", "warning", "error"}:
@@ -193,11 +234,16 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             f"{PREFIX}WITNESS_QUORUM={quorum} is more than the {len(witnesses)} witnesses "
             f"configured in {PREFIX}WITNESSES"
         )
+    public_base_url = read("PUBLIC_BASE_URL", _parse_base_url, defaults.public_base_url)
+    # Demo mode logs in against the stand-in the app serves itself, so it needs no WeChat.
+    wechat_base_url = f"{public_base_url}/demo/wx" if demo else defaults.wechat_base_url
+    wechat_appid = DEMO_WECHAT_APPID if demo else defaults.wechat_appid
+    wechat_secret = Secret(DEMO_WECHAT_SECRET) if demo else defaults.wechat_secret
     return Settings(
         database_url=read("DATABASE_URL", _parse_database_url, defaults.database_url),
         host=read("HOST", _parse_host, defaults.host),
         port=read("PORT", _parse_port, defaults.port),
-        public_base_url=read("PUBLIC_BASE_URL", _parse_base_url, defaults.public_base_url),
+        public_base_url=public_base_url,
         secret_key=read("SECRET_KEY", _parse_secret, defaults.secret_key),
         demo=demo,
         ledger_key=read("LEDGER_KEY", _parse_signer_key, defaults.ledger_key),
@@ -206,8 +252,16 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ledger_batch=read("LEDGER_BATCH", _parse_positive, defaults.ledger_batch),
         witnesses=witnesses,
         witness_quorum=quorum,
+        ca_dir=read("CA_DIR", str, defaults.ca_dir),
+        render_workers=read("RENDER_WORKERS", _parse_positive, defaults.render_workers),
+        render_warm_up=read("RENDER_WARM_UP", _parse_bool, defaults.render_warm_up),
         scan_slow_after=read("SCAN_SLOW_AFTER", _parse_positive, defaults.scan_slow_after),
         scan_refuse_after=read("SCAN_REFUSE_AFTER", _parse_positive, defaults.scan_refuse_after),
+        wechat_base_url=read("WECHAT_BASE_URL", _parse_base_url, wechat_base_url),
+        wechat_appid=read("WECHAT_APPID", _parse_appid, wechat_appid),
+        wechat_secret=read("WECHAT_SECRET", _parse_wechat_secret, wechat_secret),
+        wechat_timeout=read("WECHAT_TIMEOUT", _parse_timeout, defaults.wechat_timeout),
+        session_days=read("SESSION_DAYS", _parse_session_days, defaults.session_days),
         max_body_bytes=read("MAX_BODY_BYTES", _parse_positive, defaults.max_body_bytes),
         max_line_items=read("MAX_LINE_ITEMS", _parse_positive, defaults.max_line_items),
         log_level=read("LOG_LEVEL", _parse_log_level, defaults.log_level),

@@ -21,6 +21,8 @@ MODEL_MODULES = [
     "backend.idempotency.models",
     "backend.anchoring.models",
     "backend.documents.models",
+    "backend.auth.models",
+    "backend.folder.models",
     "aerich.models",
 ]
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

@@ -14,7 +14,8 @@ from backend.config import Settings
 from backend.errors import DomainError
 from backend.issuers.credit_code import check_character
 from backend.issuers.models import Issuer, IssuerKind, StaffRole
-from backend.issuers.services import IssuerService, StaffService
+from backend.issuers.services import StaffService
+from backend.services import Services
 
 KEYS_FILE = Path("var/demo-keys.env")
 
@@ -55,15 +56,12 @@ def _write_keys(keys: dict[str, str]) -> None:
         out.writelines(f"{name}={value}\n" for name, value in keys.items())
 
 
-async def seed_demo(settings: Settings) -> int:
+async def seed_demo(settings: Settings, services: Services) -> int:
     """Create what is missing of the demo issuers and keys; print the keys and a first request.
 
     Idempotent: a second run creates nothing and prints the same keys.
     """
-    issuers, staff_service = (
-        IssuerService(),
-        StaffService(secret_key=settings.secret_key.reveal().encode()),
-    )
+    issuers, staff_service = services.issuers, services.staff
     keys = _read_keys()
     for kind, name, code17, region, role, staff_name, variable in DEMO_ISSUERS:
         credit_code = code17 + check_character(code17)

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
 
+from backend.anchoring.keys import load_log_signer
 from backend.anchoring.leader import leader_lock_for
 from backend.anchoring.services import AnchoringService, Sequencer
 from backend.anchoring.storage import SqlStorage
 from backend.anchoring.witness_client import WitnessClient
 from backend.anchoring.witnessing import Witness, Witnessing
+from backend.auth.services import AuthService
+from backend.auth.standin import WeChatStandIn
+from backend.auth.wechat_client import WeChatClient
 from backend.config import Settings
+from backend.documents.credentials import CredentialService
+from backend.documents.pki import DeploymentCA
+from backend.documents.services import DocumentService
+from backend.folder.services import FolderService
 from backend.hospital.services import HospitalService
 from backend.idempotency.services import IdempotencyService
 from backend.issuers.services import IssuerService, StaffService
@@ -36,13 +48,25 @@ class Services:
     anchoring: AnchoringService
     witnessing: Witnessing
     scan: ScanService
+    documents: DocumentService
     sequencer: Sequencer
+    auth: AuthService
+    folder: FolderService
+    # Demo mode only: the app's own stand-in for WeChat's jscode2session.
+    wechat_standin: WeChatStandIn | None
 
 
 def build_services(
-    settings: Settings, *, log_signer: NoteSigner, clock: Clock = utc_now
+    settings: Settings,
+    *,
+    log_signer: NoteSigner,
+    render_pool: Executor,
+    ca: DeploymentCA,
+    clock: Clock = utc_now,
 ) -> Services:
     """Wire every service with its collaborators; the only place that picks implementations."""
+    secret = settings.secret_key.reveal().encode()
+    credentials = CredentialService(ca=ca, secret=secret)
     storage = SqlStorage()
     ledger = Log(storage, log_signer)
     witnesses = tuple(
@@ -54,11 +78,23 @@ def build_services(
     )
     anchoring = AnchoringService(ledger=ledger, storage=storage, witnessing=witnessing)
     receipts = ReceiptService(clock=clock, anchoring=anchoring)
+    wechat = WeChatClient(
+        base_url=settings.wechat_base_url,
+        appid=settings.wechat_appid,
+        secret=settings.wechat_secret,
+        timeout=settings.wechat_timeout,
+    )
     return Services(
-        issuers=IssuerService(),
-        staff=StaffService(secret_key=settings.secret_key.reveal().encode()),
+        issuers=IssuerService(credentials=credentials),
+        staff=StaffService(secret_key=secret),
         receipts=receipts,
         hospital=HospitalService(receipts=receipts, clock=clock),
+        documents=DocumentService(
+            receipts=receipts,
+            credentials=credentials,
+            pool=render_pool,
+            public_base_url=settings.public_base_url,
+        ),
         scan=ScanService(
             receipts=receipts,
             limiter=UnknownTokenLimiter(
@@ -78,4 +114,33 @@ def build_services(
             interval=settings.ledger_interval,
             batch=settings.ledger_batch,
         ),
+        auth=AuthService(
+            wechat=wechat, clock=clock, session_lifetime=timedelta(days=settings.session_days)
+        ),
+        folder=FolderService(clock=clock, anchoring=anchoring),
+        wechat_standin=WeChatStandIn() if settings.demo else None,
+    )
+
+
+def load_ca(settings: Settings) -> DeploymentCA:
+    """The deployment CA from ``settings.ca_dir``, created there on first start."""
+    host = urlsplit(settings.public_base_url).netloc
+    return DeploymentCA.load_or_create(Path(settings.ca_dir), name=f"Piaojia CA {host}")
+
+
+def render_pool(settings: Settings) -> ProcessPoolExecutor:
+    # spawn, not fork: the parent runs threads (database drivers) that fork would copy mid-state.
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=settings.render_workers, mp_context=context)
+
+
+def services_from_settings(settings: Settings, *, clock: Clock = utc_now) -> Services:
+    """Every service for ``settings``: loads the log key and the CA, prepares the render pool
+    (its processes start on first use). Raises ``SettingsError`` or ``PkiError`` with one line."""
+    return build_services(
+        settings,
+        log_signer=load_log_signer(settings),
+        ca=load_ca(settings),
+        render_pool=render_pool(settings),
+        clock=clock,
     )

@@ -7,6 +7,7 @@ import json
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import ClientDisconnect, Request
@@ -126,3 +127,20 @@ def json_answer(
 
 def _dump_dict(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def file_answer(
+    request: Request, content: bytes, *, etag: str, media_type: str, filename: str
+) -> Response:
+    """A file with a strong ETag (304 when the client has it) and a file name that keeps its
+    Chinese characters (RFC 6266 ``filename*``) with an ASCII fallback."""
+    tag = f'"{etag}"'
+    headers = {"ETag": tag, "Cache-Control": "private, no-cache"}
+    if tag in {part.strip() for part in request.headers.get("if-none-match", "").split(",")}:
+        return Response(status_code=304, headers=headers)
+    ascii_name = "".join(c if (c.isascii() and c.isalnum()) or c in "-_." else "" for c in filename)
+    headers["Content-Disposition"] = (
+        f"inline; filename=\"{ascii_name.lstrip('-') or 'document'}\"; "
+        f"filename*=UTF-8''{quote(filename)}"
+    )
+    return Response(content, media_type=media_type, headers=headers)

@@ -101,14 +101,22 @@ async def database_url(
     return postgres_url + "?minsize=1&maxsize=16"
 
 
+@pytest.fixture(scope="session")
+def ca_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One deployment CA for the whole session (a test may make its own)."""
+    return tmp_path_factory.mktemp("ca")
+
+
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, ca_dir: Path) -> Settings:
     return Settings(
         database_url=database_url,
         secret_key=Secret(TEST_SECRET),
         public_base_url="https://piaojia.test",
         ledger_key=Secret(LOG_SIGNER.key_string()),
         ledger_interval=3600,  # tests integrate when they choose to
+        ca_dir=str(ca_dir),
+        render_warm_up=False,
     )
 
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
 import pytest
 
 from tests.factories import TEST_SECRET, credit_code
+
+# Commands write under ./var (the deployment CA); keep that out of the source tree.
+WORKDIR = Path(tempfile.gettempdir()) / "piaojia-cli-tests"
+WORKDIR.mkdir(exist_ok=True)
 
 
 def piaojia(
@@ -26,7 +31,7 @@ def piaojia(
         capture_output=True,
         text=True,
         env=environ | {"PYTHONPATH": str(Path(__file__).parent.parent)},
-        cwd=cwd,
+        cwd=cwd or WORKDIR,
         timeout=60,
     )
 

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +32,7 @@ def _environment(database_url: str) -> dict[str, str]:
         "PIAOJIA_LEDGER_KEY": LOG_SIGNER.key_string(),
         "PIAOJIA_LEDGER_INTERVAL": "0.05",
         "PYTHONPATH": str(ROOT),
+        "PIAOJIA_CA_DIR": str(Path(tempfile.gettempdir()) / "piaojia-test-ca"),
     }
 
 

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,6 +60,7 @@ def _sequencer(database_url: str, batch: int = 200) -> subprocess.Popen[bytes]:
         "PIAOJIA_LEDGER_KEY": LOG_SIGNER.key_string(),
         "PIAOJIA_LEDGER_INTERVAL": "0.01",
         "PYTHONPATH": str(ROOT),
+        "PIAOJIA_CA_DIR": str(Path(tempfile.gettempdir()) / "piaojia-test-ca"),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "backend", "ledger", "sequence", "--batch", str(batch)],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from datetime import date
@@ -12,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from backend.errors import NotFound
 from backend.hospital.schemas import IssueMedicalReceipt, ReverseReceipt
 from backend.idempotency.services import Answer, request_fingerprint
 from backend.issuers.models import StaffRole
@@ -27,6 +29,7 @@ from backend.receipts.schemas import (
 from backend.receipts.services import LoadedReceipt, ReceiptFilter
 from backend.web import (
     Endpoint,
+    file_answer,
     json_answer,
     parse_body,
     parse_query,
@@ -35,6 +38,7 @@ from backend.web import (
     staff_for,
 )
 
+PDF = "application/pdf"
 CASHIERS = (StaffRole.CASHIER,)
 READERS = (StaffRole.CASHIER, StaffRole.ADMIN)
 
@@ -138,6 +142,35 @@ async def receipt_proof(request: Request) -> Response:
     return json_answer(bundle)
 
 
+async def receipt_pdf(request: Request) -> Response:
+    staff = await staff_for(request, READERS)
+    rendered = await services(request).documents.receipt_pdf(staff.issuer, _receipt_id(request))
+    return file_answer(
+        request, rendered.pdf, etag=rendered.etag, media_type=PDF, filename=rendered.filename
+    )
+
+
+async def slip_pdf(request: Request) -> Response:
+    staff = await staff_for(request, READERS)
+    rendered = await services(request).documents.slip_pdf(staff.issuer, _receipt_id(request))
+    return file_answer(
+        request, rendered.pdf, etag=rendered.etag, media_type=PDF, filename=rendered.filename
+    )
+
+
+async def qr_image(request: Request) -> Response:
+    staff = await staff_for(request, READERS)
+    if request.path_params["format"] not in ("png", "svg"):
+        raise NotFound("QR codes come as qr.png or qr.svg", code="no_such_image")
+    svg = request.path_params["format"] == "svg"
+    image = await services(request).documents.qr_image(staff.issuer, _receipt_id(request), svg=svg)
+    media = "image/svg+xml" if svg else "image/png"
+    name = f"qr.{request.path_params['format']}"
+    return file_answer(
+        request, image, etag=hashlib.sha256(image).hexdigest()[:32], media_type=media, filename=name
+    )
+
+
 class ScanUrlOut(Model):
     scan_url: str
 
@@ -181,6 +214,36 @@ ENDPOINTS = [
         response=ReceiptOut,
         roles=CASHIERS,
         headers=IDEMPOTENCY_HEADER,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/hospital/receipts/{receipt_id}/receipt.pdf",
+        receipt_pdf,
+        name="hospital.receipt_pdf",
+        summary="The signed receipt PDF, with its ledger proof attached once anchored",
+        tag="hospital",
+        roles=READERS,
+        media_type=PDF,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/hospital/receipts/{receipt_id}/slip.pdf",
+        slip_pdf,
+        name="hospital.slip_pdf",
+        summary="The 80 mm fee slip (收费告知单) with the QR code that opens the receipt",
+        tag="hospital",
+        roles=READERS,
+        media_type=PDF,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/hospital/receipts/{receipt_id}/qr.{format:str}",
+        qr_image,
+        name="hospital.qr",
+        summary="The receipt's scan QR code as qr.png or qr.svg",
+        tag="hospital",
+        roles=READERS,
+        media_type="image/png",
     ),
     Endpoint(
         "POST",

@@ -9,6 +9,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Collection
 from time import monotonic
+from typing import Protocol
 
 from tortoise.exceptions import IntegrityError
 
@@ -28,9 +29,19 @@ API_KEY_PREFIX = "pj_"
 _REGION = re.compile(r"[1-8][0-9]{5}")
 
 
+class Certifier(Protocol):
+    async def ensure(self, issuer: Issuer) -> object: ...
+
+
 class IssuerService:
+    def __init__(self, *, credentials: Certifier) -> None:
+        self._credentials = credentials
+
     async def create(self, *, kind: IssuerKind, name: str, credit_code: str, region: str) -> Issuer:
-        """Register an issuer. The credit code's check character and the region are verified."""
+        """Register an issuer and certify its PDF signing key.
+
+        The credit code's check character and the region are verified first.
+        """
         credit_code = credit_code.strip().upper()
         if not is_valid_credit_code(credit_code):
             raise InvalidCreditCode(
@@ -43,11 +54,13 @@ class IssuerService:
         if not 0 < len(name) <= 100:
             raise InvalidInput("an issuer's name has 1 to 100 characters")
         try:
-            return await Issuer.create(
+            issuer = await Issuer.create(
                 id=uuid.uuid4(), kind=kind, name=name, credit_code=credit_code, region=region
             )
         except IntegrityError as exc:
             raise DuplicateCreditCode(f"an issuer with credit code {credit_code} exists") from exc
+        await self._credentials.ensure(issuer)
+        return issuer
 
     async def get(self, issuer_id: uuid.UUID) -> Issuer:
         issuer = await Issuer.get_or_none(id=issuer_id)

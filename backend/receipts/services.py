@@ -12,7 +12,7 @@ import base64
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -333,7 +333,8 @@ class ReceiptService:
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=CHINA_STANDARD_TIME)
+    # In UTC: SQLite compares stored UTC timestamps as text, so a +08:00 bound would be off.
+    return datetime.combine(day, time.min, tzinfo=CHINA_STANDARD_TIME).astimezone(UTC)
 
 
 def _encode_cursor(receipt: Receipt) -> str:

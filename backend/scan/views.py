@@ -9,7 +9,7 @@ from starlette.responses import HTMLResponse, Response
 
 from backend.scan.errors import UnknownScanToken
 from backend.scan.services import scan_view
-from backend.web import Endpoint, json_answer, services
+from backend.web import Endpoint, file_answer, json_answer, services
 
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
@@ -58,6 +58,20 @@ async def proof(request: Request) -> Response:
     return json_answer(bundle, headers=NO_STORE)
 
 
+async def receipt_pdf(request: Request) -> Response:
+    token = request.path_params["token"]
+    found = services(request)
+    await found.scan.find(token, client=_client(request), count_open=False)
+    rendered = await found.documents.receipt_pdf_by_token(token)
+    return file_answer(
+        request,
+        rendered.pdf,
+        etag=rendered.etag,
+        media_type="application/pdf",
+        filename=rendered.filename,
+    )
+
+
 ENDPOINTS = [
     Endpoint(
         "GET",
@@ -66,6 +80,15 @@ ENDPOINTS = [
         name="scan.open",
         summary="Open a receipt by the token in its QR code (H5 page, or JSON on request)",
         tag="scan",
+    ),
+    Endpoint(
+        "GET",
+        "/s/{token}/receipt.pdf",
+        receipt_pdf,
+        name="scan.pdf",
+        summary="The signed receipt PDF, for whoever holds its QR code",
+        tag="scan",
+        media_type="application/pdf",
     ),
     Endpoint(
         "GET",

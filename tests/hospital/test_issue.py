@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import httpx
+from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 
+from backend.app import create_app
+from backend.config import Settings
 from backend.issuers.models import StaffRole
 from backend.receipts.models import LineItem, Receipt, ReceiptEvent
 from tests.factories import issuer_with_staff, receipt_request, staff_of
@@ -251,3 +255,19 @@ async def test_every_receipt_gets_an_unguessable_scan_url(
     )
     assert red.json()["scan_url"].startswith(prefix)
     assert red.json()["scan_url"] not in (first["scan_url"], second["scan_url"])
+
+
+async def test_a_day_filter_means_the_day_in_china(settings: Settings) -> None:
+    # 02:30 on 27 November in China is still 26 November in UTC.
+    early = create_app(settings, clock=lambda: datetime(2026, 11, 26, 18, 30, tzinfo=UTC))
+    async with LifespanManager(early):
+        transport = httpx.ASGITransport(app=early)
+        async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as http:
+            cashier = await issuer_with_staff(early)
+            issued = (await http.post(URL, json=receipt_request(), headers=cashier.headers)).json()
+            assert issued["issued_at"] == "2026-11-27T02:30:00+08:00"
+            for day, expected in (("2026-11-27", [issued["id"]]), ("2026-11-26", [])):
+                listed = await http.get(
+                    URL, params={"from": day, "to": day}, headers=cashier.headers
+                )
+                assert [r["id"] for r in listed.json()["receipts"]] == expected, day

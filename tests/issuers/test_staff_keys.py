@@ -7,7 +7,7 @@ from starlette.applications import Starlette
 
 from backend.issuers.errors import InvalidApiKey, RoleNotAllowed
 from backend.issuers.models import IssuerKind, Staff, StaffRole
-from backend.issuers.services import IssuerService, StaffService
+from backend.issuers.services import StaffService
 from tests.factories import TEST_SECRET, credit_code
 
 
@@ -22,7 +22,7 @@ class FakeClock:
 async def test_keys_are_stored_only_as_hashes_and_revocation_takes_hold(app: Starlette) -> None:
     clock = FakeClock()
     service = StaffService(secret_key=TEST_SECRET.encode(), cache_seconds=10, clock=clock)
-    issuer = await IssuerService().create(
+    issuer = await app.state.services.issuers.create(
         kind=IssuerKind.HOSPITAL, name="医院", credit_code=credit_code(77), region="440100"
     )
     staff, key = await service.create(issuer_id=issuer.id, role=StaffRole.CASHIER, name="甲")

@@ -1,0 +1,1 @@
+"""Mini-program users: WeChat login (jscode2session) and our own session tokens."""

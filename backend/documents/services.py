@@ -1,0 +1,254 @@
+"""Receipt PDFs, fee slips and QR images, rendered off the event loop and kept once made.
+
+Drawing and signing are CPU work (about 20 ms a receipt): they run in a process pool so the
+event loop keeps answering. A rendered PDF is stored with the receipt's state (status, reversal,
+ledger state) as its version and served again until that state moves on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import hashlib
+import json
+import uuid
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from tortoise.exceptions import IntegrityError
+
+from backend.documents import worker
+from backend.documents.credentials import CredentialService, SigningMaterial
+from backend.documents.model import (
+    FeeSlipDocument,
+    ItemLine,
+    LedgerBlock,
+    MedicalReceiptDocument,
+    Seal,
+)
+from backend.documents.models import RenderedDocument
+from backend.documents.provinces import province_of
+from backend.documents.qr import qr_png, qr_svg
+from backend.issuers.models import Issuer
+from backend.receipts.errors import ReceiptNotFound
+from backend.receipts.models import VisitType
+from backend.receipts.services import LoadedReceipt, ReceiptService
+from backend.scan.masking import mask_name
+
+VISIT_NAMES = {VisitType.OUTPATIENT: "门诊", VisitType.INPATIENT: "住院"}
+PROOF_ATTACHMENT = "ledger-proof.json"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPdf:
+    filename: str
+    pdf: bytes
+    etag: str
+
+
+class DocumentService:
+    def __init__(
+        self,
+        *,
+        receipts: ReceiptService,
+        credentials: CredentialService,
+        pool: Executor,
+        public_base_url: str,
+    ) -> None:
+        self._receipts = receipts
+        self._credentials = credentials
+        self._pool = pool
+        self._base = public_base_url
+
+    def close(self) -> None:
+        """Stop the rendering processes (waiting for renders in progress)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    async def warm_up(self, workers: int) -> None:
+        """Load the fonts in every rendering process before the first receipt needs them."""
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(
+            *(loop.run_in_executor(self._pool, worker.warm_up) for _ in range(workers))
+        )
+
+    def verify_url(self, loaded: LoadedReceipt) -> str:
+        """The public 查验 page of a receipt, as printed in its QR code."""
+        receipt = loaded.receipt
+        query = urlencode(
+            {"code": receipt.code, "number": receipt.number, "check": receipt.check_code}
+        )
+        return f"{self._base}/verify?{query}"
+
+    def scan_url(self, token: str) -> str:
+        return f"{self._base}/s/{token}"
+
+    async def receipt_pdf(self, issuer: Issuer, receipt_id: uuid.UUID) -> RenderedPdf:
+        """The signed PDF of one of ``issuer``'s receipts, with its ledger proof embedded once
+        the receipt is in the ledger."""
+        return await self._receipt_pdf(await self._receipts.get(issuer, receipt_id))
+
+    async def receipt_pdf_by_token(self, token: str) -> RenderedPdf:
+        loaded = await self._receipts.by_scan_token(token)
+        if loaded is None:
+            raise ReceiptNotFound("no receipt opens with this code")
+        return await self._receipt_pdf(loaded)
+
+    async def slip_pdf(self, issuer: Issuer, receipt_id: uuid.UUID) -> RenderedPdf:
+        """The 80 mm fee slip (收费告知单) with the QR code that opens the receipt."""
+        loaded = await self._receipts.get(issuer, receipt_id)
+        receipt = loaded.receipt
+        if loaded.scan_token is None:
+            raise ReceiptNotFound("this receipt has no active scan code")
+        document = FeeSlipDocument(
+            hospital_name=receipt.issuer.name,
+            patient_masked=mask_name(receipt.payer_name),
+            amount_fen=receipt.total_fen,
+            issued_at=receipt.issued_at,
+            code=receipt.code,
+            number=receipt.number,
+            scan_url=self.scan_url(loaded.scan_token),
+        )
+        version = f"slip|{loaded.scan_token}"
+        filename = f"收费告知单-{receipt.code}-{receipt.number}.pdf"
+        return await self._cached(receipt.id, "slip", version, filename, document)
+
+    async def qr_image(self, issuer: Issuer, receipt_id: uuid.UUID, *, svg: bool) -> bytes:
+        loaded = await self._receipts.get(issuer, receipt_id)
+        if loaded.scan_token is None:
+            raise ReceiptNotFound("this receipt has no active scan code")
+        url = self.scan_url(loaded.scan_token)
+        return qr_svg(url) if svg else qr_png(url)
+
+    async def _receipt_pdf(self, loaded: LoadedReceipt) -> RenderedPdf:
+        receipt = loaded.receipt
+        bundle: dict[str, Any] | None = None
+        if loaded.ledger.state != "pending":
+            bundle = await self._receipts.proof_bundle(receipt.issuer, receipt.id)
+        document = self.medical_document(loaded, bundle)
+        version = "|".join(
+            [
+                str(receipt.status),
+                str(loaded.reversed_by.id if loaded.reversed_by else ""),
+                loaded.ledger.state,
+            ]
+        )
+        filename = f"电子票据-{receipt.code}-{receipt.number}.pdf"
+        signing = await self._credentials.ensure(receipt.issuer)
+        attachments = {}
+        if bundle is not None:
+            proof = json.dumps(bundle, ensure_ascii=False, indent=1).encode()
+            attachments[PROOF_ATTACHMENT] = proof
+        return await self._cached(
+            receipt.id, "receipt", version, filename, document, (signing, attachments)
+        )
+
+    def medical_document(
+        self, loaded: LoadedReceipt, bundle: dict[str, Any] | None
+    ) -> MedicalReceiptDocument:
+        receipt, issuer = loaded.receipt, loaded.receipt.issuer
+        visit = VISIT_NAMES.get(VisitType(receipt.visit_type or "outpatient"), "门诊")
+        return MedicalReceiptDocument(
+            title=f"{province_of(issuer.region)}医疗{visit}收费票据（电子）",
+            code=receipt.code,
+            number=receipt.number,
+            check_code=receipt.check_code,
+            issued_at=receipt.issued_at,
+            issuer_name=issuer.name,
+            issuer_credit_code=issuer.credit_code,
+            payer_name=receipt.payer_name,
+            payer_id_number=receipt.payer_id_number,
+            visit_type=visit,
+            visit_number=receipt.visit_number or "",
+            department=receipt.department or "",
+            visit_start=receipt.visit_start or receipt.issued_at.date(),
+            visit_end=receipt.visit_end,
+            items=tuple(
+                ItemLine(i.category, i.name, i.quantity, i.unit, i.amount_fen)
+                for i in sorted(loaded.items, key=lambda item: item.position)
+            ),
+            fund_fen=receipt.fund_fen,
+            other_fen=receipt.other_fen,
+            account_fen=receipt.account_fen,
+            cash_fen=receipt.cash_fen,
+            total_fen=receipt.total_fen,
+            cashier=receipt.staff.name,
+            verify_url=self.verify_url(loaded),
+            seal=Seal(issuer.name),
+            ledger=_ledger_block(bundle, loaded.ledger.leaf_index),
+            reverses=(loaded.reverses.code, loaded.reverses.number) if loaded.reverses else None,
+            reversal_reason=receipt.reversal_reason,
+        )
+
+    async def _cached(
+        self,
+        receipt_id: uuid.UUID,
+        kind: str,
+        version: str,
+        filename: str,
+        document: worker.Document,
+        signing: tuple[SigningMaterial, dict[str, bytes]] | None = None,
+    ) -> RenderedPdf:
+        stored = await RenderedDocument.get_or_none(receipt_id=receipt_id, kind=kind)
+        if stored is not None and stored.version == version:
+            return RenderedPdf(filename, bytes(stored.pdf), stored.etag)
+        pdf = await self._render(document, signing)
+        etag = hashlib.sha256(pdf).hexdigest()[:32]
+        if stored is None:
+            # Rendered at the same time by another request: theirs is as good as ours.
+            with contextlib.suppress(IntegrityError):
+                await RenderedDocument.create(
+                    receipt_id=receipt_id, kind=kind, version=version, etag=etag, pdf=pdf
+                )
+        else:
+            await RenderedDocument.filter(id=stored.id).update(version=version, etag=etag, pdf=pdf)
+        return RenderedPdf(filename, pdf, etag)
+
+    async def _render(
+        self,
+        document: worker.Document,
+        signing: tuple[SigningMaterial, dict[str, bytes]] | None,
+    ) -> bytes:
+        loop = asyncio.get_running_loop()
+        if signing is None:
+            return await loop.run_in_executor(self._pool, worker.render, document)
+        material, attachments = signing
+        return await loop.run_in_executor(
+            self._pool,
+            _sign_job,
+            document,
+            material.key_pem,
+            material.certificate_pem,
+            material.ca_pem,
+            attachments,
+        )
+
+
+def _sign_job(
+    document: worker.Document,
+    key_pem: bytes,
+    certificate_pem: bytes,
+    ca_pem: bytes,
+    attachments: dict[str, bytes],
+) -> bytes:
+    return worker.render_signed(
+        document,
+        key_pem=key_pem,
+        certificate_pem=certificate_pem,
+        ca_pem=ca_pem,
+        attachments=attachments,
+    )
+
+
+def _ledger_block(bundle: dict[str, Any] | None, leaf_index: int | None) -> LedgerBlock | None:
+    if bundle is None or leaf_index is None:
+        return None
+    lines = bundle["checkpoint"].splitlines()
+    return LedgerBlock(
+        origin=lines[0],
+        leaf_index=leaf_index,
+        tree_size=int(lines[1]),
+        root_hash=base64.b64decode(lines[2]),
+    )

@@ -1,0 +1,243 @@
+"""The user's folder: claiming receipts by scan token, listing, totals, reading, removing.
+
+A receipt is in at most one folder; the unique receipt column of ``folder_entry`` holds that
+even when two users claim the same receipt at once. Removing a receipt from a folder deletes the
+entry only: receipts are never deleted. Claims and removals are written to the receipt's
+whereabouts (``receipt_event``) in the same transaction as the entry.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from backend.anchoring.services import AnchoringService
+from backend.auth.models import User
+from backend.folder.errors import (
+    InAnotherFolder,
+    InvalidFolderCursor,
+    NotInFolder,
+    ScanTokenNotFound,
+)
+from backend.folder.models import FolderEntry
+from backend.receipts.models import (
+    LineItem,
+    Receipt,
+    ReceiptEvent,
+    ReceiptKind,
+    ReceiptStatus,
+    ScanToken,
+)
+from backend.receipts.schemas import CHINA_STANDARD_TIME
+from backend.receipts.services import Clock, LoadedReceipt
+
+# Whereabouts (去向) steps written by the folder; the event detail names no user on purpose,
+# since the trail may be shown to the issuer.
+CLAIMED = "claimed"
+UNCLAIMED = "unclaimed"
+
+
+@dataclass(frozen=True, slots=True)
+class FolderFilter:
+    kind: ReceiptKind | None = None
+    issuer_id: uuid.UUID | None = None
+    issued_from: date | None = None  # China time, inclusive
+    issued_to: date | None = None  # China time, inclusive
+    status: ReceiptStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    count: int
+    total_fen: int
+
+
+@dataclass(frozen=True, slots=True)
+class FolderTotals:
+    """Sums of standing receipts (valid, and not a red reversal receipt)."""
+
+    overall: Total
+    by_month: dict[str, Total]  # "YYYY-MM" in China time, oldest first
+    by_kind: dict[str, Total]
+
+
+@dataclass(frozen=True, slots=True)
+class FolderReceipt:
+    added_at: datetime
+    loaded: LoadedReceipt
+
+
+class FolderService:
+    def __init__(self, *, clock: Clock, anchoring: AnchoringService) -> None:
+        self._clock = clock
+        self._anchoring = anchoring
+
+    async def add(self, user: User, scan_token: str) -> tuple[FolderEntry, bool]:
+        """Put the receipt that ``scan_token`` opens into ``user``'s folder.
+
+        Returns the entry (receipt and issuer loaded) and whether it is new; adding a receipt
+        already in the user's own folder changes nothing. Only an active scan token counts: an
+        unknown or revoked one raises ``ScanTokenNotFound``. A receipt in another user's folder
+        raises ``InAnotherFolder``, which says nothing about that user.
+        """
+        token = await ScanToken.filter(token=scan_token, revoked_at=None).first()
+        if token is None:
+            raise ScanTokenNotFound("no receipt opens with this scan token")
+        receipt_id: uuid.UUID = token.receipt_id  # type: ignore[attr-defined]
+        existing = await FolderEntry.get_or_none(receipt_id=receipt_id)
+        created = False
+        if existing is None:
+            try:
+                existing = await self._claim(user, receipt_id)
+                created = True
+            except IntegrityError:
+                # Another claim of the same receipt committed first (unique receipt_id).
+                existing = await FolderEntry.get_or_none(receipt_id=receipt_id)
+        if existing is None or existing.user_id != user.id:  # type: ignore[attr-defined]
+            # None: the racing claim was removed again at once; still not ours to report on.
+            raise InAnotherFolder("this receipt is already in another folder")
+        entry = await FolderEntry.filter(id=existing.id).select_related("receipt__issuer").get()
+        return entry, created
+
+    async def _claim(self, user: User, receipt_id: uuid.UUID) -> FolderEntry:
+        now = self._clock()
+        async with in_transaction() as conn:
+            entry = await FolderEntry.create(
+                user=user, receipt_id=receipt_id, added_at=now, using_db=conn
+            )
+            await ReceiptEvent.create(receipt_id=receipt_id, type=CLAIMED, at=now, using_db=conn)
+        return entry
+
+    async def list(
+        self, user: User, filters: FolderFilter, *, limit: int, cursor: str | None
+    ) -> tuple[list[FolderEntry], str | None]:
+        """A page of ``user``'s folder, newest receipt first, and the next page's cursor.
+
+        Keyset pagination on the receipt's (issued_at, id): pages stay stable while receipts
+        are added or removed. Entries come with their receipt and its issuer loaded.
+        """
+        query = _filtered(user, filters)
+        if filters.status is not None:
+            query = query.filter(receipt__status=filters.status)
+        if cursor is not None:
+            at, last_id = _decode_cursor(cursor)
+            query = query.filter(
+                Q(receipt__issued_at__lt=at) | Q(receipt__issued_at=at, receipt_id__lt=last_id)
+            )
+        rows = (
+            await query.select_related("receipt__issuer")
+            .order_by("-receipt__issued_at", "-receipt_id")
+            .limit(limit + 1)
+        )
+        page, more = rows[:limit], len(rows) > limit
+        return page, (_encode_cursor(page[-1].receipt) if more else None)
+
+    async def totals(self, user: User, filters: FolderFilter) -> FolderTotals:
+        """Count and sum ``user``'s standing receipts, per month (China time) and per kind.
+
+        A reversed original and its red reversal receipt are both left out, so the sums are
+        the money actually paid; ``filters.status`` is ignored for that reason.
+        """
+        rows = await (
+            _filtered(user, filters)
+            .filter(receipt__status=ReceiptStatus.VALID, receipt__reverses_id=None)
+            .values_list("receipt__issued_at", "receipt__kind", "receipt__total_fen")
+        )
+        by_month: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        count = total = 0
+        for issued_at, kind, total_fen in rows:
+            month = issued_at.astimezone(CHINA_STANDARD_TIME).strftime("%Y-%m")
+            for bucket in (by_month[month], by_kind[str(kind)]):
+                bucket[0] += 1
+                bucket[1] += int(total_fen)
+            count += 1
+            total += int(total_fen)
+        return FolderTotals(
+            overall=Total(count, total),
+            by_month={m: Total(*by_month[m]) for m in sorted(by_month)},
+            by_kind={k: Total(*by_kind[k]) for k in sorted(by_kind)},
+        )
+
+    async def detail(self, user: User, receipt_id: uuid.UUID) -> FolderReceipt:
+        """One receipt of ``user``'s folder in full; ``NotInFolder`` for any other receipt,
+        whether it exists or not, so ids cannot be probed."""
+        entry = await FolderEntry.get_or_none(user_id=user.id, receipt_id=receipt_id)
+        if entry is None:
+            raise NotInFolder("this receipt is not in your folder")
+        receipt = await Receipt.filter(id=receipt_id).select_related("issuer", "staff").get()
+        items = await LineItem.filter(receipt_id=receipt_id).order_by("position")
+        reverses_id = receipt.reverses_id  # type: ignore[attr-defined]
+        reverses = await Receipt.get_or_none(id=reverses_id) if reverses_id else None
+        reversed_by = await Receipt.get_or_none(reverses_id=receipt_id)
+        token = await ScanToken.filter(receipt_id=receipt_id, revoked_at=None).first()
+        ledger = await self._anchoring.state(receipt_id)
+        loaded = LoadedReceipt(
+            receipt, list(items), reverses, reversed_by, token.token if token else None, ledger
+        )
+        return FolderReceipt(entry.added_at, loaded)
+
+    async def remove(self, user: User, receipt_id: uuid.UUID) -> None:
+        """Take a receipt out of ``user``'s folder; the receipt itself stays.
+
+        ``NotInFolder`` if it is not there (also when another user keeps it).
+        """
+        now = self._clock()
+        async with in_transaction() as conn:
+            deleted = (
+                await FolderEntry.filter(user_id=user.id, receipt_id=receipt_id)
+                .using_db(conn)
+                .delete()
+            )
+            if not deleted:
+                raise NotInFolder("this receipt is not in your folder")
+            await ReceiptEvent.create(receipt_id=receipt_id, type=UNCLAIMED, at=now, using_db=conn)
+
+    async def count(self, user: User) -> int:
+        """How many receipts ``user`` keeps."""
+        return await FolderEntry.filter(user_id=user.id).count()
+
+
+def _filtered(user: User, filters: FolderFilter) -> QuerySet[FolderEntry]:
+    query = FolderEntry.filter(user_id=user.id)
+    if filters.kind is not None:
+        query = query.filter(receipt__kind=filters.kind)
+    if filters.issuer_id is not None:
+        query = query.filter(receipt__issuer_id=filters.issuer_id)
+    if filters.issued_from is not None:
+        query = query.filter(receipt__issued_at__gte=_day_start(filters.issued_from))
+    if filters.issued_to is not None:
+        end = _day_start(filters.issued_to + timedelta(days=1))
+        query = query.filter(receipt__issued_at__lt=end)
+    return query
+
+
+def _day_start(day: date) -> datetime:
+    # In UTC: on SQLite, times are compared as text, which only orders correctly when the
+    # parameter has the same offset as the stored values (UTC).
+    return datetime.combine(day, time.min, tzinfo=CHINA_STANDARD_TIME).astimezone(UTC)
+
+
+def _encode_cursor(receipt: Receipt) -> str:
+    raw = f"{receipt.issued_at.isoformat()}|{receipt.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, last_id = raw.split("|")
+        moment = datetime.fromisoformat(at)
+        if moment.tzinfo is None:
+            raise ValueError("naive time")
+        return moment.astimezone(UTC), uuid.UUID(last_id)
+    except (ValueError, OverflowError) as exc:  # binascii.Error is a ValueError
+        raise InvalidFolderCursor("the cursor is not one this API gave out") from exc

@@ -1,0 +1,183 @@
+"""HTTP views of the user's folder and of ``/api/v1/me``. Thin: parse, call one service, answer.
+
+Every view here needs a mini-program session token (``Authorization: Bearer <token>``).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from backend.auth.views import user_for
+from backend.folder.errors import NotInFolder
+from backend.folder.schemas import (
+    AddToFolder,
+    FolderFilterQuery,
+    FolderItemOut,
+    FolderListQuery,
+    FolderPage,
+    FolderReceiptOut,
+    FolderTotals,
+    KindTotal,
+    MeOut,
+    MonthTotal,
+    folder_item_out,
+)
+from backend.folder.services import FolderFilter, FolderService
+from backend.receipts.models import ReceiptStatus
+from backend.receipts.money import format_fen
+from backend.receipts.schemas import china_time, receipt_out
+from backend.web import Endpoint, json_answer, parse_body, parse_query, read_body, services
+
+
+def folder_service(request: Request) -> FolderService:
+    return services(request).folder
+
+
+def _receipt_id(request: Request) -> uuid.UUID:
+    try:
+        return uuid.UUID(request.path_params["receipt_id"])
+    except ValueError as exc:
+        raise NotInFolder("this receipt is not in your folder") from exc
+
+
+def _filters(query: FolderFilterQuery, status: ReceiptStatus | None = None) -> FolderFilter:
+    return FolderFilter(
+        kind=query.kind,
+        issuer_id=query.issuer,
+        issued_from=query.issued_from,
+        issued_to=query.issued_to,
+        status=status,
+    )
+
+
+async def add_receipt(request: Request) -> Response:
+    user = await user_for(request)
+    body = await read_body(request)
+    payload = parse_body(body, AddToFolder, request.headers.get("content-type"))
+    entry, created = await folder_service(request).add(user, payload.scan_token)
+    return json_answer(folder_item_out(entry), 201 if created else 200)
+
+
+async def list_receipts(request: Request) -> Response:
+    user = await user_for(request)
+    query = parse_query(request, FolderListQuery)
+    entries, next_cursor = await folder_service(request).list(
+        user, _filters(query, query.status), limit=query.limit, cursor=query.cursor
+    )
+    return json_answer(
+        FolderPage(receipts=[folder_item_out(e) for e in entries], next_cursor=next_cursor)
+    )
+
+
+async def get_receipt(request: Request) -> Response:
+    user = await user_for(request)
+    found = await folder_service(request).detail(user, _receipt_id(request))
+    loaded = found.loaded
+    base: str = request.app.state.settings.public_base_url
+    out = receipt_out(
+        loaded.receipt,
+        loaded.items,
+        reverses=loaded.reverses,
+        reversed_by=loaded.reversed_by,
+        scan_url=f"{base}/s/{loaded.scan_token}" if loaded.scan_token else None,
+        ledger_state=loaded.ledger.state,
+        leaf_index=loaded.ledger.leaf_index,
+    )
+    return json_answer(FolderReceiptOut(added_at=china_time(found.added_at), receipt=out))
+
+
+async def remove_receipt(request: Request) -> Response:
+    user = await user_for(request)
+    await folder_service(request).remove(user, _receipt_id(request))
+    return Response(status_code=204)
+
+
+async def totals(request: Request) -> Response:
+    user = await user_for(request)
+    query = parse_query(request, FolderFilterQuery)
+    found = await folder_service(request).totals(user, _filters(query))
+    return json_answer(
+        FolderTotals(
+            count=found.overall.count,
+            total=format_fen(found.overall.total_fen),
+            by_month=[
+                MonthTotal(month=m, count=t.count, total=format_fen(t.total_fen))
+                for m, t in found.by_month.items()
+            ],
+            by_kind=[
+                KindTotal(kind=k, count=t.count, total=format_fen(t.total_fen))
+                for k, t in found.by_kind.items()
+            ],
+        )
+    )
+
+
+async def me(request: Request) -> Response:
+    user = await user_for(request)
+    count = await folder_service(request).count(user)
+    return json_answer(MeOut(openid=user.openid, folder_count=count))
+
+
+ENDPOINTS = [
+    Endpoint(
+        "GET",
+        "/api/v1/me",
+        me,
+        name="wx.me",
+        summary="Who is logged in, and how many receipts their folder holds",
+        tag="mini-program",
+        response=MeOut,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/folder/receipts",
+        add_receipt,
+        name="folder.add",
+        summary="Add the receipt a scan token opens to your folder (200 if already yours)",
+        tag="folder",
+        status=201,
+        request_body=AddToFolder,
+        response=FolderItemOut,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/folder/receipts",
+        list_receipts,
+        name="folder.list",
+        summary="List your folder, newest receipt first",
+        tag="folder",
+        query=FolderListQuery,
+        response=FolderPage,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/folder/totals",
+        totals,
+        name="folder.totals",
+        summary="Totals of your standing receipts per month (China time) and per kind",
+        tag="folder",
+        query=FolderFilterQuery,
+        response=FolderTotals,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/folder/receipts/{receipt_id}",
+        get_receipt,
+        name="folder.get",
+        summary="One receipt of your folder in full",
+        tag="folder",
+        response=FolderReceiptOut,
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/v1/folder/receipts/{receipt_id}",
+        remove_receipt,
+        name="folder.remove",
+        summary="Take a receipt out of your folder (the receipt itself stays)",
+        tag="folder",
+        status=204,
+    ),
+]
