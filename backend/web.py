@@ -140,7 +140,7 @@ def file_answer(
         return Response(status_code=304, headers=headers)
     ascii_name = "".join(c if (c.isascii() and c.isalnum()) or c in "-_." else "" for c in filename)
     headers["Content-Disposition"] = (
-        f"inline; filename=\"{ascii_name.lstrip('-') or 'document'}\"; "
+        f'inline; filename="{ascii_name.lstrip("-") or "document"}"; '
         f"filename*=UTF-8''{quote(filename)}"
     )
     return Response(content, media_type=media_type, headers=headers)
