@@ -1,6 +1,6 @@
 """Warm milliseconds per PDF signature: our cached-key signer against pyHanko's SimpleSigner.
 
-Not a test (pytest does not collect it); run ``.venv/bin/python -m tests.signing.bench_signing``.
+Not collected by pytest; run ``.venv/bin/python -m tests.bench.signing``.
 Each variant signs the same one-page PDF with one ``ledger-proof.json`` attachment, after a
 warm-up, and prints the median and the 10th/90th percentiles, for a P-256 issuer key (what
 ``certify_issuer`` makes) and an RSA-2048 one (where re-parsing the key is expensive).
