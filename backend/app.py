@@ -42,6 +42,7 @@ from backend.receipts.services import Clock
 from backend.scan.views import ENDPOINTS as SCAN_ENDPOINTS
 from backend.services import services_from_settings, utc_now
 from backend.templating import template_environment
+from backend.verify.views import ENDPOINTS as VERIFY_ENDPOINTS
 from backend.web import Endpoint
 
 log = logging.getLogger("piaojia")
@@ -66,6 +67,7 @@ ENDPOINTS: list[Endpoint] = [
     *SCAN_ENDPOINTS,
     *AUTH_ENDPOINTS,
     *FOLDER_ENDPOINTS,
+    *VERIFY_ENDPOINTS,
 ]
 
 

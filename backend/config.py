@@ -82,6 +82,10 @@ class Settings:
     wechat_secret: Secret | None = None
     wechat_timeout: float = 5.0
     session_days: int = 30
+    # Verification (查验): per receipt per China day; per address per minute.
+    verify_daily_limit: int = 5
+    verify_slow_after: int = 10
+    verify_refuse_after: int = 30
     max_body_bytes: int = 1_048_576
     max_line_items: int = 500
     log_level: str = "info"
@@ -262,6 +266,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         wechat_secret=read("WECHAT_SECRET", _parse_wechat_secret, wechat_secret),
         wechat_timeout=read("WECHAT_TIMEOUT", _parse_timeout, defaults.wechat_timeout),
         session_days=read("SESSION_DAYS", _parse_session_days, defaults.session_days),
+        verify_daily_limit=read("VERIFY_DAILY_LIMIT", _parse_positive, defaults.verify_daily_limit),
+        verify_slow_after=read("VERIFY_SLOW_AFTER", _parse_positive, defaults.verify_slow_after),
+        verify_refuse_after=read(
+            "VERIFY_REFUSE_AFTER", _parse_positive, defaults.verify_refuse_after
+        ),
         max_body_bytes=read("MAX_BODY_BYTES", _parse_positive, defaults.max_body_bytes),
         max_line_items=read("MAX_LINE_ITEMS", _parse_positive, defaults.max_line_items),
         log_level=read("LOG_LEVEL", _parse_log_level, defaults.log_level),

@@ -23,6 +23,7 @@ MODEL_MODULES = [
     "backend.documents.models",
     "backend.auth.models",
     "backend.folder.models",
+    "backend.verify.models",
     "aerich.models",
 ]
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

@@ -29,6 +29,7 @@ from backend.issuers.services import IssuerService, StaffService
 from backend.receipts.services import Clock, ReceiptService
 from backend.scan.ratelimit import UnknownTokenLimiter
 from backend.scan.services import ScanService
+from backend.verify.services import VerifyService
 from chain.cosignature import CosignatureVerifier
 from chain.log import Log
 from chain.note import NoteSigner
@@ -49,6 +50,7 @@ class Services:
     witnessing: Witnessing
     scan: ScanService
     documents: DocumentService
+    verify: VerifyService
     sequencer: Sequencer
     auth: AuthService
     folder: FolderService
@@ -94,6 +96,17 @@ def build_services(
             credentials=credentials,
             pool=render_pool,
             public_base_url=settings.public_base_url,
+        ),
+        verify=VerifyService(
+            anchoring=anchoring,
+            witnessing=witnessing,
+            limiter=UnknownTokenLimiter(
+                slow_after=settings.verify_slow_after,
+                refuse_after=settings.verify_refuse_after,
+                window_seconds=60,
+            ),
+            clock=clock,
+            daily_limit=settings.verify_daily_limit,
         ),
         scan=ScanService(
             receipts=receipts,

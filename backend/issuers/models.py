@@ -11,6 +11,7 @@ from tortoise.models import Model
 class IssuerKind(StrEnum):
     HOSPITAL = "hospital"
     TRANSIT = "transit"
+    REIMBURSER = "reimburser"  # 报销单位: an employer or insurer that verifies and locks
 
 
 class StaffRole(StrEnum):

@@ -11,7 +11,7 @@ RUN_IN_TRANSACTION = True
 SQLITE = r"""
 CREATE TABLE "issuer" (
     "id" CHAR(36) NOT NULL PRIMARY KEY,
-    "kind" VARCHAR(16) NOT NULL /* HOSPITAL: hospital\nTRANSIT: transit */,
+    "kind" VARCHAR(16) NOT NULL /* HOSPITAL: hospital\nTRANSIT: transit\nREIMBURSER: reimburser */,
     "name" VARCHAR(100) NOT NULL,
     "credit_code" VARCHAR(18) NOT NULL UNIQUE,
     "region" VARCHAR(6) NOT NULL,
@@ -110,7 +110,7 @@ CREATE TABLE "issuer" (
     "region" VARCHAR(6) NOT NULL,
     "created_at" TIMESTAMPTZ NOT NULL
 );
-COMMENT ON COLUMN "issuer"."kind" IS 'HOSPITAL: hospital\nTRANSIT: transit';
+COMMENT ON COLUMN "issuer"."kind" IS 'HOSPITAL: hospital\nTRANSIT: transit\nREIMBURSER: reimburser';
 CREATE TABLE "staff" (
     "id" UUID NOT NULL PRIMARY KEY,
     "name" VARCHAR(50) NOT NULL,

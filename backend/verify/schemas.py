@@ -1,0 +1,276 @@
+"""Verification and reimbursement on the wire.
+
+Receipts are named as on paper and in the QR code: ``code`` (票据代码, 8 digits), ``number``
+(票据号码, 10 digits), ``check`` (校验码, 6 letters or digits, case-insensitive), and where the
+issuer requires them ``date`` (开票日期, ``2026-11-27`` or ``20261127``) and ``amount`` (金额,
+``"85.60"``, negative on a red receipt). Personal data in answers is masked.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, WithJsonSchema
+
+from backend.receipts.models import Receipt
+from backend.receipts.money import AmountError, format_fen, parse_fen, to_capitals
+from backend.receipts.schemas import MAX_AMOUNT_FEN, china_time
+from backend.scan.masking import mask_name
+from backend.verify.models import ClaimState, VerificationRule
+from backend.verify.services import ClaimResult, ReceiptRef, Verification
+
+_COMPACT_DATE = re.compile(r"[0-9]{8}")
+
+
+def _blank_is_none(value: Any) -> Any:
+    # An H5 form sends empty fields as "": they mean "not given".
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _date(value: Any) -> Any:
+    value = _blank_is_none(value)
+    if isinstance(value, str) and _COMPACT_DATE.fullmatch(value.strip()):
+        text = value.strip()
+        return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    return value
+
+
+def _signed_amount(value: Any) -> int:
+    if not isinstance(value, str):
+        raise ValueError('the amount is a string with up to two decimals, such as "85.60"')
+    try:
+        fen = parse_fen(value.strip())
+    except AmountError as exc:
+        raise ValueError(str(exc)) from exc
+    if abs(fen) > MAX_AMOUNT_FEN:
+        raise ValueError("no receipt has an amount beyond 100000000.00")
+    return fen
+
+
+SignedAmount = Annotated[
+    int,
+    PlainValidator(_signed_amount),
+    WithJsonSchema({"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]{1,2})?$"}),
+]
+Code = Annotated[str, Field(pattern=r"^[0-9]{8}$", description="票据代码, 8 digits")]
+Number = Annotated[str, Field(pattern=r"^[0-9]{10}$", description="票据号码, 10 digits")]
+Check = Annotated[
+    str,
+    Field(pattern=r"^[0-9A-Za-z]{6}$", description="校验码, 6 letters or digits"),
+]
+IssuedOn = Annotated[date | None, BeforeValidator(_date), Field(description="开票日期")]
+Amount = Annotated[SignedAmount | None, BeforeValidator(_blank_is_none), Field(description="金额")]
+
+
+class _Ref(BaseModel):
+    code: Code
+    number: Number
+    check: Check
+    date: IssuedOn = None
+    amount: Amount = None
+
+    def ref(self) -> ReceiptRef:
+        return ReceiptRef(
+            code=self.code,
+            number=self.number,
+            check_code=self.check.lower(),
+            issued_on=self.date,
+            total_fen=self.amount,
+        )
+
+
+class VerifyQuery(_Ref):
+    """The query of ``GET /api/v1/verify`` and ``GET /verify``. Unknown parameters are ignored:
+    WeChat and other apps append their own to scanned links."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, str_strip_whitespace=True)
+
+
+class ReceiptRefIn(_Ref):
+    """The receipt a reimbursing party locks, unlocks or closes: named as when verifying."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class RuleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    elements: Literal[3, 5] = Field(
+        description="3: 代码 + 号码 + 校验码; 5: also 开票日期 and 金额"
+    )
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReceiptName(Out):
+    code: str
+    number: str
+
+
+class IssuerOut(Out):
+    name: str
+    credit_code: str
+
+
+class PayerOut(Out):
+    name: str = Field(description="masked: 张*三")
+
+
+class ItemOut(Out):
+    category: str
+    name: str
+    quantity: str
+    unit: str
+    amount: str
+
+
+class VerifiedReceiptOut(Out):
+    kind: str
+    code: str
+    number: str
+    issued_at: str
+    status: Literal["valid", "reversed", "reimbursed"]
+    issuer: IssuerOut
+    payer: PayerOut
+    items: list[ItemOut]
+    total: str
+    total_in_capitals: str
+    reverses: ReceiptName | None
+    reversed_by: ReceiptName | None
+
+
+class ReimbursementOut(Out):
+    state: ClaimState
+    since: str | None = Field(description="when it was locked, or closed")
+    by: str | None = Field(description="the reimbursing party, masked; only once closed")
+
+
+class EntryOut(Out):
+    event: str
+    at: str
+    leaf_index: int | None
+    statement: str
+    inclusion_proof: list[str] = Field(description="base64 hashes, RFC 9162")
+
+
+class LedgerOut(Out):
+    state: Literal["pending", "anchored", "witnessed"]
+    tree_size: int | None
+    checkpoint: str | None = Field(description="the signed (and cosigned) checkpoint note")
+    entries: list[EntryOut]
+
+
+class CountsOut(Out):
+    today: int
+    total: int
+    daily_limit: int
+
+
+class VerifyAnswer(Out):
+    result: Literal["genuine", "tampered"]
+    genuine: bool
+    problems: list[str]
+    receipt: VerifiedReceiptOut
+    reimbursement: ReimbursementOut
+    ledger: LedgerOut
+    verifications: CountsOut
+
+    @classmethod
+    def of(cls, found: Verification) -> VerifyAnswer:
+        receipt = found.receipt
+        claim = found.claim
+        if receipt.status == "reversed":
+            status: Literal["valid", "reversed", "reimbursed"] = "reversed"
+        elif claim.state == ClaimState.CLOSED:
+            status = "reimbursed"
+        else:
+            status = "valid"
+        return cls(
+            result="genuine" if found.genuine else "tampered",
+            genuine=found.genuine,
+            problems=list(found.problems),
+            receipt=VerifiedReceiptOut(
+                kind=str(receipt.kind),
+                code=receipt.code,
+                number=receipt.number,
+                issued_at=china_time(receipt.issued_at),
+                status=status,
+                issuer=IssuerOut(name=receipt.issuer.name, credit_code=receipt.issuer.credit_code),
+                payer=PayerOut(name=mask_name(receipt.payer_name)),
+                items=[
+                    ItemOut(
+                        category=item.category,
+                        name=item.name,
+                        quantity=item.quantity,
+                        unit=item.unit,
+                        amount=format_fen(item.amount_fen),
+                    )
+                    for item in found.items
+                ],
+                total=format_fen(receipt.total_fen),
+                total_in_capitals=to_capitals(receipt.total_fen),
+                reverses=_name(found.reverses),
+                reversed_by=_name(found.reversed_by),
+            ),
+            reimbursement=ReimbursementOut(
+                state=claim.state,
+                since=china_time(claim.since) if claim.since else None,
+                by=claim.party_name,
+            ),
+            ledger=LedgerOut(
+                state=found.ledger.state,
+                tree_size=found.ledger.tree_size,
+                checkpoint=found.ledger.checkpoint,
+                entries=[
+                    EntryOut(
+                        event=entry.event,
+                        at=entry.at,
+                        leaf_index=entry.leaf_index,
+                        statement=entry.statement,
+                        inclusion_proof=[
+                            base64.b64encode(h).decode() for h in entry.inclusion_proof
+                        ],
+                    )
+                    for entry in found.ledger.entries
+                ],
+            ),
+            verifications=CountsOut(
+                today=found.verified_today,
+                total=found.verified_total,
+                daily_limit=found.daily_limit,
+            ),
+        )
+
+
+def _name(receipt: Receipt | None) -> ReceiptName | None:
+    return None if receipt is None else ReceiptName(code=receipt.code, number=receipt.number)
+
+
+class ClaimAnswer(Out):
+    receipt: ReceiptName
+    state: ClaimState
+    since: str | None
+    changed: bool = Field(description="false when the request repeated the current state")
+
+    @classmethod
+    def of(cls, result: ClaimResult) -> ClaimAnswer:
+        return cls(
+            receipt=ReceiptName(code=result.receipt.code, number=result.receipt.number),
+            state=result.state,
+            since=china_time(result.since) if result.since else None,
+            changed=result.changed,
+        )
+
+
+class RuleAnswer(Out):
+    elements: int
+    updated_at: str
+
+    @classmethod
+    def of(cls, rule: VerificationRule) -> RuleAnswer:
+        return cls(elements=int(rule.elements), updated_at=china_time(rule.updated_at))
