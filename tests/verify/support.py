@@ -27,9 +27,7 @@ async def issue(
 
 async def reimburser(app: Starlette, name: str = "广州市测试保险有限公司") -> Actor:
     """A reimbursing party (an organisation of kind ``reimburser``) with one reimburser key."""
-    return await issuer_with_staff(
-        app, StaffRole.REIMBURSER, kind=IssuerKind.REIMBURSER, name=name
-    )
+    return await issuer_with_staff(app, StaffRole.REIMBURSER, kind=IssuerKind.REIMBURSER, name=name)
 
 
 def ref(receipt: dict[str, Any], **changes: str) -> dict[str, str]:
