@@ -21,6 +21,7 @@ from backend.anchoring.views import ENDPOINTS as LEDGER_ENDPOINTS
 from backend.auth.views import DEMO_ENDPOINTS
 from backend.auth.views import ENDPOINTS as AUTH_ENDPOINTS
 from backend.config import Settings, load_settings
+from backend.console.views import PAGES as CONSOLE_PAGES
 from backend.documents.fonts import check_fonts
 from backend.errors import (
     Conflict,
@@ -44,6 +45,7 @@ from backend.services import services_from_settings, utc_now
 from backend.templating import template_environment
 from backend.verify.views import ENDPOINTS as VERIFY_ENDPOINTS
 from backend.web import Endpoint
+from backend.whereabouts.views import ENDPOINTS as WHEREABOUTS_ENDPOINTS
 
 log = logging.getLogger("piaojia")
 
@@ -68,6 +70,7 @@ ENDPOINTS: list[Endpoint] = [
     *AUTH_ENDPOINTS,
     *FOLDER_ENDPOINTS,
     *VERIFY_ENDPOINTS,
+    *WHEREABOUTS_ENDPOINTS,
 ]
 
 
@@ -161,6 +164,10 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
     routes = [Route(e.path, e.handler, methods=[e.method], name=e.name) for e in routed] + [
         Route("/openapi.json", openapi, methods=["GET"], name="openapi"),
         Route("/healthz", health, methods=["GET"], name="health"),
+    ]
+    # Console pages are HTML for people, not part of the API description.
+    routes += [
+        Route(path, page, methods=[method], name=name) for method, path, page, name in CONSOLE_PAGES
     ]
     app = Starlette(
         routes=routes,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from backend import db
 from backend.config import Settings, SettingsError, load_settings
+from backend.console.cli import add_console_commands
 from backend.documents.errors import PkiError
 from backend.documents.fonts import FontsMissing
 from backend.errors import DomainError
@@ -277,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     staff_create.add_argument("--role", required=True, choices=[r.value for r in StaffRole])
     staff_create.add_argument("--name", required=True)
     staff_create.set_defaults(run=cmd_staff_create)
+    add_console_commands(staff)
 
     ledger = commands.add_parser("ledger", help="the ledger: keys, sequencing").add_subparsers(
         dest="action", required=True, metavar="ACTION"

@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "backend.auth.models",
     "backend.folder.models",
     "backend.verify.models",
+    "backend.console.models",
     "aerich.models",
 ]
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

@@ -19,6 +19,7 @@ from backend.auth.services import AuthService
 from backend.auth.standin import WeChatStandIn
 from backend.auth.wechat_client import WeChatClient
 from backend.config import Settings
+from backend.console.services import ConsoleService
 from backend.documents.credentials import CredentialService
 from backend.documents.pki import DeploymentCA
 from backend.documents.services import DocumentService
@@ -30,6 +31,7 @@ from backend.receipts.services import Clock, ReceiptService
 from backend.scan.ratelimit import UnknownTokenLimiter
 from backend.scan.services import ScanService
 from backend.verify.services import VerifyService
+from backend.whereabouts.services import WhereaboutsService
 from chain.cosignature import CosignatureVerifier
 from chain.log import Log
 from chain.note import NoteSigner
@@ -51,6 +53,8 @@ class Services:
     scan: ScanService
     documents: DocumentService
     verify: VerifyService
+    console: ConsoleService
+    whereabouts: WhereaboutsService
     sequencer: Sequencer
     auth: AuthService
     folder: FolderService
@@ -80,6 +84,7 @@ def build_services(
     )
     anchoring = AnchoringService(ledger=ledger, storage=storage, witnessing=witnessing)
     receipts = ReceiptService(clock=clock, anchoring=anchoring)
+    staff = StaffService(secret_key=secret)
     wechat = WeChatClient(
         base_url=settings.wechat_base_url,
         appid=settings.wechat_appid,
@@ -88,7 +93,7 @@ def build_services(
     )
     return Services(
         issuers=IssuerService(credentials=credentials),
-        staff=StaffService(secret_key=secret),
+        staff=staff,
         receipts=receipts,
         hospital=HospitalService(receipts=receipts, clock=clock),
         documents=DocumentService(
@@ -97,6 +102,8 @@ def build_services(
             pool=render_pool,
             public_base_url=settings.public_base_url,
         ),
+        console=ConsoleService(staff=staff, clock=clock, session_lifetime=timedelta(hours=12)),
+        whereabouts=WhereaboutsService(clock=clock),
         verify=VerifyService(
             anchoring=anchoring,
             witnessing=witnessing,

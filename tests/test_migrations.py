@@ -21,7 +21,16 @@ def normalised(sql: str) -> list[str]:
 
 
 async def test_migrations_together_match_the_models(database_url: str) -> None:
-    assert [path.name.split("_")[0] for path in MIGRATIONS] == ["0", "1", "2", "3", "4", "5", "7"]
+    assert [path.name.split("_")[0] for path in MIGRATIONS] == [
+        "0",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "7",
+        "10",
+    ]
     await db.open_database(database_url)
     try:
         connection = db.connection()

@@ -1,0 +1,613 @@
+"""The console's pages: thin views that parse a form, call one service and render a template.
+
+Every page needs a live console session (else GET redirects to the login page); every POST is
+refused with 403 ``csrf_failed`` before anything else unless it carries the CSRF token of its
+session (or, for the login form, of its pre-login cookie). Pages send a strict Content Security
+Policy without any script source: the console runs no JavaScript.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from collections.abc import Awaitable, Callable, Collection
+from datetime import date
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+from markupsafe import Markup
+from pydantic import ValidationError
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from backend.console import csrf
+from backend.console.chart import per_day_svg
+from backend.console.errors import ConsoleRoleNotAllowed, CsrfFailed, NotLoggedIn
+from backend.console.services import ConsoleService
+from backend.errors import DomainError, InvalidInput, UnsupportedMedia
+from backend.hospital.schemas import Category, IssueMedicalReceipt, ReverseReceipt
+from backend.idempotency.services import Answer, request_fingerprint
+from backend.issuers.models import Staff, StaffRole
+from backend.receipts.errors import ReceiptNotFound
+from backend.receipts.models import ReceiptStatus
+from backend.receipts.money import AmountError, format_fen, parse_fen
+from backend.receipts.schemas import china_time
+from backend.receipts.services import ReceiptFilter
+from backend.web import read_body, services, validation_failed
+from backend.whereabouts.services import EVENT_LABELS, STATE_LABELS, STATES, WhereaboutsService
+from backend.whereabouts.views import whereabouts
+
+SESSION_COOKIE = "pj_console"
+LOGIN_COOKIE = "pj_console_login"
+CASHIER = (StaffRole.CASHIER,)
+READERS = (StaffRole.CASHIER, StaffRole.ADMIN)
+ADMIN = (StaffRole.ADMIN,)
+FORM_ROWS = 5
+MAX_FORM_ROWS = 50
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' "
+    "data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+ROLE_LABELS = {"cashier": "收费员", "admin": "管理员", "operator": "运营", "reimburser": "报销"}
+Form = dict[str, str]
+Page = Callable[[Request, Staff, Form], Awaitable[Response]]
+
+
+def console(request: Request) -> ConsoleService:
+    return services(request).console
+
+
+def _secret(request: Request) -> bytes:
+    return str(request.app.state.settings.secret_key.reveal()).encode()
+
+
+def _status_of(exc: DomainError) -> int:
+    from backend.app import STATUS_BY_ERROR  # the one table; imported late (app imports us)
+
+    return next(code for kind, code in STATUS_BY_ERROR if isinstance(exc, kind))
+
+
+def render(
+    request: Request,
+    template: str,
+    status: int = 200,
+    *,
+    staff: Staff | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    """``template`` rendered with the page context (staff, CSRF token, labels), with the
+    console's security headers."""
+    token = request.cookies.get(SESSION_COOKIE)
+    html = request.app.state.templates.get_template(template).render(
+        staff=staff,
+        role_label=ROLE_LABELS,
+        csrf_token=csrf.token_for(_secret(request), "session", token) if token else "",
+        path=request.url.path,
+        **context,
+    )
+    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+
+def _error_page(request: Request, exc: DomainError, staff: Staff | None) -> Response:
+    status = _status_of(exc)
+    response = render(
+        request, "console/error.html", status, staff=staff, code=exc.code, message=exc.message
+    )
+    if isinstance(exc, (ConsoleRoleNotAllowed, CsrfFailed, NotLoggedIn)):
+        return response
+    retry = getattr(exc, "retry_after", None)
+    if retry is not None:
+        response.headers["Retry-After"] = str(retry)
+    return response
+
+
+async def read_form(request: Request) -> Form:
+    """The URL-encoded form body (first value of each field), within the body size limit."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await read_body(request)
+    if not body and not kind:
+        return {}  # a form with no fields at all: its CSRF token is missing, not its type
+    if kind != "application/x-www-form-urlencoded":
+        raise UnsupportedMedia("console forms are sent as application/x-www-form-urlencoded")
+    try:
+        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=1000)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InvalidInput("the form is not valid", code="malformed_form") from exc
+    return {name: values[0] for name, values in fields.items()}
+
+
+def page(
+    roles: Collection[StaffRole],
+) -> Callable[[Page], Callable[[Request], Awaitable[Response]]]:
+    """Wrap a console view: session, role and (for POST) CSRF checks, HTML error pages."""
+
+    def wrap(view: Page) -> Callable[[Request], Awaitable[Response]]:
+        async def handler(request: Request) -> Response:
+            staff: Staff | None = None
+            try:
+                form: Form = {}
+                if request.method == "POST":
+                    form = await read_form(request)
+                    session_token = request.cookies.get(SESSION_COOKIE)
+                    if not csrf.is_valid(
+                        _secret(request), "session", session_token, form.get("csrf_token")
+                    ):
+                        raise CsrfFailed("the form's security token is missing or stale; reload")
+                try:
+                    staff = await console(request).authenticate(request.cookies.get(SESSION_COOKIE))
+                except NotLoggedIn:
+                    if request.method == "GET":
+                        target = "/console/login?" + urlencode({"next": request.url.path})
+                        return RedirectResponse(target, status_code=303)
+                    raise
+                if staff.role not in roles:
+                    raise ConsoleRoleNotAllowed("your role cannot open this page")
+                return await view(request, staff, form)
+            except DomainError as exc:
+                return _error_page(request, exc, staff)
+
+        handler.__name__ = view.__name__
+        handler.__doc__ = view.__doc__
+        return handler
+
+    return wrap
+
+
+def _cookie_secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def _safe_next(target: str | None) -> str:
+    # Only a path on this site: never an absolute or scheme-relative URL.
+    if target and target.startswith("/console") and not target.startswith("//"):
+        return target
+    return "/console"
+
+
+async def login_page(request: Request) -> Response:
+    binding = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(24)
+    response = render(
+        request,
+        "console/login.html",
+        login_csrf=csrf.token_for(_secret(request), "login", binding),
+        next=_safe_next(request.query_params.get("next")),
+        login="",
+        message=None,
+    )
+    response.set_cookie(
+        LOGIN_COOKIE,
+        binding,
+        max_age=3600,
+        path="/console",
+        httponly=True,
+        secure=_cookie_secure(request),
+        samesite="lax",
+    )
+    return response
+
+
+async def login_submit(request: Request) -> Response:
+    binding = request.cookies.get(LOGIN_COOKIE)
+    form: Form = {}
+    try:
+        form = await read_form(request)
+        if not csrf.is_valid(_secret(request), "login", binding, form.get("csrf_token")):
+            raise CsrfFailed("the form's security token is missing or stale; reload the page")
+        session = await console(request).login(form.get("login", ""), form.get("password", ""))
+    except DomainError as exc:
+        if isinstance(exc, CsrfFailed) or binding is None:
+            return _error_page(request, exc, None)
+        again = render(
+            request,
+            "console/login.html",
+            _status_of(exc),
+            login_csrf=csrf.token_for(_secret(request), "login", binding),
+            next=_safe_next(form.get("next")),
+            login=form.get("login", "")[:50],
+            message=exc.message,
+        )
+        retry = getattr(exc, "retry_after", None)
+        if retry is not None:
+            again.headers["Retry-After"] = str(retry)
+        return again
+    done = RedirectResponse(_safe_next(form.get("next")), status_code=303)
+    # A browser-session cookie: the server ends the session at expires_at in any case.
+    done.set_cookie(
+        SESSION_COOKIE,
+        session.token,
+        path="/",
+        httponly=True,
+        secure=_cookie_secure(request),
+        samesite="lax",
+    )
+    done.delete_cookie(LOGIN_COOKIE, path="/console")
+    return done
+
+
+@page((*READERS, StaffRole.OPERATOR, StaffRole.REIMBURSER))
+async def logout(request: Request, staff: Staff, form: Form) -> Response:
+    """End the session and return to the login page."""
+    await console(request).logout(request.cookies.get(SESSION_COOKIE, ""))
+    response = RedirectResponse("/console/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@page(READERS)
+async def home(request: Request, staff: Staff, form: Form) -> Response:
+    """Where a staff member starts: the dashboard for an admin, the receipts for a cashier."""
+    target = "/console/dashboard" if staff.role == StaffRole.ADMIN else "/console/receipts"
+    return RedirectResponse(target, status_code=303)
+
+
+def _date(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInput(
+            f"{text!r} is not a date such as 2026-11-27", code="invalid_date"
+        ) from exc
+
+
+@page(READERS)
+async def receipts_page(request: Request, staff: Staff, form: Form) -> Response:
+    """Find receipts: by payer name, status and days; 50 at a time, newest first."""
+    q = request.query_params
+    status_text = q.get("status") or None
+    if status_text is not None and status_text not in ReceiptStatus._value2member_map_:
+        raise InvalidInput("status is valid or reversed", code="invalid_status")
+    filters = ReceiptFilter(
+        issued_from=_date(q.get("from")),
+        issued_to=_date(q.get("to")),
+        status=ReceiptStatus(status_text) if status_text else None,
+        payer_name=(q.get("payer") or "").strip()[:100] or None,
+    )
+    found, next_cursor = await services(request).receipts.list(
+        staff.issuer, filters, limit=50, cursor=q.get("cursor") or None
+    )
+    keep = {k: v for k, v in q.items() if k != "cursor" and v}
+    next_link = f"?{urlencode({**keep, 'cursor': next_cursor})}" if next_cursor else None
+    return render(
+        request,
+        "console/receipts.html",
+        staff=staff,
+        receipts=[
+            {
+                "id": r.id,
+                "code": r.code,
+                "number": r.number,
+                "issued_at": china_time(r.issued_at)[:16].replace("T", " "),
+                "payer_name": r.payer_name,
+                "total": format_fen(r.total_fen),
+                "status": r.status,
+                "red": r.reverses_id is not None,  # type: ignore[attr-defined]
+            }
+            for r in found
+        ],
+        query=keep,
+        next_link=next_link,
+    )
+
+
+def _rows(request: Request) -> int:
+    try:
+        return max(FORM_ROWS, min(int(request.query_params.get("rows", FORM_ROWS)), MAX_FORM_ROWS))
+    except ValueError:
+        return FORM_ROWS
+
+
+def _issue_form(
+    request: Request, staff: Staff, values: Form, rows: int, errors: list[str], status: int = 200
+) -> Response:
+    return render(
+        request,
+        "console/issue.html",
+        status,
+        staff=staff,
+        values=values,
+        rows=rows,
+        errors=errors,
+        categories=[c.value for c in Category],
+        visit_types=[("outpatient", "门诊"), ("inpatient", "住院")],
+        idempotency_key=values.get("idempotency_key") or str(uuid.uuid4()),
+    )
+
+
+@page(CASHIER)
+async def issue_page(request: Request, staff: Staff, form: Form) -> Response:
+    """The issuing form: payer, visit, an item table and the payment split."""
+    return _issue_form(request, staff, {}, _rows(request), [])
+
+
+def _payload_from_form(form: Form, rows: int) -> dict[str, Any]:
+    items = []
+    for i in range(rows):
+        item = {
+            k: form.get(f"item-{i}-{k}", "").strip()
+            for k in ("category", "name", "quantity", "unit", "amount")
+        }
+        if any(item[k] for k in ("name", "quantity", "unit", "amount")):
+            items.append(item)
+    try:
+        total: int | None = sum(parse_fen(item["amount"]) for item in items)
+    except AmountError:
+        total = None
+    payment = {k: form.get(k, "").strip() or "0.00" for k in ("fund", "other", "account")}
+    cash = form.get("cash", "").strip()
+    if not cash and total is not None:
+        try:
+            cash = format_fen(total - sum(parse_fen(v) for v in payment.values()))
+        except AmountError:
+            cash = ""
+    optional = {k: form.get(k, "").strip() or None for k in ("id_number", "email", "phone")}
+    return {
+        "payer": {"name": form.get("payer_name", ""), **optional},
+        "visit": {
+            "type": form.get("visit_type", ""),
+            "number": form.get("visit_number", ""),
+            "department": form.get("department", ""),
+        },
+        "items": items,
+        "payment": {**payment, "cash": cash or "0.00"},
+        "total": format_fen(total) if total is not None else "",
+    }
+
+
+@page(CASHIER)
+async def issue_submit(request: Request, staff: Staff, form: Form) -> Response:
+    """Issue the receipt the form describes; on bad input show the form again with what is
+    wrong, having written nothing. A double submit (same hidden key) issues once."""
+    try:
+        rows = max(FORM_ROWS, min(int(form.get("rows", FORM_ROWS)), MAX_FORM_ROWS))
+    except ValueError:
+        rows = FORM_ROWS
+    payload = _payload_from_form(form, rows)
+    try:
+        request_body = IssueMedicalReceipt.model_validate(payload)
+    except ValidationError as exc:
+        failed = validation_failed(exc)
+        problems = [f"{p['field']}: {p['message']}" for p in failed.details.get("fields", [])]
+        return _issue_form(request, staff, form, rows, problems, 422)
+    found = services(request)
+
+    async def issue(conn: BaseDBAsyncClient) -> Answer:
+        loaded = await found.hospital.issue(conn, staff=staff, request=request_body)
+        return Answer(201, json.dumps({"id": str(loaded.receipt.id)}).encode())
+
+    body = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+    try:
+        answer = await found.idempotency.run(
+            staff=staff,
+            key=form.get("idempotency_key") or None,
+            fingerprint=request_fingerprint("POST", "/console/receipts", body),
+            operation=issue,
+        )
+    except InvalidInput as exc:
+        return _issue_form(request, staff, form, rows, [exc.message], _status_of(exc))
+    receipt_id = json.loads(answer.body)["id"]
+    return RedirectResponse(f"/console/receipts/{receipt_id}?issued=1", status_code=303)
+
+
+def _receipt_id(request: Request) -> uuid.UUID:
+    try:
+        return uuid.UUID(request.path_params["receipt_id"])
+    except ValueError as exc:
+        raise ReceiptNotFound("no receipt with that id") from exc
+
+
+@page(READERS)
+async def receipt_page(request: Request, staff: Staff, form: Form) -> Response:
+    """One receipt: items, split, status, its event trail, print and reverse actions."""
+    receipt_id = _receipt_id(request)
+    loaded = await services(request).receipts.get(staff.issuer, receipt_id)
+    trail = await whereabouts(request).trail(staff.issuer, receipt_id)
+    r = loaded.receipt
+    return render(
+        request,
+        "console/receipt.html",
+        staff=staff,
+        r=r,
+        items=loaded.items,
+        reverses=loaded.reverses,
+        reversed_by=loaded.reversed_by,
+        issued_at=china_time(r.issued_at)[:16].replace("T", " "),
+        trail=[
+            {
+                "label": e.label,
+                "type": e.type,
+                "at": china_time(e.at)[:19].replace("T", " "),
+                "staff": e.staff_name,
+            }
+            for e in trail
+        ],
+        can_reverse=staff.role == StaffRole.CASHIER
+        and r.status == ReceiptStatus.VALID
+        and loaded.reverses is None,
+        just_issued=request.query_params.get("issued") == "1",
+        idempotency_key=str(uuid.uuid4()),
+    )
+
+
+@page(READERS)
+async def slip(request: Request, staff: Staff, form: Form) -> Response:
+    """Print the fee slip: the PDF as a download, and a ``slip_printed`` event on the trail."""
+    receipt_id = _receipt_id(request)
+    rendered = await services(request).documents.slip_pdf(staff.issuer, receipt_id)
+    await console(request).record_slip_printed(staff, receipt_id)
+    ascii_name = "".join(
+        c for c in rendered.filename if c.isascii() and (c.isalnum() or c in "-_.")
+    )
+    return Response(
+        rendered.pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{ascii_name or "slip.pdf"}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@page(CASHIER)
+async def reverse(request: Request, staff: Staff, form: Form) -> Response:
+    """Reverse a receipt (冲红) with a reason; shows the red receipt."""
+    receipt_id = _receipt_id(request)
+    try:
+        payload = ReverseReceipt.model_validate({"reason": form.get("reason", "")})
+    except ValidationError as exc:
+        raise validation_failed(exc) from exc
+    found = services(request)
+
+    async def run(conn: BaseDBAsyncClient) -> Answer:
+        red = await found.receipts.reverse(
+            conn, staff=staff, receipt_id=receipt_id, reason=payload.reason
+        )
+        return Answer(201, json.dumps({"id": str(red.receipt.id)}).encode())
+
+    answer = await found.idempotency.run(
+        staff=staff,
+        key=form.get("idempotency_key") or None,
+        fingerprint=request_fingerprint(
+            "POST", f"/console/receipts/{receipt_id}/reversal", payload.reason.encode()
+        ),
+        operation=run,
+    )
+    red_id = json.loads(answer.body)["id"]
+    return RedirectResponse(f"/console/receipts/{red_id}", status_code=303)
+
+
+def _unopened_days(text: str | None) -> int:
+    if not text:
+        return 7
+    if not text.isdigit() or not 1 <= int(text) <= 365:
+        raise InvalidInput("unopened_days is a whole number of days, 1 to 365", code="invalid_days")
+    return int(text)
+
+
+@page(ADMIN)
+async def dashboard(request: Request, staff: Staff, form: Form) -> Response:
+    """The whereabouts dashboard: counts by state, the per-day chart, unopened receipts,
+    failed emails and the CSV export."""
+    q = request.query_params
+    service: WhereaboutsService = whereabouts(request)
+    days = service.day_range(_date(q.get("from")), _date(q.get("to")), default_days=14)
+    unopened_days = _unopened_days(q.get("unopened_days"))
+    stats = await service.stats(staff.issuer, days, unopened_days=unopened_days)
+    chart = per_day_svg(stats.per_day, STATES, STATE_LABELS)
+    return render(
+        request,
+        "console/dashboard.html",
+        staff=staff,
+        stats=stats,
+        chart=Markup(chart),  # per_day_svg escapes every text it draws
+        states=STATES,
+        state_labels=STATE_LABELS,
+        event_labels=EVENT_LABELS,
+        csv_link="/console/dashboard/receipts.csv?"
+        + urlencode({"from": days.first.isoformat(), "to": days.last.isoformat()}),
+        fmt_time=lambda at: china_time(at)[:16].replace("T", " "),
+        yuan=format_fen,
+    )
+
+
+@page(ADMIN)
+async def dashboard_csv(request: Request, staff: Staff, form: Form) -> Response:
+    """The dashboard's receipts with their whereabouts, as a CSV download."""
+    q = request.query_params
+    service = whereabouts(request)
+    days = service.day_range(_date(q.get("from")), _date(q.get("to")))
+    text = await service.csv_export(staff.issuer, days)
+    name = f"receipts-{days.first:%Y%m%d}-{days.last:%Y%m%d}.csv"
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+async def _staff_page(
+    request: Request,
+    staff: Staff,
+    status: int = 200,
+    message: str | None = None,
+    values: Form | None = None,
+) -> Response:
+    people = await console(request).staff_of(staff.issuer)
+    return render(
+        request,
+        "console/staff.html",
+        status,
+        staff=staff,
+        people=people,
+        roles=[("cashier", "收费员"), ("admin", "管理员")],
+        message=message,
+        values=values or {},
+    )
+
+
+@page(ADMIN)
+async def staff_page(request: Request, staff: Staff, form: Form) -> Response:
+    """The issuer's staff, a form to add one with a console login, and revoke buttons."""
+    return await _staff_page(request, staff)
+
+
+@page(ADMIN)
+async def staff_create(request: Request, staff: Staff, form: Form) -> Response:
+    """Add a cashier or admin with a console login; on bad input nothing is written."""
+    role_text = form.get("role", "")
+    if role_text not in ("cashier", "admin"):
+        return await _staff_page(request, staff, 422, "选择收费员或管理员", form)
+    try:
+        await console(request).create_staff(
+            staff,
+            name=form.get("name", ""),
+            role=StaffRole(role_text),
+            login=form.get("login", ""),
+            password=form.get("password", ""),
+        )
+    except DomainError as exc:
+        return await _staff_page(request, staff, _status_of(exc), exc.message, form)
+    return RedirectResponse("/console/staff", status_code=303)
+
+
+@page(ADMIN)
+async def staff_revoke(request: Request, staff: Staff, form: Form) -> Response:
+    """Revoke one of the issuer's staff members: key and sessions stop working."""
+    try:
+        staff_id = uuid.UUID(request.path_params["staff_id"])
+    except ValueError as exc:
+        raise InvalidInput("no staff member with that id", code="staff_not_found") from exc
+    await console(request).revoke_staff(staff, staff_id)
+    return RedirectResponse("/console/staff", status_code=303)
+
+
+# (method, path, handler, name): routed by app.py like the API endpoints, but kept out of the
+# OpenAPI description, since these are pages, not API operations.
+PAGES: list[tuple[str, str, Callable[[Request], Awaitable[Response]], str]] = [
+    ("GET", "/console/login", login_page, "console.login_page"),
+    ("POST", "/console/login", login_submit, "console.login"),
+    ("POST", "/console/logout", logout, "console.logout"),
+    ("GET", "/console", home, "console.home"),
+    ("GET", "/console/receipts", receipts_page, "console.receipts"),
+    ("GET", "/console/receipts/new", issue_page, "console.issue_page"),
+    ("POST", "/console/receipts", issue_submit, "console.issue"),
+    ("GET", "/console/receipts/{receipt_id}", receipt_page, "console.receipt"),
+    ("GET", "/console/receipts/{receipt_id}/slip.pdf", slip, "console.slip"),
+    ("POST", "/console/receipts/{receipt_id}/reversal", reverse, "console.reverse"),
+    ("GET", "/console/dashboard", dashboard, "console.dashboard"),
+    ("GET", "/console/dashboard/receipts.csv", dashboard_csv, "console.csv"),
+    ("GET", "/console/staff", staff_page, "console.staff"),
+    ("POST", "/console/staff", staff_create, "console.staff_create"),
+    ("POST", "/console/staff/{staff_id}/revoke", staff_revoke, "console.staff_revoke"),
+]

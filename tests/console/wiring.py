@@ -1,0 +1,24 @@
+"""The console and whereabouts services of a test app, rebuilt with the test's clock."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+from starlette.applications import Starlette
+
+from backend.console.services import ConsoleService
+from backend.receipts.services import Clock
+from backend.services import Services, utc_now
+from backend.whereabouts.services import WhereaboutsService
+
+
+def install(app: Starlette, *, clock: Clock = utc_now) -> tuple[ConsoleService, WhereaboutsService]:
+    """Give the app console and whereabouts services that read ``clock``."""
+    services: Services = app.state.services
+    console = ConsoleService(
+        staff=services.staff, clock=clock, session_lifetime=timedelta(hours=12)
+    )
+    where = WhereaboutsService(clock=clock)
+    app.state.services = dataclasses.replace(services, console=console, whereabouts=where)
+    return console, where
