@@ -7,8 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages the service and its tests need, installed with apt when run as root:
 # CJK fonts for the PDFs (WenQuanYi, and HanaMin for rare characters), and the tools the tests
-# check real output with (poppler, zbar, NSS's certutil for pdfsig).
-SYSTEM_PACKAGES := fonts-wqy-microhei fonts-hanazono poppler-utils zbar-tools libnss3-tools
+# check real output with (poppler, zbar, NSS's certutil for pdfsig, Chromium for the pages).
+SYSTEM_PACKAGES := fonts-wqy-microhei fonts-hanazono poppler-utils zbar-tools libnss3-tools \
+	chromium
 
 .PHONY: run test lint system-packages clean
 
