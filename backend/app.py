@@ -43,6 +43,7 @@ from backend.receipts.services import Clock
 from backend.scan.views import ENDPOINTS as SCAN_ENDPOINTS
 from backend.services import services_from_settings, utc_now
 from backend.templating import template_environment
+from backend.transit.views import ENDPOINTS as TRANSIT_ENDPOINTS
 from backend.verify.views import ENDPOINTS as VERIFY_ENDPOINTS
 from backend.web import Endpoint
 from backend.whereabouts.views import ENDPOINTS as WHEREABOUTS_ENDPOINTS
@@ -71,6 +72,7 @@ ENDPOINTS: list[Endpoint] = [
     *FOLDER_ENDPOINTS,
     *VERIFY_ENDPOINTS,
     *WHEREABOUTS_ENDPOINTS,
+    *TRANSIT_ENDPOINTS,
 ]
 
 

@@ -18,6 +18,7 @@ from backend.documents.errors import PkiError
 from backend.documents.fonts import FontsMissing
 from backend.errors import DomainError
 from backend.issuers.models import IssuerKind, StaffRole
+from backend.transit.cli import add_transit_commands
 from backend.witness.cli import add_witness_commands
 
 
@@ -325,6 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.set_defaults(run=cmd_ledger_audit, needs_settings=False)
 
     add_witness_commands(commands)
+    add_transit_commands(commands)
 
     demo = commands.add_parser(
         "demo", help="seed the demo hospital and metro (PIAOJIA_DEMO=1) and print their keys"

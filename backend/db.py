@@ -25,6 +25,7 @@ MODEL_MODULES = [
     "backend.folder.models",
     "backend.verify.models",
     "backend.console.models",
+    "backend.transit.models",
     "aerich.models",
 ]
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

@@ -47,13 +47,15 @@ def build_openapi(endpoints: Iterable[Endpoint], *, version: str) -> dict[str, A
     keyed: list[tuple[type[BaseModel], JsonSchemaMode]] = [
         (m, "validation" if _is_request(m, endpoints) else "serialization") for m in ordered
     ]
-    _, definitions = models_json_schema(keyed, ref_template=_REF)
+    refs, definitions = models_json_schema(keyed, ref_template=_REF)
+    # Two domains may name a model alike (StatsQuery): pydantic then picks distinct names.
+    names = {model: refs[(model, mode)]["$ref"].rsplit("/", 1)[1] for model, mode in keyed}
     schemas = definitions.get("$defs", {})
     schemas["Error"] = _ERROR_SCHEMA
 
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in endpoints:
-        operation = _operation(endpoint, schemas)
+        operation = _operation(endpoint, schemas, names)
         path = re.sub(r"\{(\w+):\w+\}", r"{\1}", endpoint.path)  # Starlette's {name:type}
         paths.setdefault(path, {})[endpoint.method.lower()] = operation
     return {
@@ -77,16 +79,19 @@ def _is_request(model: type[BaseModel], endpoints: list[Endpoint]) -> bool:
     return any(model in (endpoint.request_body, endpoint.query) for endpoint in endpoints)
 
 
-def _operation(endpoint: Endpoint, schemas: dict[str, Any]) -> dict[str, Any]:
+Names = dict[type[BaseModel], str]
+
+
+def _operation(endpoint: Endpoint, schemas: dict[str, Any], names: Names) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": endpoint.name,
         "summary": endpoint.summary,
         "tags": [endpoint.tag],
-        "parameters": _parameters(endpoint, schemas),
+        "parameters": _parameters(endpoint, schemas, names),
         "responses": {
             str(endpoint.status): {
                 "description": "OK",
-                "content": {endpoint.media_type: {"schema": _body_schema(endpoint)}},
+                "content": {endpoint.media_type: {"schema": _body_schema(endpoint, names)}},
             },
             **{
                 code: {
@@ -105,22 +110,22 @@ def _operation(endpoint: Endpoint, schemas: dict[str, Any]) -> dict[str, Any]:
     if endpoint.request_body is not None:
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": _ref(endpoint.request_body)}},
+            "content": {"application/json": {"schema": _ref(endpoint.request_body, names)}},
         }
     return operation
 
 
-def _body_schema(endpoint: Endpoint) -> dict[str, Any]:
+def _body_schema(endpoint: Endpoint, names: Names) -> dict[str, Any]:
     if endpoint.media_type != "application/json":
         return {"type": "string"}
-    return _ref(endpoint.response)
+    return _ref(endpoint.response, names)
 
 
-def _ref(model: type[BaseModel] | None) -> dict[str, Any]:
-    return {"$ref": _REF.format(model=model.__name__)} if model else {"type": "object"}
+def _ref(model: type[BaseModel] | None, names: Names) -> dict[str, Any]:
+    return {"$ref": _REF.format(model=names[model])} if model else {"type": "object"}
 
 
-def _parameters(endpoint: Endpoint, schemas: dict[str, Any]) -> list[dict[str, Any]]:
+def _parameters(endpoint: Endpoint, schemas: dict[str, Any], names: Names) -> list[dict[str, Any]]:
     parameters: list[dict[str, Any]] = []
     for segment in endpoint.path.split("/"):
         if segment.startswith("{"):
@@ -130,7 +135,7 @@ def _parameters(endpoint: Endpoint, schemas: dict[str, Any]) -> list[dict[str, A
             )
     if endpoint.query is not None:
         # Query models are described once among the schemas; each field becomes a parameter.
-        schema = schemas[endpoint.query.__name__]
+        schema = schemas[names[endpoint.query]]
         required = set(schema.get("required", []))
         for name, prop in schema.get("properties", {}).items():
             parameters.append(

@@ -30,6 +30,7 @@ from backend.issuers.services import IssuerService, StaffService
 from backend.receipts.services import Clock, ReceiptService
 from backend.scan.ratelimit import UnknownTokenLimiter
 from backend.scan.services import ScanService
+from backend.transit.services import TransitService
 from backend.verify.services import VerifyService
 from backend.whereabouts.services import WhereaboutsService
 from chain.cosignature import CosignatureVerifier
@@ -55,6 +56,7 @@ class Services:
     verify: VerifyService
     console: ConsoleService
     whereabouts: WhereaboutsService
+    transit: TransitService
     sequencer: Sequencer
     auth: AuthService
     folder: FolderService
@@ -104,6 +106,7 @@ def build_services(
         ),
         console=ConsoleService(staff=staff, clock=clock, session_lifetime=timedelta(hours=12)),
         whereabouts=WhereaboutsService(clock=clock),
+        transit=TransitService(receipts=receipts, clock=clock),
         verify=VerifyService(
             anchoring=anchoring,
             witnessing=witnessing,

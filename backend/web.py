@@ -46,9 +46,11 @@ def services(request: Request) -> Services:
     return found
 
 
-async def read_body(request: Request) -> bytes:
-    """The request body, refusing more than the configured maximum before reading it all."""
-    limit: int = request.app.state.settings.max_body_bytes
+async def read_body(request: Request, *, limit: int | None = None) -> bytes:
+    """The request body, refusing more than ``limit`` (default: the configured maximum)
+    before reading it all."""
+    if limit is None:
+        limit = request.app.state.settings.max_body_bytes
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"the body is larger than the limit of {limit} bytes")

@@ -34,9 +34,11 @@ from backend.documents.provinces import province_of
 from backend.documents.qr import qr_png, qr_svg
 from backend.issuers.models import Issuer
 from backend.receipts.errors import ReceiptNotFound
-from backend.receipts.models import VisitType
+from backend.receipts.models import ReceiptKind, VisitType
 from backend.receipts.services import LoadedReceipt, ReceiptService
 from backend.scan.masking import mask_name
+from backend.transit.documents import transit_document
+from backend.transit.models import TransitInvoice
 
 VISIT_NAMES = {VisitType.OUTPATIENT: "门诊", VisitType.INPATIENT: "住院"}
 PROOF_ATTACHMENT = "ledger-proof.json"
@@ -127,7 +129,23 @@ class DocumentService:
         bundle: dict[str, Any] | None = None
         if loaded.ledger.state != "pending":
             bundle = await self._receipts.proof_bundle(receipt.issuer, receipt.id)
-        document = self.medical_document(loaded, bundle)
+        document: worker.Document
+        if receipt.kind == ReceiptKind.TRANSIT:
+            detail = await TransitInvoice.get(receipt_id=receipt.id)
+            document = transit_document(
+                receipt,
+                loaded.items,
+                detail,
+                verify_url=self.verify_url(loaded),
+                ledger=_ledger_block(bundle, loaded.ledger.leaf_index),
+                reverses=(loaded.reverses.code, loaded.reverses.number)
+                if loaded.reverses
+                else None,
+            )
+            filename = f"电子发票-{receipt.code}-{receipt.number}.pdf"
+        else:
+            document = self.medical_document(loaded, bundle)
+            filename = f"电子票据-{receipt.code}-{receipt.number}.pdf"
         version = "|".join(
             [
                 str(receipt.status),
@@ -135,7 +153,6 @@ class DocumentService:
                 loaded.ledger.state,
             ]
         )
-        filename = f"电子票据-{receipt.code}-{receipt.number}.pdf"
         signing = await self._credentials.ensure(receipt.issuer)
         attachments = {}
         if bundle is not None:

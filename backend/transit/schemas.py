@@ -1,0 +1,212 @@
+"""Transit bodies on the wire: trip rows from the fare system, cards, invoice requests, answers.
+
+Trip rows are validated one by one (``TripIn``), so a bad row is rejected with its reason while
+the rest of the batch goes in.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Self
+
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, model_validator
+
+from backend.receipts.schemas import Amount, Model, ReceiptOut
+from backend.transit.models import BuyerKind, TaxRate
+
+MAX_TRIPS_PER_BATCH = 10_000
+# Above any issuer's configurable maximum: longer lists are refused before any query.
+MAX_TRIPS_PER_INVOICE = 500
+MAX_FARE_FEN = 100_000  # 1000.00 yuan: no metro fare comes near it
+
+
+def _station(value: str) -> str:
+    # "→" separates the stations in an invoice line's name, so it cannot be part of one.
+    if "→" in value or any(ord(c) < 32 for c in value):
+        raise ValueError("a station name has no control characters and no →")
+    return value
+
+
+def _fare(value: int) -> int:
+    if not 0 < value <= MAX_FARE_FEN:
+        raise ValueError("a fare is above 0.00 and at most 1000.00")
+    return value
+
+
+Station = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+    AfterValidator(_station),
+]
+Fare = Annotated[Amount, AfterValidator(_fare)]
+
+
+class RiderIn(Model):
+    """Who rode: the mini-program user's openid, or a card number a user may bind later."""
+
+    openid: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
+    card: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{4,32}$")] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Self:
+        if (self.openid is None) == (self.card is None):
+            raise ValueError("give the rider's openid or card number, exactly one of them")
+        return self
+
+
+class StationAt(Model):
+    station: Station
+    at: AwareDatetime
+
+
+class TripIn(Model):
+    ref: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
+    rider: RiderIn
+    entry: StationAt
+    exit: StationAt
+    fare: Fare
+    channel: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,16}$")]
+
+    @model_validator(mode="after")
+    def _exit_after_entry(self) -> Self:
+        if self.exit.at < self.entry.at:
+            raise ValueError("the exit time is before the entry time")
+        return self
+
+
+class ImportTrips(Model):
+    """A batch of trips (up to 10,000). Each row is checked on its own: see ``TripIn``."""
+
+    trips: list[TripIn]
+
+
+class ImportTripsLoose(Model):
+    # What the view parses: rows stay raw so that each is validated and rejected on its own.
+    trips: list[Any]
+
+
+class RejectedOut(Model):
+    index: int
+    code: str
+    message: str
+
+
+class ImportOut(Model):
+    new: int
+    duplicates: int
+    rejected: list[RejectedOut]
+
+
+class BindCard(Model):
+    card: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9]{4,32}$")]
+
+
+class CardOut(Model):
+    card: str
+    bound_at: str
+
+
+class CardsOut(Model):
+    cards: list[CardOut]
+
+
+class TripOut(Model):
+    id: int
+    ref: str
+    entry: dict[str, str]
+    exit: dict[str, str]
+    fare: str
+    channel: str
+
+
+class TripsQuery(Model):
+    trips_from: date | None = Field(None, alias="from", description="first day (exit), China time")
+    trips_to: date | None = Field(None, alias="to", description="last day (exit), China time")
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+    cursor: Annotated[str, Field(max_length=200)] | None = None
+
+
+class TripPage(Model):
+    trips: list[TripOut]
+    next_cursor: str | None
+
+
+class TitleIn(Model):
+    """The buyer title (抬头): 个人 with a name, or 单位 with a name and its 统一社会信用代码.
+
+    The credit code's check character is verified by the service (error ``invalid_title``).
+    """
+
+    kind: BuyerKind
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    tax_id: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
+
+
+class RequestInvoice(Model):
+    trips: Annotated[list[int], Field(description="ids of your un-invoiced trips")]
+    title: TitleIn
+
+
+class ReissueInvoice(Model):
+    title: TitleIn
+
+
+class ReverseInvoice(Model):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class BuyerOut(Model):
+    kind: str
+    name: str
+    tax_id: str | None
+
+
+class InvoiceLineOut(Model):
+    trip_id: int
+    day: date
+    entry_station: str
+    exit_station: str
+    fare: str
+    net: str
+    tax: str
+
+
+class InvoiceOut(Model):
+    receipt: ReceiptOut
+    buyer: BuyerOut
+    tax_rate: str
+    net: str
+    tax: str
+    total: str
+    lines: list[InvoiceLineOut]
+
+
+class TransitSettingsIn(Model):
+    tax_rate: TaxRate
+    max_trips: Annotated[int, Field(ge=1, le=MAX_TRIPS_PER_INVOICE)] = 50
+    window_days: Annotated[int, Field(ge=1, le=3660)] = 180
+
+
+class TransitSettingsOut(Model):
+    tax_rate: str
+    max_trips: int
+    window_days: int
+
+
+class StatsQuery(Model):
+    stats_from: date | None = Field(None, alias="from", description="first import day, China time")
+    stats_to: date | None = Field(None, alias="to", description="last import day, China time")
+
+
+class DayOut(Model):
+    day: date
+    imported: int
+    invoiced: int
+
+
+class StatsOut(Model):
+    days: list[DayOut]
+    imported: int
+    invoiced: int
+    invoiced_share: float = Field(description="invoiced / imported trips of the period, 0..1")
+    invoices_by_title: dict[str, int]

@@ -1,0 +1,374 @@
+"""HTTP views of transit: the operator's trip import, settings, reversal and figures (staff
+keys), and the rider's cards, trips and invoices (mini-program session). Thin: parse, call one
+service, answer."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from starlette.requests import Request
+from starlette.responses import Response
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from backend.auth.views import user_for
+from backend.idempotency.services import Answer, request_fingerprint
+from backend.issuers.models import StaffRole
+from backend.receipts.money import format_fen
+from backend.receipts.schemas import china_time, receipt_out
+from backend.transit.errors import InvoiceNotFound
+from backend.transit.schemas import (
+    BindCard,
+    BuyerOut,
+    CardOut,
+    CardsOut,
+    DayOut,
+    ImportOut,
+    ImportTrips,
+    ImportTripsLoose,
+    InvoiceLineOut,
+    InvoiceOut,
+    ReissueInvoice,
+    RejectedOut,
+    RequestInvoice,
+    ReverseInvoice,
+    StatsOut,
+    StatsQuery,
+    TransitSettingsIn,
+    TransitSettingsOut,
+    TripOut,
+    TripPage,
+    TripsQuery,
+)
+from backend.transit.services import LoadedInvoice, TransitService, china_day
+from backend.web import (
+    Endpoint,
+    json_answer,
+    parse_body,
+    parse_query,
+    read_body,
+    services,
+    staff_for,
+)
+
+OPERATORS = (StaffRole.OPERATOR,)
+REVERSERS = (StaffRole.OPERATOR, StaffRole.ADMIN)
+ADMINS = (StaffRole.ADMIN,)
+# 10,000 trips of about 300 bytes each: above the general body limit, so trips have their own.
+MAX_TRIP_BATCH_BYTES = 8 * 1024 * 1024
+STATS_DEFAULT_DAYS = 30
+
+
+def transit_service(request: Request) -> TransitService:
+    return services(request).transit
+
+
+def _receipt_id(request: Request) -> uuid.UUID:
+    try:
+        return uuid.UUID(request.path_params["receipt_id"])
+    except ValueError as exc:
+        raise InvoiceNotFound("no invoice with that id") from exc
+
+
+def invoice_out(request: Request, found: LoadedInvoice) -> InvoiceOut:
+    loaded = found.loaded
+    base: str = request.app.state.settings.public_base_url
+    receipt = receipt_out(
+        loaded.receipt,
+        loaded.items,
+        reverses=loaded.reverses,
+        reversed_by=loaded.reversed_by,
+        scan_url=f"{base}/s/{loaded.scan_token}" if loaded.scan_token else None,
+        ledger_state=loaded.ledger.state,
+        leaf_index=loaded.ledger.leaf_index,
+    )
+    trips = {t.id: t for t in found.trips}
+    detail = found.detail
+    lines = []
+    for line in found.lines:
+        trip = trips[line.trip_id]  # type: ignore[attr-defined]
+        lines.append(
+            InvoiceLineOut(
+                trip_id=trip.id,
+                day=china_day(trip.exit_at),
+                entry_station=trip.entry_station,
+                exit_station=trip.exit_station,
+                fare=format_fen(trip.fare_fen),
+                net=format_fen(line.net_fen),
+                tax=format_fen(line.tax_fen),
+            )
+        )
+    return InvoiceOut(
+        receipt=receipt,
+        buyer=BuyerOut(kind=detail.buyer_kind, name=detail.buyer_name, tax_id=detail.buyer_tax_id),
+        tax_rate=detail.tax_rate,
+        net=format_fen(detail.net_fen),
+        tax=format_fen(detail.tax_fen),
+        total=format_fen(detail.net_fen + detail.tax_fen),
+        lines=lines,
+    )
+
+
+# --- the operator ---------------------------------------------------------------------------
+
+
+async def import_trips(request: Request) -> Response:
+    staff = await staff_for(request, OPERATORS)
+    body = await read_body(request, limit=MAX_TRIP_BATCH_BYTES)
+    payload = parse_body(body, ImportTripsLoose, request.headers.get("content-type"))
+    result = await transit_service(request).import_trips(staff.issuer, payload.trips)
+    return json_answer(
+        ImportOut(
+            new=result.new,
+            duplicates=result.duplicates,
+            rejected=[
+                RejectedOut(index=r.index, code=r.code, message=r.message) for r in result.rejected
+            ],
+        )
+    )
+
+
+async def get_settings(request: Request) -> Response:
+    staff = await staff_for(request, REVERSERS)
+    found = await transit_service(request).settings_for(staff.issuer.id)
+    return json_answer(
+        TransitSettingsOut(
+            tax_rate=found.tax_rate, max_trips=found.max_trips, window_days=found.window_days
+        )
+    )
+
+
+async def put_settings(request: Request) -> Response:
+    staff = await staff_for(request, ADMINS)
+    body = await read_body(request)
+    payload = parse_body(body, TransitSettingsIn, request.headers.get("content-type"))
+    found = await transit_service(request).update_settings(
+        staff.issuer,
+        tax_rate=payload.tax_rate,
+        max_trips=payload.max_trips,
+        window_days=payload.window_days,
+    )
+    return json_answer(
+        TransitSettingsOut(
+            tax_rate=found.tax_rate, max_trips=found.max_trips, window_days=found.window_days
+        )
+    )
+
+
+async def reverse_invoice(request: Request) -> Response:
+    staff = await staff_for(request, REVERSERS)
+    receipt_id = _receipt_id(request)
+    body = await read_body(request)
+    payload = parse_body(body, ReverseInvoice, request.headers.get("content-type"))
+    found = services(request)
+    transit = transit_service(request)
+
+    async def reverse(conn: BaseDBAsyncClient) -> Answer:
+        red = await transit.reverse(staff, receipt_id, payload.reason, conn)
+        return Answer(201, invoice_out(request, red).model_dump_json().encode())
+
+    answer = await found.idempotency.run(
+        staff=staff,
+        key=request.headers.get("idempotency-key"),
+        fingerprint=request_fingerprint(request.method, request.url.path, body),
+        operation=reverse,
+    )
+    return Response(answer.body, status_code=answer.status, media_type="application/json")
+
+
+async def stats(request: Request) -> Response:
+    staff = await staff_for(request, REVERSERS)
+    query = parse_query(request, StatsQuery)
+    today = transit_service(request).today()
+    day_to = query.stats_to or today
+    day_from = query.stats_from or day_to - timedelta(days=STATS_DEFAULT_DAYS - 1)
+    found = await transit_service(request).stats(staff.issuer, day_from, day_to)
+    imported = sum(d.imported for d in found.days)
+    invoiced = sum(d.invoiced for d in found.days)
+    return json_answer(
+        StatsOut(
+            days=[DayOut(day=d.day, imported=d.imported, invoiced=d.invoiced) for d in found.days],
+            imported=imported,
+            invoiced=invoiced,
+            invoiced_share=round(invoiced / imported, 4) if imported else 0.0,
+            invoices_by_title=found.invoices_by_title,
+        )
+    )
+
+
+# --- the rider ------------------------------------------------------------------------------
+
+
+async def bind_card(request: Request) -> Response:
+    user = await user_for(request)
+    body = await read_body(request)
+    payload = parse_body(body, BindCard, request.headers.get("content-type"))
+    card, created = await transit_service(request).bind_card(user, payload.card)
+    return json_answer(
+        CardOut(card=card.card, bound_at=china_time(card.bound_at)), 201 if created else 200
+    )
+
+
+async def list_cards(request: Request) -> Response:
+    user = await user_for(request)
+    cards = await transit_service(request).cards(user)
+    return json_answer(
+        CardsOut(cards=[CardOut(card=c.card, bound_at=china_time(c.bound_at)) for c in cards])
+    )
+
+
+async def list_trips(request: Request) -> Response:
+    user = await user_for(request)
+    query = parse_query(request, TripsQuery)
+    trips, next_cursor = await transit_service(request).uninvoiced_trips(
+        user,
+        day_from=query.trips_from,
+        day_to=query.trips_to,
+        limit=query.limit,
+        cursor=query.cursor,
+    )
+    return json_answer(
+        TripPage(
+            trips=[
+                TripOut(
+                    id=t.id,
+                    ref=t.ref,
+                    entry={"station": t.entry_station, "at": china_time(t.entry_at)},
+                    exit={"station": t.exit_station, "at": china_time(t.exit_at)},
+                    fare=format_fen(t.fare_fen),
+                    channel=t.channel,
+                )
+                for t in trips
+            ],
+            next_cursor=next_cursor,
+        )
+    )
+
+
+async def request_invoice(request: Request) -> Response:
+    user = await user_for(request)
+    body = await read_body(request)
+    payload = parse_body(body, RequestInvoice, request.headers.get("content-type"))
+    issued = await transit_service(request).request_invoice(user, payload.trips, payload.title)
+    return json_answer(invoice_out(request, issued), 201)
+
+
+async def reissue_invoice(request: Request) -> Response:
+    user = await user_for(request)
+    receipt_id = _receipt_id(request)
+    body = await read_body(request)
+    payload = parse_body(body, ReissueInvoice, request.headers.get("content-type"))
+    issued = await transit_service(request).reissue(user, receipt_id, payload.title)
+    return json_answer(invoice_out(request, issued), 201)
+
+
+ENDPOINTS = [
+    Endpoint(
+        "POST",
+        "/api/v1/transit/trips",
+        import_trips,
+        name="transit.import_trips",
+        summary="Import up to 10,000 trips from the fare system (idempotent by trip reference)",
+        tag="transit",
+        request_body=ImportTrips,
+        response=ImportOut,
+        roles=OPERATORS,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/transit/settings",
+        get_settings,
+        name="transit.settings",
+        summary="The issuer's tax treatment (9%, 3%, 免税), trips per invoice and window",
+        tag="transit",
+        response=TransitSettingsOut,
+        roles=REVERSERS,
+    ),
+    Endpoint(
+        "PUT",
+        "/api/v1/transit/settings",
+        put_settings,
+        name="transit.update_settings",
+        summary="Set the issuer's tax treatment and invoicing limits",
+        tag="transit",
+        request_body=TransitSettingsIn,
+        response=TransitSettingsOut,
+        roles=ADMINS,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/transit/invoices/{receipt_id}/reversal",
+        reverse_invoice,
+        name="transit.reverse",
+        summary="Issue the red reversal (冲红) of an invoice; its trips can be invoiced again",
+        tag="transit",
+        status=201,
+        request_body=ReverseInvoice,
+        response=InvoiceOut,
+        roles=REVERSERS,
+        headers={"Idempotency-Key": "retries with this key return the first answer"},
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/transit/stats",
+        stats,
+        name="transit.stats",
+        summary="Trips imported per day, the invoiced share, invoices by title kind",
+        tag="transit",
+        query=StatsQuery,
+        response=StatsOut,
+        roles=REVERSERS,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/folder/cards",
+        bind_card,
+        name="folder.bind_card",
+        summary="Bind a transit card to your account (200 if already yours)",
+        tag="folder",
+        status=201,
+        request_body=BindCard,
+        response=CardOut,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/folder/cards",
+        list_cards,
+        name="folder.cards",
+        summary="Your bound transit cards",
+        tag="folder",
+        response=CardsOut,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/folder/trips",
+        list_trips,
+        name="folder.trips",
+        summary="Your trips not yet invoiced, newest first",
+        tag="folder",
+        query=TripsQuery,
+        response=TripPage,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/folder/transit-invoices",
+        request_invoice,
+        name="folder.request_invoice",
+        summary="Invoice some of your trips with a personal or company title",
+        tag="folder",
+        status=201,
+        request_body=RequestInvoice,
+        response=InvoiceOut,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/folder/transit-invoices/{receipt_id}/reissue",
+        reissue_invoice,
+        name="folder.reissue_invoice",
+        summary="Reverse your invoice and issue it again with a corrected title",
+        tag="folder",
+        status=201,
+        request_body=ReissueInvoice,
+        response=InvoiceOut,
+    ),
+]

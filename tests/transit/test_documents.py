@@ -1,0 +1,74 @@
+"""A stored transit invoice maps onto the PDF document, and its red reversal too."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import httpx
+from starlette.applications import Starlette
+
+from backend.auth.standin import demo_openid
+from backend.documents.fonts import FontSet
+from backend.documents.model import TransitInvoiceDocument
+from backend.documents.transit import render_transit
+from backend.receipts.models import LineItem, Receipt
+from backend.transit.documents import transit_document
+from backend.transit.models import TransitInvoice
+from tests.auth.support import login
+from tests.documents.support import text_of, write
+from tests.transit.support import INVOICES, import_rows, metro, my_trip_ids, trip_row
+
+
+async def _document_of(
+    receipt_id: str, reverses: tuple[str, str] | None = None
+) -> TransitInvoiceDocument:
+    receipt = await Receipt.filter(id=receipt_id).select_related("issuer", "staff").get()
+    items = list(await LineItem.filter(receipt_id=receipt_id))
+    detail = await TransitInvoice.get(receipt_id=receipt_id)
+    return transit_document(
+        receipt, items, detail, verify_url="https://piaojia.test/verify", reverses=reverses
+    )
+
+
+async def test_an_issued_invoice_becomes_its_document(
+    transit_app: Starlette, tclient: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    operator = await metro(transit_app)
+    alice = await login(tclient, "demo-alice")
+    await import_rows(
+        tclient, operator, [trip_row(n, openid=demo_openid("alice"), fare="4.00") for n in range(2)]
+    )
+    ids = await my_trip_ids(tclient, alice)
+    title = {"kind": "personal", "name": "李四"}
+    invoice = (
+        await tclient.post(INVOICES, json={"trips": ids, "title": title}, headers=alice)
+    ).json()
+    red = (
+        await tclient.post(
+            f"/api/v1/transit/invoices/{invoice['receipt']['id']}/reversal",
+            json={"reason": "开票有误"},
+            headers=operator.headers,
+        )
+    ).json()
+
+    document = await _document_of(invoice["receipt"]["id"])
+    red_document = await _document_of(
+        red["receipt"]["id"], (invoice["receipt"]["code"], invoice["receipt"]["number"])
+    )
+
+    assert document.buyer_kind == "个人"
+    assert document.buyer_name == "李四"
+    assert document.number == "449100260000000001"
+    assert document.drawer == "电子发票服务"
+    assert [(t.day, t.entry_station, t.exit_station, t.fare_fen) for t in document.trips] == [
+        (date(2026, 11, 26), "体育西路", "珠江新城", 400)
+    ] * 2
+    assert (document.net_fen, document.tax_fen, document.total_fen) == (734, 66, 800)
+    assert (red_document.net_fen, red_document.tax_fen, red_document.total_fen) == (-734, -66, -800)
+    assert red_document.reversal_reason == "开票有误"
+    fonts = FontSet.load()
+    text = text_of(write(tmp_path, "invoice", render_transit(document, fonts)))
+    assert "李四" in text and "体育西路" in text and "8.00" in text
+    red_text = text_of(write(tmp_path, "red", render_transit(red_document, fonts)))
+    assert "0000000001" in red_text

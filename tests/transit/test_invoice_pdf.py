@@ -1,0 +1,39 @@
+"""A rider's invoice comes out as a signed transit invoice PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+from starlette.applications import Starlette
+
+from backend.auth.standin import demo_openid
+from tests.auth.support import login
+from tests.documents.support import text_of, write
+from tests.transit.support import import_rows, metro, my_trip_ids, trip_row
+
+INVOICES = "/api/v1/folder/transit-invoices"
+
+
+async def test_the_invoice_pdf_by_its_scan_code(
+    transit_app: Starlette, tclient: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    operator = await metro(transit_app)
+    rider = await login(tclient, "demo-bo")
+    await import_rows(tclient, operator, [trip_row(n, openid=demo_openid("bo")) for n in range(3)])
+    title = {"kind": "company", "name": "广州示范科技有限公司", "tax_id": "91350100M000100Y43"}
+    issued = await tclient.post(
+        INVOICES, json={"trips": await my_trip_ids(tclient, rider), "title": title}, headers=rider
+    )
+    assert issued.status_code == 201, issued.text
+    receipt = issued.json()["receipt"]
+    pdf = await tclient.get(urlsplit(receipt["scan_url"]).path + "/receipt.pdf")
+    assert pdf.status_code == 200
+    assert (
+        "电子发票" in pdf.headers["content-disposition"]
+        or "%E7%94%B5" in pdf.headers["content-disposition"]
+    )
+    text = text_of(write(tmp_path, "invoice", pdf.content))
+    for shown in ("客运服务费", "广州示范科技有限公司", "91350100M000100Y43", receipt["number"]):
+        assert shown in text, shown

@@ -1,0 +1,37 @@
+"""Migration 9 builds exactly the transit tables the models describe, on both databases."""
+
+from __future__ import annotations
+
+import importlib
+
+from tortoise.utils import get_schema_sql
+
+from backend import db
+from tests.test_migrations import normalised
+
+TABLES = (
+    "transit_trip",
+    "transit_card",
+    "transit_settings",
+    "transit_invoice",
+    "transit_invoice_line",
+    "transit_invoice_trip",
+)
+
+
+def _ours(statements: list[str]) -> list[str]:
+    return [s for s in statements if any(f'"{table}"' in s for table in TABLES)]
+
+
+async def test_migration_9_matches_the_transit_models(database_url: str) -> None:
+    migration = importlib.import_module("backend.migrations.models.9_20261127130000_transit")
+    await db.open_database(database_url)
+    try:
+        connection = db.connection()
+        described = _ours(normalised(get_schema_sql(connection, safe=False)))
+        assert len(described) >= len(TABLES)
+        assert normalised(await migration.upgrade(connection)) == described
+        for table in TABLES:
+            await connection.execute_query(f'SELECT COUNT(*) FROM "{table}"')
+    finally:
+        await db.close_database()
