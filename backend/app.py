@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -39,6 +40,8 @@ from backend.errors import (
 from backend.folder.views import ENDPOINTS as FOLDER_ENDPOINTS
 from backend.hospital.views import ENDPOINTS as HOSPITAL_ENDPOINTS
 from backend.openapi import build_openapi
+from backend.outbox.mail_sink import demo_sink_for
+from backend.outbox.views import ENDPOINTS as OUTBOX_ENDPOINTS
 from backend.receipts.services import Clock
 from backend.scan.views import ENDPOINTS as SCAN_ENDPOINTS
 from backend.services import services_from_settings, utc_now
@@ -73,6 +76,7 @@ ENDPOINTS: list[Endpoint] = [
     *VERIFY_ENDPOINTS,
     *WHEREABOUTS_ENDPOINTS,
     *TRANSIT_ENDPOINTS,
+    *OUTBOX_ENDPOINTS,
 ]
 
 
@@ -138,7 +142,21 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
         if settings.render_warm_up:
             warming = asyncio.create_task(services.documents.warm_up(settings.render_workers))
             warming.add_done_callback(_log_failure)
+        # Demo mode: the local mail sink, so the mail the relay sends lands in var/mail. With
+        # several workers the first one binds the port and serves them all.
+        sink = (
+            demo_sink_for(settings.smtp_url.reveal(), Path(settings.mail_dir))
+            if settings.demo
+            else None
+        )
+        if sink is not None:
+            try:
+                await sink.start()
+                log.info("demo mail sink on port %d writes to %s/", sink.port, settings.mail_dir)
+            except OSError:
+                sink = None  # another worker (or `piaojia mail-sink`) has the port
         background = [
+            asyncio.create_task(services.relay.run(stop), name="mail-relay"),
             asyncio.create_task(services.sequencer.run(stop), name="ledger-sequencer"),
             asyncio.create_task(_every_second(services.scan.flush_opens, stop), name="opens"),
         ]
@@ -147,6 +165,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
         finally:
             stop.set()
             await asyncio.gather(*background)
+            if sink is not None:
+                await sink.stop()
             await services.scan.flush_opens()
             await services.witnessing.close()
             await services.auth.close()

@@ -18,6 +18,7 @@ from backend.documents.errors import PkiError
 from backend.documents.fonts import FontsMissing
 from backend.errors import DomainError
 from backend.issuers.models import IssuerKind, StaffRole
+from backend.outbox.cli import add_outbox_commands
 from backend.transit.cli import add_transit_commands
 from backend.witness.cli import add_witness_commands
 
@@ -326,6 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.set_defaults(run=cmd_ledger_audit, needs_settings=False)
 
     add_witness_commands(commands)
+    add_outbox_commands(commands)
     add_transit_commands(commands)
 
     demo = commands.add_parser(

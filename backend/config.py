@@ -89,6 +89,19 @@ class Settings:
     max_body_bytes: int = 1_048_576
     max_line_items: int = 500
     log_level: str = "info"
+    # Mail. The SMTP server: smtp://user:password@host:port (STARTTLS when the server offers it)
+    # or smtps://… (TLS from the start). The default is the demo mail sink on this machine.
+    smtp_url: Secret = field(default_factory=lambda: Secret("smtp://127.0.0.1:8025"))
+    mail_from: str = "noreply@piaojia.local"
+    mail_from_name: str = "票夹"
+    # Seconds for connecting and for each SMTP command; a whole send gets four times that.
+    smtp_timeout: float = 30.0
+    mail_concurrency: int = 4  # messages sent at once per relay, each on a reused connection
+    mail_max_attempts: int = 8
+    mail_retry_base: float = 60.0  # seconds before the second attempt, doubling (≤ 6 h)
+    mail_per_receipt_per_day: int = 5
+    mail_per_address_per_day: int = 20
+    mail_dir: str = "var/mail"  # where the demo mail sink writes .eml files
 
 
 def _parse_bool(raw: str) -> bool:
@@ -205,6 +218,36 @@ def _parse_host(raw: str) -> str:
     return raw
 
 
+def _parse_smtp_url(raw: str) -> Secret:
+    from backend.outbox.smtp_client import SmtpTarget
+
+    SmtpTarget.parse(raw)  # ValueError names what is wrong
+    return Secret(raw)
+
+
+def _parse_mail_from(raw: str) -> str:
+    from backend.outbox.addresses import normalise_address
+    from backend.outbox.errors import InvalidEmailAddress
+
+    try:
+        return normalise_address(raw)
+    except InvalidEmailAddress as exc:
+        raise ValueError(exc.message) from exc
+
+
+def _parse_display_name(raw: str) -> str:
+    if not raw.strip() or any(ch in raw for ch in "\r\n") or len(raw) > 60:
+        raise ValueError("expected a name on one line, at most 60 characters")
+    return raw.strip()
+
+
+def _parse_seconds(raw: str) -> float:
+    value = float(raw)
+    if not 0.1 <= value <= 600:
+        raise ValueError("expected seconds between 0.1 and 600")
+    return value
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read settings from ``environ`` (default: the process environment).
 
@@ -216,14 +259,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     defaults = Settings()
 
-    def read(name: str, parse: Callable[[str], T], default: T) -> T:
+    def read(name: str, parse: Callable[[str], T], default: T, *, secret: bool = False) -> T:
         raw = env.get(PREFIX + name)
         if raw is None:
             return default
         try:
             return parse(raw)
         except ValueError as exc:
-            raise SettingsError(f"{PREFIX}{name}={raw!r} is not valid: {exc}") from exc
+            shown = "(hidden)" if secret else repr(raw)  # a URL may hold a password
+            raise SettingsError(f"{PREFIX}{name}={shown} is not valid: {exc}") from exc
 
     demo = read("DEMO", _parse_bool, defaults.demo)
     if not demo and PREFIX + "SECRET_KEY" not in env:
@@ -274,4 +318,18 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_body_bytes=read("MAX_BODY_BYTES", _parse_positive, defaults.max_body_bytes),
         max_line_items=read("MAX_LINE_ITEMS", _parse_positive, defaults.max_line_items),
         log_level=read("LOG_LEVEL", _parse_log_level, defaults.log_level),
+        smtp_url=read("SMTP_URL", _parse_smtp_url, defaults.smtp_url, secret=True),
+        mail_from=read("MAIL_FROM", _parse_mail_from, defaults.mail_from),
+        mail_from_name=read("MAIL_FROM_NAME", _parse_display_name, defaults.mail_from_name),
+        smtp_timeout=read("SMTP_TIMEOUT", _parse_seconds, defaults.smtp_timeout),
+        mail_concurrency=read("MAIL_CONCURRENCY", _parse_positive, defaults.mail_concurrency),
+        mail_max_attempts=read("MAIL_MAX_ATTEMPTS", _parse_positive, defaults.mail_max_attempts),
+        mail_retry_base=read("MAIL_RETRY_BASE", _parse_seconds, defaults.mail_retry_base),
+        mail_per_receipt_per_day=read(
+            "MAIL_PER_RECEIPT_PER_DAY", _parse_positive, defaults.mail_per_receipt_per_day
+        ),
+        mail_per_address_per_day=read(
+            "MAIL_PER_ADDRESS_PER_DAY", _parse_positive, defaults.mail_per_address_per_day
+        ),
+        mail_dir=read("MAIL_DIR", str, defaults.mail_dir),
     )

@@ -26,6 +26,7 @@ MODEL_MODULES = [
     "backend.verify.models",
     "backend.console.models",
     "backend.transit.models",
+    "backend.outbox.models",
     "aerich.models",
 ]
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

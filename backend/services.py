@@ -27,9 +27,15 @@ from backend.folder.services import FolderService
 from backend.hospital.services import HospitalService
 from backend.idempotency.services import IdempotencyService
 from backend.issuers.services import IssuerService, StaffService
+from backend.outbox.composer import EmailComposer, Sender
+from backend.outbox.pdfs import DocumentPdfs
+from backend.outbox.relay import Relay, RelayOptions
+from backend.outbox.services import MailLimits, OutboxService
+from backend.outbox.smtp_client import SmtpConnection, SmtpTarget
 from backend.receipts.services import Clock, ReceiptService
 from backend.scan.ratelimit import UnknownTokenLimiter
 from backend.scan.services import ScanService
+from backend.templating import template_environment
 from backend.transit.services import TransitService
 from backend.verify.services import VerifyService
 from backend.whereabouts.services import WhereaboutsService
@@ -58,6 +64,8 @@ class Services:
     whereabouts: WhereaboutsService
     transit: TransitService
     sequencer: Sequencer
+    outbox: OutboxService
+    relay: Relay
     auth: AuthService
     folder: FolderService
     # Demo mode only: the app's own stand-in for WeChat's jscode2session.
@@ -93,17 +101,50 @@ def build_services(
         secret=settings.wechat_secret,
         timeout=settings.wechat_timeout,
     )
+    documents = DocumentService(
+        receipts=receipts,
+        credentials=credentials,
+        pool=render_pool,
+        public_base_url=settings.public_base_url,
+    )
+    outbox = OutboxService(
+        clock=clock,
+        limits=MailLimits(
+            per_receipt_per_day=settings.mail_per_receipt_per_day,
+            per_address_per_day=settings.mail_per_address_per_day,
+        ),
+        message_id_domain=settings.mail_from.rpartition("@")[2],
+    )
+    smtp = SmtpTarget.parse(settings.smtp_url.reveal())
+    # Named in EHLO; given so aiosmtplib never looks it up (socket.getfqdn blocks).
+    helo_name = urlsplit(settings.public_base_url).hostname or "localhost"
+    relay = Relay(
+        outbox=outbox,
+        composer=EmailComposer(
+            templates=template_environment(),
+            sender=Sender(settings.mail_from, settings.mail_from_name),
+        ),
+        connect=lambda: SmtpConnection(
+            smtp, timeout=settings.smtp_timeout, local_hostname=helo_name
+        ),
+        pdfs=DocumentPdfs(documents),
+        public_base_url=settings.public_base_url,
+        options=RelayOptions(
+            concurrency=settings.mail_concurrency,
+            max_attempts=settings.mail_max_attempts,
+            retry_base=settings.mail_retry_base,
+            send_deadline=4 * settings.smtp_timeout,
+        ),
+        clock=clock,
+    )
     return Services(
+        outbox=outbox,
+        relay=relay,
         issuers=IssuerService(credentials=credentials),
         staff=staff,
         receipts=receipts,
         hospital=HospitalService(receipts=receipts, clock=clock),
-        documents=DocumentService(
-            receipts=receipts,
-            credentials=credentials,
-            pool=render_pool,
-            public_base_url=settings.public_base_url,
-        ),
+        documents=documents,
         console=ConsoleService(staff=staff, clock=clock, session_lifetime=timedelta(hours=12)),
         whereabouts=WhereaboutsService(clock=clock),
         transit=TransitService(receipts=receipts, clock=clock),

@@ -117,6 +117,8 @@ def settings(database_url: str, ca_dir: Path) -> Settings:
         ledger_interval=3600,  # tests integrate when they choose to
         ca_dir=str(ca_dir),
         render_warm_up=False,
+        # Port 9 refuses: mail a test queues without its own SMTP server fails and is retried.
+        smtp_url=Secret("smtp://127.0.0.1:9"),
     )
 
 

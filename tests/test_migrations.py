@@ -28,7 +28,9 @@ async def test_migrations_together_match_the_models(database_url: str) -> None:
         "3",
         "4",
         "5",
+        "6",
         "7",
+        "9",
         "10",
     ]
     await db.open_database(database_url)

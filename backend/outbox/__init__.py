@@ -1,0 +1,1 @@
+"""Email by transactional outbox: messages written with the request, sent by the relay."""

@@ -1,0 +1,17 @@
+"""Errors of the outbox."""
+
+from __future__ import annotations
+
+from backend.errors import InvalidInput, TooManyRequests
+
+
+class InvalidEmailAddress(InvalidInput):
+    code = "invalid_email"
+
+
+class EmailLimitReached(TooManyRequests):
+    code = "email_limit_reached"
+
+
+class InvalidReminder(InvalidInput):
+    code = "invalid_reminder"

@@ -1,0 +1,468 @@
+"""The relay: claims due outbox messages, renders them and hands them to the SMTP server.
+
+Guarantees, with one relay or several (app processes, ``piaojia relay``) on one database:
+
+- A message is claimed by one relay at a time: on PostgreSQL with ``FOR UPDATE SKIP LOCKED``,
+  on SQLite by its single writer. A claim is a lease; a relay starts a send only while its lease
+  outlasts the whole send (``send_deadline``), so two relays never send one message at once.
+- Nothing is lost: a message leaves ``queued``/``sending`` only once its outcome is recorded.
+  If a relay dies, its claims lapse and another relay (or the same one, restarted) sends them.
+- At most the in-flight messages are sent twice: a relay that dies after the server accepted a
+  message but before recording it leaves that one message to be sent again. It carries the
+  same Message-ID both times, so mail clients fold the copies.
+- Temporary failures (no connection, timeout, 4xx) are retried with exponential backoff and
+  jitter; a permanent one (5xx) makes the message dead at once; after ``max_attempts``
+  attempts it is dead too. Each attempt is a ``DeliveryAttempt`` row with the server's reply,
+  and the receipt's event trail gets ``email_sent``, ``email_failed`` or ``email_dead``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from backend.db import dialect_sql
+from backend.outbox.addresses import normalise_address
+from backend.outbox.composer import EmailComposer, Letter
+from backend.outbox.errors import InvalidEmailAddress
+from backend.outbox.models import (
+    AttemptOutcome,
+    DeliveryAttempt,
+    MessageState,
+    OutboxMessage,
+)
+from backend.outbox.services import EventType, OutboxService
+from backend.outbox.smtp_client import Accepted, DeliveryFailure
+from backend.receipts.models import Receipt, ReceiptEvent, ScanToken
+from backend.receipts.services import Clock
+from backend.scan.masking import mask_email
+
+log = logging.getLogger("piaojia.mail")
+
+# The inner SELECT locks the rows it picks (PostgreSQL), skipping rows another relay is claiming
+# right now, so each due message goes to one relay; SQLite has one writer at a time anyway.
+_CLAIM = (
+    "UPDATE outbox_message SET state = 'sending', claim = $1, due_at = $2, "
+    "attempts = attempts + 1 "
+    "WHERE id IN (SELECT id FROM outbox_message "
+    "WHERE state IN ('queued', 'sending') AND due_at <= $3 "
+    "ORDER BY due_at LIMIT $4{lock}) "
+    "RETURNING id, kind, receipt_id, recipient, attempts"
+)
+
+
+# Outcomes are written under the claim that sent them (a lapsed claim records its attempt but
+# leaves the message to the relay that holds it now).
+_RECORD = (
+    "UPDATE outbox_message SET state = $1, due_at = $2, sent_at = $3, queue_id = $4, "
+    "last_reply = $5, claim = NULL WHERE id = $6 AND claim = $7"
+)
+
+
+class ReceiptPdfSource(Protocol):
+    """Where the relay gets a receipt's signed PDF (the documents service in the app)."""
+
+    async def receipt_pdf(self, receipt_id: uuid.UUID) -> tuple[str, bytes]:
+        """The file name and bytes of the receipt's signed PDF."""
+        ...
+
+
+class MailTransport(Protocol):
+    """One connection to the mail server, owned by one worker (``SmtpConnection``)."""
+
+    async def send(self, *, sender: str, recipient: str, message: bytes) -> Accepted: ...
+
+    async def close(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RelayOptions:
+    concurrency: int = 4  # messages sent at once, each worker on its own reused connection
+    max_attempts: int = 8
+    retry_base: float = 60.0  # seconds before the 2nd attempt; doubles each time
+    retry_cap: float = 6 * 3600.0
+    send_deadline: float = 120.0  # the most one message's send may take, connecting included
+    poll_interval: float = 1.0
+    reminder_interval: float = 60.0
+
+    @property
+    def lease(self) -> float:
+        # A claimed message may wait behind two sends (queue and claimer) and then take one.
+        return 3 * self.send_deadline
+
+
+@dataclass(slots=True)
+class Claimed:
+    id: uuid.UUID
+    kind: str
+    receipt_id: uuid.UUID
+    recipient: str
+    attempts: int
+    claim: str
+    lease_until: datetime
+    receipt: Receipt | None = None
+    scan_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    outcome: AttemptOutcome
+    reply: str
+    code: int | None = None
+    queue_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Recorded:
+    item: Claimed
+    result: _Outcome
+    started: datetime
+    finished: datetime
+
+
+@dataclass(slots=True)
+class DeliveryReport:
+    """What one pass of ``deliver_due`` did."""
+
+    sent: int = 0
+    failed: int = 0  # temporary failures, queued again
+    dead: int = 0
+    released: list[uuid.UUID] = field(default_factory=list)
+
+
+class Relay:
+    def __init__(
+        self,
+        *,
+        outbox: OutboxService,
+        composer: EmailComposer,
+        connect: Callable[[], MailTransport],
+        pdfs: ReceiptPdfSource,
+        public_base_url: str,
+        options: RelayOptions,
+        clock: Clock,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._outbox = outbox
+        self._composer = composer
+        self._connect = connect
+        self._pdfs = pdfs
+        self._base_url = public_base_url.rstrip("/")
+        self._options = options
+        self._clock = clock
+        self._random = rng or random.Random()
+        self._report = DeliveryReport()
+        self._outcomes: list[_Recorded] = []
+        self._outcome_waiting = asyncio.Event()
+
+    @property
+    def options(self) -> RelayOptions:
+        return self._options
+
+    def backoff(self, attempts: int) -> float:
+        """Seconds to wait after ``attempts`` failed attempts: exponential, capped, and
+        jittered between half and all of that so a crowd of failures spreads out."""
+        growth: float = 2.0 ** (attempts - 1)
+        ceiling = min(self._options.retry_cap, self._options.retry_base * growth)
+        return ceiling / 2 + self._random.uniform(0, ceiling / 2)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Send due messages and queue due reminders until ``stop`` is set.
+
+        Messages in hand finish; messages claimed but not started are released for the next
+        relay at once rather than when their lease lapses.
+        """
+        await self._pump(stop=stop, until_idle=False, reminders=True)
+
+    async def deliver_due(self) -> DeliveryReport:
+        """Send every message due now (one attempt each) and return what happened."""
+        self._report = DeliveryReport()
+        await self._pump(stop=asyncio.Event(), until_idle=True, reminders=False)
+        return self._report
+
+    async def _pump(
+        self,
+        *,
+        stop: asyncio.Event,
+        until_idle: bool,
+        reminders: bool,
+    ) -> None:
+        options = self._options
+        queue: asyncio.Queue[Claimed | None] = asyncio.Queue(maxsize=options.concurrency)
+        workers = [
+            asyncio.create_task(self._worker(queue), name=f"mail-relay-{n}")
+            for n in range(options.concurrency)
+        ]
+        workers_done = asyncio.Event()
+        recorder = asyncio.create_task(self._recorder(workers_done), name="mail-recorder")
+        loop = asyncio.get_running_loop()
+        next_reminders = loop.time() if reminders else None
+        try:
+            while not stop.is_set():
+                if next_reminders is not None and loop.time() >= next_reminders:
+                    next_reminders = loop.time() + options.reminder_interval
+                    try:
+                        await self._outbox.queue_due_reminders()
+                    except Exception:  # reminders are tried again at the next interval
+                        log.exception("queueing reminders failed")
+                try:
+                    claimed = await self.claim(options.concurrency)
+                except Exception:  # the database is away: try again after a pause
+                    log.exception("claiming outbox messages failed")
+                    claimed = []
+                for item in claimed:
+                    if stop.is_set():
+                        await self._release(item)
+                    else:
+                        await queue.put(item)
+                if len(claimed) < options.concurrency:
+                    if until_idle:
+                        await queue.join()  # every claimed message is attempted before we end
+                        break
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), timeout=options.poll_interval)
+        finally:
+            while not queue.empty():
+                waiting = queue.get_nowait()
+                if waiting is not None:
+                    await self._release(waiting)
+            for _ in workers:
+                await queue.put(None)
+            await asyncio.gather(*workers)
+            # Every outcome in hand is written before the relay stops.
+            workers_done.set()
+            self._outcome_waiting.set()
+            await recorder
+
+    async def claim(self, limit: int) -> list[Claimed]:
+        """Claim up to ``limit`` due messages for this relay, with their receipts loaded."""
+        now = self._clock()
+        lease_until = now + timedelta(seconds=self._options.lease)
+        token = secrets.token_hex(16)
+        async with in_transaction() as conn:
+            lock = " FOR UPDATE SKIP LOCKED" if conn.capabilities.dialect == "postgres" else ""
+            rows = await conn.execute_query_dict(
+                dialect_sql(conn, _CLAIM.format(lock=lock)), [token, lease_until, now, limit]
+            )
+        if not rows:
+            return []
+        claimed = [
+            Claimed(
+                id=uuid.UUID(str(row["id"])),
+                kind=str(row["kind"]),
+                receipt_id=uuid.UUID(str(row["receipt_id"])),
+                recipient=str(row["recipient"]),
+                attempts=int(row["attempts"]),
+                claim=token,
+                lease_until=lease_until,
+            )
+            for row in rows
+        ]
+        ids = {item.receipt_id for item in claimed}
+        receipts = {r.id: r for r in await Receipt.filter(id__in=ids).select_related("issuer")}
+        tokens = {
+            t.receipt_id: t.token  # type: ignore[attr-defined]
+            for t in await ScanToken.filter(receipt_id__in=ids, revoked_at=None)
+        }
+        for item in claimed:
+            item.receipt = receipts.get(item.receipt_id)
+            token_of = tokens.get(item.receipt_id)
+            item.scan_url = f"{self._base_url}/s/{token_of}" if token_of else None
+        return claimed
+
+    async def _worker(self, queue: asyncio.Queue[Claimed | None]) -> None:
+        transport = self._connect()
+        try:
+            while (item := await queue.get()) is not None:
+                try:
+                    await self._deliver(transport, item)
+                except Exception:  # left claimed: its lease lapses and it is tried again
+                    log.exception("delivering outbox message %s failed", item.id)
+                finally:
+                    queue.task_done()
+        finally:
+            await transport.close()
+
+    async def _deliver(self, transport: MailTransport, item: Claimed) -> None:
+        options = self._options
+        started = self._clock()
+        if item.attempts > options.max_attempts:
+            # Claimed again and again without an outcome: each relay that tried it died.
+            await self._record(item, _abandoned(item), started)
+            return
+        if (item.lease_until - started).total_seconds() < options.send_deadline:
+            # Too little of the lease is left to finish: another relay may claim it meanwhile.
+            await self._release(item)
+            return
+        result = await self._attempt(transport, item, started)
+        await self._record(item, result, started)
+
+    async def _attempt(self, transport: MailTransport, item: Claimed, now: datetime) -> _Outcome:
+        if item.receipt is None:
+            return _Outcome(AttemptOutcome.PERMANENT, "the receipt no longer exists")
+        try:
+            recipient = normalise_address(item.recipient)
+        except InvalidEmailAddress as exc:
+            return _Outcome(AttemptOutcome.PERMANENT, f"invalid address: {exc.message}")
+        try:
+            async with asyncio.timeout(self._options.send_deadline):
+                pdf_name, pdf = await self._pdfs.receipt_pdf(item.receipt_id)
+                message = self._composer.compose(
+                    Letter(
+                        message_uuid=item.id,
+                        kind=item.kind,
+                        recipient=recipient,
+                        receipt=item.receipt,
+                        scan_url=item.scan_url,
+                        pdf_name=pdf_name,
+                        pdf=pdf,
+                    ),
+                    now=now,
+                )
+                accepted = await transport.send(
+                    sender=self._composer.sender.address,
+                    recipient=recipient,
+                    message=message,
+                )
+        except DeliveryFailure as failure:
+            outcome = AttemptOutcome.PERMANENT if failure.permanent else AttemptOutcome.TEMPORARY
+            return _Outcome(outcome, failure.reply, failure.code)
+        except TimeoutError:
+            transport.abort()  # cut off mid-command: the session's state is unknown
+            return _Outcome(
+                AttemptOutcome.TEMPORARY,
+                f"no answer within {self._options.send_deadline:g} s",
+            )
+        except Exception as exc:  # the PDF or the template failed: worth another try later
+            log.exception("preparing outbox message %s failed", item.id)
+            return _Outcome(AttemptOutcome.TEMPORARY, f"{type(exc).__name__}: {exc}"[:500])
+        return _Outcome(AttemptOutcome.SENT, accepted.reply, 250, accepted.queue_id)
+
+    async def _record(self, item: Claimed, result: _Outcome, started: datetime) -> None:
+        self._outcomes.append(_Recorded(item, result, started, self._clock()))
+        self._outcome_waiting.set()
+
+    async def _recorder(self, done: asyncio.Event) -> None:
+        # Group commit: outcomes that arrive while one batch is written go in the next one, so
+        # a busy relay writes a few rows per transaction rather than one transaction a message.
+        # A message stays "sending" until its batch commits, so a crash before that leaves it
+        # to be sent again: that is the "in flight" of the at-most-twice guarantee.
+        while True:
+            if not self._outcomes:
+                if done.is_set():
+                    return
+                await self._outcome_waiting.wait()
+                self._outcome_waiting.clear()
+                continue
+            batch, self._outcomes = self._outcomes, []
+            try:
+                await self._write(batch)
+            except Exception:  # left "sending": their leases lapse and they go again
+                log.exception("recording %d delivery outcomes failed", len(batch))
+
+    async def _write(self, batch: list[_Recorded]) -> None:
+        options = self._options
+        updates: list[list[object]] = []
+        attempts: list[DeliveryAttempt] = []
+        events: list[ReceiptEvent] = []
+        counts = {"sent": 0, "failed": 0, "dead": 0}
+        async with in_transaction() as conn:
+            lock = " FOR UPDATE" if conn.capabilities.dialect == "postgres" else ""
+            placeholders = ", ".join(f"${n}" for n in range(1, len(batch) + 1))
+            held = await conn.execute_query_dict(
+                dialect_sql(
+                    conn,
+                    f"SELECT id, claim FROM outbox_message WHERE id IN ({placeholders}){lock}",
+                ),
+                [str(r.item.id) for r in batch],
+            )
+            ours = {(str(row["id"]), row["claim"]) for row in held}
+            for recorded in batch:
+                item, result, finished = recorded.item, recorded.result, recorded.finished
+                reply = result.reply[:500]
+                detail = {
+                    "to": mask_email(item.recipient),
+                    "message": str(item.id),
+                    "attempt": str(item.attempts),
+                }
+                due_at: datetime = finished
+                sent_at: datetime | None = None
+                if result.outcome is AttemptOutcome.SENT:
+                    state, event, sent_at = MessageState.SENT, EventType.SENT, finished
+                    detail["queue_id"] = result.queue_id or ""
+                elif (
+                    result.outcome is AttemptOutcome.PERMANENT
+                    or item.attempts >= options.max_attempts
+                ):
+                    state, event = MessageState.DEAD, EventType.DEAD
+                    detail["reply"] = reply
+                else:
+                    state, event = MessageState.QUEUED, EventType.FAILED
+                    due_at = finished + timedelta(seconds=self.backoff(item.attempts))
+                    detail |= {"reply": reply, "retry_at": due_at.isoformat(timespec="seconds")}
+                attempts.append(
+                    DeliveryAttempt(
+                        message_id=item.id,
+                        number=item.attempts,
+                        started_at=recorded.started,
+                        finished_at=finished,
+                        outcome=result.outcome,
+                        reply_code=result.code,
+                        reply=reply,
+                        queue_id=result.queue_id,
+                    )
+                )
+                if (str(item.id), item.claim) not in ours:
+                    continue  # the claim lapsed: the attempt is on record, the state is not ours
+                updates.append(
+                    [str(state), due_at, sent_at, result.queue_id, reply, str(item.id), item.claim]
+                )
+                events.append(
+                    ReceiptEvent(receipt_id=item.receipt_id, type=event, at=finished, detail=detail)
+                )
+                counts[
+                    "sent"
+                    if event == EventType.SENT
+                    else "dead"
+                    if event == EventType.DEAD
+                    else "failed"
+                ] += 1
+                if event == EventType.DEAD:
+                    log.warning("email %s to %s is dead: %s", item.id, detail["to"], reply)
+            await DeliveryAttempt.bulk_create(attempts, using_db=conn)
+            if updates:
+                await conn.execute_many(dialect_sql(conn, _RECORD), updates)
+                await ReceiptEvent.bulk_create(events, using_db=conn)
+        self._report.sent += counts["sent"]
+        self._report.failed += counts["failed"]
+        self._report.dead += counts["dead"]
+
+    async def _release(self, item: Claimed) -> None:
+        # Unclaimed without an attempt: give the attempt back and make it due at once.
+        await OutboxMessage.filter(id=item.id, claim=item.claim).update(
+            state=MessageState.QUEUED,
+            claim=None,
+            due_at=self._clock(),
+            attempts=F("attempts") - 1,
+        )
+        self._report.released.append(item.id)
+
+
+def _abandoned(item: Claimed) -> _Outcome:
+    return _Outcome(
+        AttemptOutcome.PERMANENT,
+        f"gave up: {item.attempts - 1} attempts ended without an outcome (the relay stopped)",
+    )

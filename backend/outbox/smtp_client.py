@@ -1,0 +1,210 @@
+"""Talking SMTP with aiosmtplib: where the server is, one reusable connection, and what each
+failure means for the message.
+
+Every failure is a ``DeliveryFailure`` that says whether trying again later can help:
+
+- temporary: no connection, a timeout, a dropped connection, any 4xx reply, and replies about
+  the session rather than this message (greeting, EHLO, AUTH), since a misconfigured relay must
+  not kill every message in the outbox;
+- permanent: a 5xx reply to MAIL, RCPT or DATA (an unknown mailbox, a message refused), or a
+  message the server cannot take at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import ssl
+import time
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+import aiosmtplib
+
+from backend.config import Secret
+
+_QUEUED_AS = re.compile(r"queued as ([A-Za-z0-9._@<>=+/-]+)", re.IGNORECASE)
+# A reused connection idle longer than this is checked with NOOP before it carries a message:
+# servers close idle sessions, and a stale one must not cost the message an attempt.
+_IDLE_CHECK_SECONDS = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpTarget:
+    """The SMTP server named by ``PIAOJIA_SMTP_URL``."""
+
+    host: str
+    port: int
+    implicit_tls: bool  # smtps://: TLS from the first byte; smtp://: STARTTLS when offered
+    username: str | None = None
+    password: Secret | None = None
+
+    @classmethod
+    def parse(cls, url: str) -> SmtpTarget:
+        """``smtp://[user:password@]host[:port]`` or ``smtps://…``; ``ValueError`` otherwise.
+
+        User and password are percent-decoded, so a password may hold any character. The
+        default port is 25 for smtp:// and 465 for smtps://.
+        """
+        parts = urlsplit(url)
+        if parts.scheme not in {"smtp", "smtps"}:
+            raise ValueError("expected smtp://user:password@host:port or smtps://…")
+        if not parts.hostname:
+            raise ValueError("the URL names no host")
+        if parts.path not in {"", "/"} or parts.query or parts.fragment:
+            raise ValueError("expected no path, query or fragment after host:port")
+        try:
+            port = parts.port
+        except ValueError as exc:
+            raise ValueError("the port must be a number between 1 and 65535") from exc
+        implicit = parts.scheme == "smtps"
+        username = unquote(parts.username) if parts.username else None
+        password = Secret(unquote(parts.password)) if parts.password is not None else None
+        if password is not None and username is None:
+            raise ValueError("a password needs a user name")
+        return cls(
+            host=parts.hostname,
+            port=port or (465 if implicit else 25),
+            implicit_tls=implicit,
+            username=username,
+            password=password,
+        )
+
+    def __str__(self) -> str:
+        user = f"{self.username}@" if self.username else ""
+        return f"{'smtps' if self.implicit_tls else 'smtp'}://{user}{self.host}:{self.port}"
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """The server took the message: its reply to DATA and the queue id found in it."""
+
+    reply: str
+    queue_id: str | None
+
+
+class DeliveryFailure(Exception):
+    """The message was not handed over; ``permanent`` says whether a later try can help."""
+
+    def __init__(self, reply: str, *, permanent: bool, code: int | None = None) -> None:
+        super().__init__(reply)
+        self.reply = reply
+        self.permanent = permanent
+        self.code = code
+
+
+def queue_id_of(reply: str) -> str | None:
+    """The server's id for an accepted message: Postfix and the mail sink say "queued as X";
+    other servers' whole reply is the best id there is."""
+    found = _QUEUED_AS.search(reply)
+    if found:
+        return found.group(1)
+    return reply.strip()[:200] or None
+
+
+class SmtpConnection:
+    """One SMTP session, opened on first use and kept for the messages after it.
+
+    Not shared between tasks: each relay worker owns one. Every operation is bounded by
+    ``timeout`` seconds (connect, and each command), so a server that hangs costs a timeout,
+    never a stuck worker; nothing here blocks the event loop.
+    """
+
+    def __init__(
+        self,
+        target: SmtpTarget,
+        *,
+        timeout: float,
+        local_hostname: str,
+        tls_context: ssl.SSLContext | None = None,
+    ) -> None:
+        self._target = target
+        self._timeout = timeout
+        # Given, never looked up: aiosmtplib's default calls socket.getfqdn(), which blocks.
+        self._local_hostname = local_hostname
+        self._tls_context = tls_context
+        self._client: aiosmtplib.SMTP | None = None
+        self._last_used = 0.0
+
+    async def send(self, *, sender: str, recipient: str, message: bytes) -> Accepted:
+        """Hand ``message`` to the server for ``recipient``; ``DeliveryFailure`` if not taken."""
+        try:
+            client = await self._ready_client()
+            _, reply = await client.sendmail(sender, [recipient], message)
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            refused = exc.recipients[0]
+            raise _from_reply(refused.code, refused.message, about_message=True) from exc
+        except (aiosmtplib.SMTPSenderRefused, aiosmtplib.SMTPDataError) as exc:
+            raise _from_reply(exc.code, exc.message, about_message=True) from exc
+        except aiosmtplib.SMTPResponseException as exc:
+            # A reply about the session (greeting, EHLO, AUTH, STARTTLS): not this message's fault.
+            self._drop()
+            raise _from_reply(exc.code, exc.message, about_message=False) from exc
+        except aiosmtplib.SMTPNotSupported as exc:
+            self._drop()
+            raise DeliveryFailure(str(exc), permanent=True) from exc
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            # Refused, reset, timed out or dropped: the session is gone or in an unknown state, so
+            # it is dropped without a QUIT that could wait on the same stuck server.
+            self._drop()
+            raise DeliveryFailure(_describe(exc), permanent=False) from exc
+        self._last_used = time.monotonic()
+        return Accepted(reply=reply, queue_id=queue_id_of(reply))
+
+    async def _ready_client(self) -> aiosmtplib.SMTP:
+        client = self._client
+        if client is not None and client.is_connected:
+            if time.monotonic() - self._last_used < _IDLE_CHECK_SECONDS:
+                return client
+            try:
+                await client.noop()
+                return client
+            except (aiosmtplib.SMTPException, OSError, TimeoutError):
+                self._drop()
+        else:
+            self._drop()
+        target = self._target
+        client = aiosmtplib.SMTP(
+            hostname=target.host,
+            port=target.port,
+            username=target.username,
+            password=target.password.reveal() if target.password else None,
+            use_tls=target.implicit_tls,
+            start_tls=False if target.implicit_tls else None,  # None: STARTTLS when offered
+            timeout=self._timeout,
+            local_hostname=self._local_hostname,
+            tls_context=self._tls_context,
+        )
+        await client.connect()
+        self._client = client
+        return client
+
+    async def close(self) -> None:
+        """End the session (QUIT if it still answers); the next send opens a new one."""
+        client, self._client = self._client, None
+        if client is None or not client.is_connected:
+            return
+        try:
+            await asyncio.wait_for(client.quit(), timeout=self._timeout)
+        except (aiosmtplib.SMTPException, OSError, TimeoutError):
+            client.close()
+
+    def abort(self) -> None:
+        """Drop the session at once, without QUIT: after a send was cut off mid-command."""
+        self._drop()
+
+    def _drop(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            client.close()
+
+
+def _from_reply(code: int, message: str, *, about_message: bool) -> DeliveryFailure:
+    text = f"{code} {message}".strip()
+    return DeliveryFailure(text, permanent=about_message and 500 <= code < 600, code=code)
+
+
+def _describe(exc: BaseException) -> str:
+    kind = type(exc).__name__
+    text = str(exc).strip()
+    return f"{kind}: {text}" if text else kind
