@@ -143,7 +143,7 @@ def build_services(
         issuers=IssuerService(credentials=credentials),
         staff=staff,
         receipts=receipts,
-        hospital=HospitalService(receipts=receipts, clock=clock),
+        hospital=HospitalService(receipts=receipts, outbox=outbox, clock=clock),
         documents=documents,
         console=ConsoleService(staff=staff, clock=clock, session_lifetime=timedelta(hours=12)),
         whereabouts=WhereaboutsService(clock=clock),
@@ -181,7 +181,7 @@ def build_services(
         auth=AuthService(
             wechat=wechat, clock=clock, session_lifetime=timedelta(days=settings.session_days)
         ),
-        folder=FolderService(clock=clock, anchoring=anchoring),
+        folder=FolderService(clock=clock, anchoring=anchoring, outbox=outbox),
         wechat_standin=WeChatStandIn() if settings.demo else None,
     )
 

@@ -28,6 +28,7 @@ from backend.folder.errors import (
     ScanTokenNotFound,
 )
 from backend.folder.models import FolderEntry
+from backend.outbox.services import OutboxService, QueuedEmail
 from backend.receipts.models import (
     LineItem,
     Receipt,
@@ -76,9 +77,22 @@ class FolderReceipt:
 
 
 class FolderService:
-    def __init__(self, *, clock: Clock, anchoring: AnchoringService) -> None:
+    def __init__(self, *, clock: Clock, anchoring: AnchoringService, outbox: OutboxService) -> None:
         self._clock = clock
         self._anchoring = anchoring
+        self._outbox = outbox
+
+    async def email_copy(self, user: User, receipt_id: uuid.UUID, to: str) -> QueuedEmail:
+        """Queue the PDF of a receipt in ``user``'s folder for ``to`` (validated, limited per
+        day); ``NotInFolder`` for any other receipt."""
+        entry = await FolderEntry.get_or_none(user_id=user.id, receipt_id=receipt_id)
+        if entry is None:
+            raise NotInFolder("this receipt is not in your folder")
+        receipt = await Receipt.get(id=receipt_id)
+        async with in_transaction() as conn:
+            return await self._outbox.queue_receipt_email(
+                conn, receipt=receipt, to=to, requested_by="folder"
+            )
 
     async def add(self, user: User, scan_token: str) -> tuple[FolderEntry, bool]:
         """Put the receipt that ``scan_token`` opens into ``user``'s folder.

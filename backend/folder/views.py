@@ -26,6 +26,7 @@ from backend.folder.schemas import (
     folder_item_out,
 )
 from backend.folder.services import FolderFilter, FolderService
+from backend.outbox.schemas import EmailRequest, QueuedEmailOut
 from backend.receipts.models import ReceiptStatus
 from backend.receipts.money import format_fen
 from backend.receipts.schemas import china_time, receipt_out
@@ -87,6 +88,14 @@ async def get_receipt(request: Request) -> Response:
         leaf_index=loaded.ledger.leaf_index,
     )
     return json_answer(FolderReceiptOut(added_at=china_time(found.added_at), receipt=out))
+
+
+async def email_copy(request: Request) -> Response:
+    user = await user_for(request)
+    body = await read_body(request)
+    payload = parse_body(body, EmailRequest, request.headers.get("content-type"))
+    queued = await folder_service(request).email_copy(user, _receipt_id(request), payload.to)
+    return json_answer(QueuedEmailOut(id=queued.id, to=queued.to), status=202)
 
 
 async def remove_receipt(request: Request) -> Response:
@@ -161,6 +170,17 @@ ENDPOINTS = [
         tag="folder",
         query=FolderFilterQuery,
         response=FolderTotals,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/folder/receipts/{receipt_id}/email",
+        email_copy,
+        name="folder.email",
+        summary="Send a copy of a folder receipt's PDF to an email address (queued; 202)",
+        tag="folder",
+        status=202,
+        request_body=EmailRequest,
+        response=QueuedEmailOut,
     ),
     Endpoint(
         "GET",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from backend.hospital.schemas import IssueMedicalReceipt
 from backend.issuers.models import Staff
+from backend.outbox.errors import EmailLimitReached
+from backend.outbox.services import OutboxService
 from backend.receipts.errors import AmountsDoNotAddUp
 from backend.receipts.models import LineItem, Receipt, ReceiptKind
 from backend.receipts.money import format_fen
@@ -13,10 +17,13 @@ from backend.receipts.numbering import medical_receipt_code
 from backend.receipts.schemas import CHINA_STANDARD_TIME
 from backend.receipts.services import Clock, LoadedReceipt, ReceiptService
 
+log = logging.getLogger("piaojia.hospital")
+
 
 class HospitalService:
-    def __init__(self, *, receipts: ReceiptService, clock: Clock) -> None:
+    def __init__(self, *, receipts: ReceiptService, outbox: OutboxService, clock: Clock) -> None:
         self._receipts = receipts
+        self._outbox = outbox
         self._clock = clock
 
     async def issue(
@@ -69,4 +76,19 @@ class HospitalService:
             )
             for item in request.items
         ]
-        return await self._receipts.store(conn, staff=staff, receipt=receipt, items=items)
+        stored = await self._receipts.store(conn, staff=staff, receipt=receipt, items=items)
+        if request.payer.email:
+            await self._send_copy(conn, stored, staff, request.payer.email)
+        return stored
+
+    async def _send_copy(
+        self, conn: BaseDBAsyncClient, stored: LoadedReceipt, staff: Staff, address: str
+    ) -> None:
+        # A payer with an email address gets the PDF, queued with the receipt itself. A daily
+        # mail limit reached must not stop the receipt: it is issued, and the copy is not sent.
+        try:
+            await self._outbox.queue_receipt_email(
+                conn, receipt=stored.receipt, to=address, staff=staff, requested_by="issuer"
+            )
+        except EmailLimitReached:
+            log.warning("receipt %s issued without an email copy: limit reached", stored.receipt.id)

@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, quote
+
 from jinja2 import Environment
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from tortoise.transactions import in_transaction
 
+from backend.outbox.schemas import EmailRequest, QueuedEmailOut
 from backend.scan.errors import UnknownScanToken
 from backend.scan.services import scan_view
-from backend.web import Endpoint, file_answer, json_answer, services
+from backend.web import Endpoint, file_answer, json_answer, parse_body, read_body, services
 
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
@@ -44,7 +48,12 @@ async def open_receipt(request: Request) -> Response:
     view = scan_view(loaded, token=token)
     if wants_json(request):
         return json_answer(view, headers=NO_STORE)
-    page = _templates(request).get_template("scan/receipt.html").render(view=view, token=token)
+    emailed = request.query_params.get("emailed")
+    page = (
+        _templates(request)
+        .get_template("scan/receipt.html")
+        .render(view=view, token=token, emailed=emailed)
+    )
     return HTMLResponse(page, headers=NO_STORE)
 
 
@@ -72,6 +81,28 @@ async def receipt_pdf(request: Request) -> Response:
     )
 
 
+async def email_copy(request: Request) -> Response:
+    """Queue a copy of the PDF by email: JSON ``{"to": …}`` answers 202; the page's HTML form
+    (``email=…``) is sent back to the page, which then says where the copy goes."""
+    token = request.path_params["token"]
+    found = services(request)
+    body = await read_body(request)
+    form = "x-www-form-urlencoded" in request.headers.get("content-type", "")
+    if form:
+        fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=5)
+        address = (fields.get("email") or fields.get("to") or [""])[0]
+    else:
+        address = parse_body(body, EmailRequest, request.headers.get("content-type")).to
+    loaded = await found.scan.find(token, client=_client(request), count_open=False)
+    async with in_transaction() as conn:
+        queued = await found.outbox.queue_receipt_email(
+            conn, receipt=loaded.receipt, to=address, requested_by="patient"
+        )
+    if form:
+        return RedirectResponse(f"/s/{token}?emailed={quote(queued.to)}", status_code=303)
+    return json_answer(QueuedEmailOut(id=queued.id, to=queued.to), status=202)
+
+
 ENDPOINTS = [
     Endpoint(
         "GET",
@@ -89,6 +120,17 @@ ENDPOINTS = [
         summary="The signed receipt PDF, for whoever holds its QR code",
         tag="scan",
         media_type="application/pdf",
+    ),
+    Endpoint(
+        "POST",
+        "/s/{token}/email",
+        email_copy,
+        name="scan.email",
+        summary="Send a copy of the receipt PDF to an email address (queued; 202)",
+        tag="scan",
+        status=202,
+        request_body=EmailRequest,
+        response=QueuedEmailOut,
     ),
     Endpoint(
         "GET",

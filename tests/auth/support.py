@@ -101,7 +101,8 @@ async def wx_app(settings: Settings, clock: FakeClock) -> AsyncIterator[Starlett
         session_lifetime=SESSION_LIFETIME,
     )
     async with LifespanManager(application):
-        folder = FolderService(clock=clock, anchoring=application.state.services.anchoring)
+        wired = application.state.services
+        folder = FolderService(clock=clock, anchoring=wired.anchoring, outbox=wired.outbox)
         install(application, auth=auth, folder=folder)
         yield application
     await auth.close()

@@ -12,9 +12,10 @@ from starlette.applications import Starlette
 
 from backend.auth.standin import demo_openid
 from backend.folder.models import FolderEntry
+from backend.outbox.models import OutboxMessage
 from backend.receipts.models import Receipt, ReceiptEvent
 from tests.auth.support import login
-from tests.factories import issuer_with_staff
+from tests.factories import issuer_with_staff, receipt_request
 from tests.folder.support import issue, reverse, scan_token
 
 FOLDER = "/api/v1/folder/receipts"
@@ -241,3 +242,28 @@ async def test_removing_keeps_the_receipt_and_frees_it_for_others(
     assert "unclaimed" in events
     claimed = await wx_client.post(FOLDER, json={"scan_token": token}, headers=bob)
     assert claimed.status_code == 201
+
+
+async def test_a_folder_receipt_can_be_emailed(
+    wx_app: Starlette, wx_client: httpx.AsyncClient
+) -> None:
+    rider = await login(wx_client, "demo-mail")
+    cashier = await issuer_with_staff(wx_app)
+    issued = (
+        await wx_client.post(
+            "/api/v1/hospital/receipts",
+            json=receipt_request(payer={"name": "张三"}),
+            headers=cashier.headers,
+        )
+    ).json()
+    token = issued["scan_url"].rsplit("/", 1)[1]
+    await wx_client.post("/api/v1/folder/receipts", json={"scan_token": token}, headers=rider)
+    path = f"/api/v1/folder/receipts/{issued['id']}/email"
+    queued = await wx_client.post(path, json={"to": "me@example.com"}, headers=rider)
+    assert queued.status_code == 202, queued.text
+    assert await OutboxMessage.filter(receipt_id=issued["id"]).count() == 1
+    stranger = await login(wx_client, "demo-stranger")
+    refused = await wx_client.post(path, json={"to": "me@example.com"}, headers=stranger)
+    assert refused.status_code == 404
+    bad = await wx_client.post(path, json={"to": "nope"}, headers=rider)
+    assert bad.status_code == 400

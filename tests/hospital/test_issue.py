@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from backend.app import create_app
 from backend.config import Settings
 from backend.issuers.models import StaffRole
+from backend.outbox.models import OutboxMessage
 from backend.receipts.models import LineItem, Receipt, ReceiptEvent
 from tests.factories import issuer_with_staff, receipt_request, staff_of
 
@@ -46,8 +47,11 @@ async def test_issue_stores_and_answers_the_receipt(
     stored = await Receipt.get(id=body["id"])
     assert stored.total_fen == 8560 and stored.cash_fen == 1560
     assert await LineItem.filter(receipt_id=stored.id).count() == 2
-    events = await ReceiptEvent.filter(receipt_id=stored.id).values_list("type", flat=True)
-    assert events == ["issued"]
+    events = await ReceiptEvent.filter(receipt_id=stored.id).order_by("id").values_list(
+        "type", flat=True
+    )
+    assert events == ["issued", "email_queued"]  # the payer gave an address: a copy is queued
+    assert await OutboxMessage.filter(receipt_id=stored.id).count() == 1
 
     read = await client.get(f"{URL}/{body['id']}", headers=cashier.headers)
     assert read.status_code == 200
@@ -173,7 +177,7 @@ async def test_reversal_once_and_never_of_a_reversal(
         .order_by("id")
         .values_list("type", flat=True)
     )
-    assert events == ["issued", "reversed"]
+    assert events == ["issued", "email_queued", "reversed"]
 
     again = await client.post(
         f"{URL}/{original['id']}/reversal", json={"reason": "again"}, headers=cashier.headers

@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 
 from backend.app import create_app
 from backend.config import Settings
+from backend.outbox.models import OutboxMessage
 from backend.receipts.models import ReceiptEvent
 from backend.services import Services
 from tests.factories import issuer_with_staff, receipt_request
@@ -134,3 +135,31 @@ async def test_many_unknown_tokens_are_slowed_then_refused(settings: Settings) -
         async with httpx.AsyncClient(transport=other, base_url="https://piaojia.test") as http:
             ok = await http.get(path_of(issued["scan_url"]), headers=JSON)
             assert ok.status_code == 200  # limits are per address
+
+
+async def test_a_copy_by_email_is_queued_not_sent(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    issued = await issue(app, client, payer={"name": "张三"})  # no address: nothing queued yet
+    path = path_of(issued["scan_url"]) + "/email"
+    queued = await client.post(path, json={"to": "li.si@example.com"})
+    assert queued.status_code == 202, queued.text
+    assert queued.json()["to"] == "l***@example.com"
+    messages = await OutboxMessage.filter(receipt_id=issued["id"])
+    assert len(messages) == 1
+
+    form = await client.post(
+        path,
+        content="email=wang%40example.com",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert form.status_code == 303
+    page = await client.get(form.headers["location"], headers={"Accept": "text/html"})
+    assert "w***@example.com" in page.text and "已加入发送队列" in page.text
+
+    for bad in ({"to": "not an address"}, {"to": "a@example.com\r\nBcc: x@example.com"}, {}):
+        refused = await client.post(path, json=bad)
+        assert refused.status_code in (400, 422), refused.text
+    unknown = await client.post("/s/" + "C" * 32 + "/email", json={"to": "a@example.com"})
+    assert unknown.status_code == 404
+    assert await OutboxMessage.filter(receipt_id=issued["id"]).count() == 2
