@@ -47,8 +47,10 @@ async def test_issue_stores_and_answers_the_receipt(
     stored = await Receipt.get(id=body["id"])
     assert stored.total_fen == 8560 and stored.cash_fen == 1560
     assert await LineItem.filter(receipt_id=stored.id).count() == 2
-    events = await ReceiptEvent.filter(receipt_id=stored.id).order_by("id").values_list(
-        "type", flat=True
+    events = (
+        await ReceiptEvent.filter(receipt_id=stored.id)
+        .order_by("id")
+        .values_list("type", flat=True)
     )
     assert events == ["issued", "email_queued"]  # the payer gave an address: a copy is queued
     assert await OutboxMessage.filter(receipt_id=stored.id).count() == 1
