@@ -37,6 +37,7 @@ from backend.errors import (
     UnsupportedMedia,
     ValidationFailed,
 )
+from backend.folder.pages import PAGES as FOLDER_PAGES
 from backend.folder.views import ENDPOINTS as FOLDER_ENDPOINTS
 from backend.hospital.views import ENDPOINTS as HOSPITAL_ENDPOINTS
 from backend.openapi import build_openapi
@@ -189,7 +190,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
     ]
     # Console pages are HTML for people, not part of the API description.
     routes += [
-        Route(path, page, methods=[method], name=name) for method, path, page, name in CONSOLE_PAGES
+        Route(path, page, methods=[method], name=name)
+        for method, path, page, name in [*CONSOLE_PAGES, *FOLDER_PAGES]
     ]
     app = Starlette(
         routes=routes,

@@ -30,6 +30,7 @@ async def test_migrations_together_match_the_models(database_url: str) -> None:
         "5",
         "6",
         "7",
+        "8",
         "9",
         "10",
     ]

@@ -18,7 +18,7 @@ class LedgerEntry(Model):
     salt = fields.BinaryField()
     event = fields.CharField(max_length=32)
     receipt: fields.ForeignKeyRelation[Receipt] = fields.ForeignKeyField(
-        "models.Receipt", related_name="ledger_entries", on_delete=fields.RESTRICT
+        "models.Receipt", related_name="ledger_entries", on_delete=fields.RESTRICT, db_index=True
     )
     leaf_index = fields.BigIntField(null=True, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)

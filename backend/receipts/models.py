@@ -80,7 +80,8 @@ class Receipt(Model):
     class Meta:
         table = "receipt"
         unique_together = (("issuer", "code", "number"),)
-        indexes = (("issuer", "issued_at"),)
+        # ("code", "number"): public verification finds a receipt without knowing its issuer.
+        indexes = (("issuer", "issued_at"), ("code", "number"))
 
 
 class LineItem(Model):
@@ -144,7 +145,7 @@ class ScanToken(Model):
 
     id = fields.BigIntField(primary_key=True)
     receipt: fields.ForeignKeyRelation[Receipt] = fields.ForeignKeyField(
-        "models.Receipt", related_name="scan_tokens", on_delete=fields.RESTRICT
+        "models.Receipt", related_name="scan_tokens", on_delete=fields.RESTRICT, db_index=True
     )
     # 32 URL-safe characters, 192 bits from the CSPRNG: fits a mini-program code's scene.
     token = fields.CharField(max_length=32, unique=True)

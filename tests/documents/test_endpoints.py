@@ -166,10 +166,9 @@ async def test_the_api_keeps_answering_while_19_pdfs_render(
 ) -> None:
     cashier = await issuer_with_staff(app)
     ids = []
+    no_mail = receipt_request(payer={"name": "张三"})  # no address: the mail relay stays idle
     for _ in range(20):
-        ids.append(
-            (await client.post(URL, json=receipt_request(), headers=cashier.headers)).json()["id"]
-        )
+        ids.append((await client.post(URL, json=no_mail, headers=cashier.headers)).json()["id"])
     # Start the workers and certify the issuer's key, so that what follows is rendering.
     await client.get(f"{URL}/{ids[0]}/receipt.pdf", headers=cashier.headers)
 
