@@ -544,12 +544,14 @@ async def _staff_page(
     values: Form | None = None,
 ) -> Response:
     people = await console(request).staff_of(staff.issuer)
+    reminder = await services(request).outbox.reminder(staff.issuer.id)
     return render(
         request,
         "console/staff.html",
         status,
         staff=staff,
         people=people,
+        reminder=reminder,
         roles=[("cashier", "收费员"), ("admin", "管理员")],
         message=message,
         values=values or {},
@@ -592,6 +594,21 @@ async def staff_revoke(request: Request, staff: Staff, form: Form) -> Response:
     return RedirectResponse("/console/staff", status_code=303)
 
 
+@page(ADMIN)
+async def reminder_set(request: Request, staff: Staff, form: Form) -> Response:
+    """Turn the unopened-receipt reminder on (after 1 to 90 days) or off (an empty field)."""
+    text = form.get("after_days", "").strip()
+    if text and not text.isdigit():
+        return await _staff_page(request, staff, 422, "提醒天数为 1 到 90 的整数，留空即关闭", form)
+    try:
+        await services(request).outbox.set_reminder(
+            staff.issuer.id, after_days=int(text) if text else None
+        )
+    except DomainError as exc:
+        return await _staff_page(request, staff, _status_of(exc), exc.message, form)
+    return RedirectResponse("/console/staff", status_code=303)
+
+
 # (method, path, handler, name): routed by app.py like the API endpoints, but kept out of the
 # OpenAPI description, since these are pages, not API operations.
 PAGES: list[tuple[str, str, Callable[[Request], Awaitable[Response]], str]] = [
@@ -610,4 +627,5 @@ PAGES: list[tuple[str, str, Callable[[Request], Awaitable[Response]], str]] = [
     ("GET", "/console/staff", staff_page, "console.staff"),
     ("POST", "/console/staff", staff_create, "console.staff_create"),
     ("POST", "/console/staff/{staff_id}/revoke", staff_revoke, "console.staff_revoke"),
+    ("POST", "/console/reminder", reminder_set, "console.reminder"),
 ]

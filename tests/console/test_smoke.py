@@ -56,3 +56,37 @@ async def test_cashier_issues_prints_and_reverses(
     assert reversed_.status_code == 303, reversed_.text
     await receipt.refresh_from_db()
     assert receipt.status == "reversed"
+
+
+async def test_an_admin_turns_the_unopened_reminder_on_and_off(
+    console_app: Starlette, cclient: httpx.AsyncClient
+) -> None:
+    admin = await person(console_app, StaffRole.ADMIN)
+    await log_in(cclient, admin.login)
+    page = await cclient.get("/console/staff")
+    assert "未开启" in page.text
+    token = csrf_of(page.text)
+
+    turned_on = await cclient.post(
+        "/console/reminder", data={"csrf_token": token, "after_days": "3"}
+    )
+    assert turned_on.status_code == 303
+    outbox = console_app.state.services.outbox
+    assert (await outbox.reminder(admin.issuer_id)).after_days == 3
+    assert "开票后 3 天" in (await cclient.get("/console/staff")).text
+
+    for bad in ("0", "91", "three"):
+        refused = await cclient.post(
+            "/console/reminder", data={"csrf_token": token, "after_days": bad}
+        )
+        assert refused.status_code in (400, 422), bad
+    assert (await outbox.reminder(admin.issuer_id)).after_days == 3
+    no_token = await cclient.post("/console/reminder", data={"after_days": ""})
+    assert no_token.status_code == 403
+    assert (await outbox.reminder(admin.issuer_id)).enabled
+
+    turned_off = await cclient.post(
+        "/console/reminder", data={"csrf_token": token, "after_days": ""}
+    )
+    assert turned_off.status_code == 303
+    assert not (await outbox.reminder(admin.issuer_id)).enabled
