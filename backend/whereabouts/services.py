@@ -286,7 +286,7 @@ class WhereaboutsService:
                 number=row["receipt__number"],
                 type=row["type"],
                 at=row["at"],
-                reason=str((row["detail"] or {}).get("error", "")),
+                reason=str((row["detail"] or {}).get("reply", "")),  # the server's reply
             )
             for row in rows
         ]

@@ -50,7 +50,7 @@ async def test_stats_trail_list_and_csv(app: Starlette, wclient: httpx.AsyncClie
     await _event(ids[1], "opened")
     await _event(ids[1], "claimed")
     await _event(ids[2], "email_queued")
-    await _event(ids[2], "email_failed", error="550 mailbox unavailable")
+    await _event(ids[2], "email_failed", reply="550 mailbox unavailable")
     reversal = await wclient.post(
         f"/api/v1/hospital/receipts/{ids[3]}/reversal",
         json={"reason": "错"},
