@@ -181,7 +181,7 @@ def build_services(
         auth=AuthService(
             wechat=wechat, clock=clock, session_lifetime=timedelta(days=settings.session_days)
         ),
-        folder=FolderService(clock=clock, anchoring=anchoring, outbox=outbox),
+        folder=FolderService(clock=clock, receipts=receipts, outbox=outbox),
         wechat_standin=WeChatStandIn() if settings.demo else None,
     )
 

@@ -19,7 +19,6 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from backend.anchoring.services import AnchoringService
 from backend.auth.models import User
 from backend.folder.errors import (
     InAnotherFolder,
@@ -30,7 +29,6 @@ from backend.folder.errors import (
 from backend.folder.models import FolderEntry
 from backend.outbox.services import OutboxService, QueuedEmail
 from backend.receipts.models import (
-    LineItem,
     Receipt,
     ReceiptEvent,
     ReceiptKind,
@@ -38,7 +36,7 @@ from backend.receipts.models import (
     ScanToken,
 )
 from backend.receipts.schemas import CHINA_STANDARD_TIME
-from backend.receipts.services import Clock, LoadedReceipt
+from backend.receipts.services import Clock, LoadedReceipt, ReceiptService
 
 # Whereabouts (去向) steps written by the folder; the event detail names no user on purpose,
 # since the trail may be shown to the issuer.
@@ -77,9 +75,9 @@ class FolderReceipt:
 
 
 class FolderService:
-    def __init__(self, *, clock: Clock, anchoring: AnchoringService, outbox: OutboxService) -> None:
+    def __init__(self, *, clock: Clock, receipts: ReceiptService, outbox: OutboxService) -> None:
         self._clock = clock
-        self._anchoring = anchoring
+        self._receipts = receipts
         self._outbox = outbox
 
     async def email_copy(self, user: User, receipt_id: uuid.UUID, to: str) -> QueuedEmail:
@@ -188,15 +186,7 @@ class FolderService:
         if entry is None:
             raise NotInFolder("this receipt is not in your folder")
         receipt = await Receipt.filter(id=receipt_id).select_related("issuer", "staff").get()
-        items = await LineItem.filter(receipt_id=receipt_id).order_by("position")
-        reverses_id = receipt.reverses_id  # type: ignore[attr-defined]
-        reverses = await Receipt.get_or_none(id=reverses_id) if reverses_id else None
-        reversed_by = await Receipt.get_or_none(reverses_id=receipt_id)
-        token = await ScanToken.filter(receipt_id=receipt_id, revoked_at=None).first()
-        ledger = await self._anchoring.state(receipt_id)
-        loaded = LoadedReceipt(
-            receipt, list(items), reverses, reversed_by, token.token if token else None, ledger
-        )
+        loaded = await self._receipts.load(receipt)
         return FolderReceipt(entry.added_at, loaded)
 
     async def remove(self, user: User, receipt_id: uuid.UUID) -> None:

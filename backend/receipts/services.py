@@ -244,7 +244,11 @@ class ReceiptService:
 
     async def get(self, issuer: Issuer, receipt_id: uuid.UUID) -> LoadedReceipt:
         """One of ``issuer``'s receipts with its items and its reversal links."""
-        receipt = await self._own(None, issuer, receipt_id)
+        return await self.load(await self._own(None, issuer, receipt_id))
+
+    async def load(self, receipt: Receipt) -> LoadedReceipt:
+        """Everything a receipt's answer shows; ``receipt.issuer`` and ``receipt.staff`` must
+        be loaded. Callers check first that the asker may see the receipt."""
         items = await LineItem.filter(receipt_id=receipt.id).order_by("position")
         reverses_id = receipt.reverses_id  # type: ignore[attr-defined]
         reverses = await Receipt.get_or_none(id=reverses_id) if reverses_id else None
@@ -259,12 +263,10 @@ class ReceiptService:
         """The receipt an active (not revoked) scan token opens, or ``None``."""
         found = (
             await ScanToken.filter(token=token, revoked_at=None)
-            .select_related("receipt__issuer")
+            .select_related("receipt__issuer", "receipt__staff")
             .first()
         )
-        if found is None:
-            return None
-        return await self.get(found.receipt.issuer, found.receipt.id)
+        return None if found is None else await self.load(found.receipt)
 
     async def scan_bundle(self, token: str) -> dict[str, Any] | None:
         """The proof bundle of the receipt ``token`` opens, or ``None`` for an unknown token."""

@@ -102,7 +102,7 @@ async def wx_app(settings: Settings, clock: FakeClock) -> AsyncIterator[Starlett
     )
     async with LifespanManager(application):
         wired = application.state.services
-        folder = FolderService(clock=clock, anchoring=wired.anchoring, outbox=wired.outbox)
+        folder = FolderService(clock=clock, receipts=wired.receipts, outbox=wired.outbox)
         install(application, auth=auth, folder=folder)
         yield application
     await auth.close()
