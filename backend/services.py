@@ -147,7 +147,7 @@ def build_services(
         documents=documents,
         console=ConsoleService(staff=staff, clock=clock, session_lifetime=timedelta(hours=12)),
         whereabouts=WhereaboutsService(clock=clock),
-        transit=TransitService(receipts=receipts, clock=clock),
+        transit=TransitService(receipts=receipts, outbox=outbox, clock=clock),
         verify=VerifyService(
             anchoring=anchoring,
             witnessing=witnessing,
@@ -161,6 +161,7 @@ def build_services(
         ),
         scan=ScanService(
             receipts=receipts,
+            anchoring=anchoring,
             limiter=UnknownTokenLimiter(
                 slow_after=settings.scan_slow_after,
                 refuse_after=settings.scan_refuse_after,

@@ -11,6 +11,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Literal
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
@@ -46,6 +47,13 @@ _DUE_REMINDERS = (
     "AND m.kind = 'reminder') "
     "ORDER BY r.issued_at LIMIT $4"
 )
+
+
+# Who asked for a receipt's PDF by email, as its ``email_queued`` event records it: the patient
+# on the scan page, the user from their folder, the issuer for a payer's address given at
+# issue, or a rider for a transit invoice's address given with the request. (Reminders record
+# "reminder".)
+Requester = Literal["patient", "folder", "issuer", "rider"]
 
 
 class EventType:
@@ -105,7 +113,7 @@ class OutboxService:
         receipt: Receipt,
         to: str,
         staff: Staff | None = None,
-        requested_by: str = "patient",
+        requested_by: Requester = "patient",
     ) -> QueuedEmail:
         """Queue the PDF of ``receipt`` for ``to``, on ``conn`` (the caller's transaction).
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, model_validator
 
+from backend.outbox.schemas import QueuedEmailOut
 from backend.receipts.schemas import Amount, Model, ReceiptOut
 from backend.transit.models import BuyerKind, TaxRate
 
@@ -142,13 +143,24 @@ class TitleIn(Model):
     tax_id: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
 
 
+RiderEmail = Annotated[
+    str,
+    Field(
+        max_length=1000,
+        description="optional: the invoice's PDF is queued for this address with the invoice",
+    ),
+]
+
+
 class RequestInvoice(Model):
     trips: Annotated[list[int], Field(description="ids of your un-invoiced trips")]
     title: TitleIn
+    email: RiderEmail | None = None
 
 
 class ReissueInvoice(Model):
     title: TitleIn
+    email: RiderEmail | None = None
 
 
 class ReverseInvoice(Model):
@@ -179,6 +191,9 @@ class InvoiceOut(Model):
     tax: str
     total: str
     lines: list[InvoiceLineOut]
+    email: QueuedEmailOut | None = Field(
+        None, description="the PDF queued for the address given with the request, if any"
+    )
 
 
 class TransitSettingsIn(Model):

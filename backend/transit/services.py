@@ -14,7 +14,7 @@ import base64
 import secrets
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -31,6 +31,9 @@ from backend.folder.models import FolderEntry
 from backend.folder.services import CLAIMED
 from backend.issuers.credit_code import is_valid_credit_code
 from backend.issuers.models import Issuer, IssuerKind, Staff, StaffRole
+from backend.outbox.addresses import normalise_address
+from backend.outbox.errors import InvalidEmailAddress
+from backend.outbox.services import OutboxService, QueuedEmail
 from backend.receipts.models import LineItem, Receipt, ReceiptEvent, ReceiptKind, ReceiptStatus
 from backend.receipts.schemas import CHINA_STANDARD_TIME
 from backend.receipts.services import Clock, LoadedReceipt, ReceiptService
@@ -104,6 +107,7 @@ class LoadedInvoice:
     detail: TransitInvoice
     lines: list[TransitInvoiceLine]
     trips: list[Trip]
+    email: QueuedEmail | None = None  # the PDF queued for the rider's address, if one was given
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +146,17 @@ def china_day(moment: datetime) -> date:
 def _day_start(day: date) -> datetime:
     # In UTC: SQLite compares stored UTC timestamps as text.
     return datetime.combine(day, time.min, tzinfo=CHINA_STANDARD_TIME).astimezone(UTC)
+
+
+def rider_address(email: str | None) -> str | None:
+    """The rider's address as the outbox accepts it, checked before anything is written;
+    ``InvalidEmailAddress`` (naming the ``email`` field) when malformed."""
+    if email is None:
+        return None
+    try:
+        return normalise_address(email)
+    except InvalidEmailAddress as exc:
+        raise InvalidEmailAddress(exc.message, field="email") from exc
 
 
 def check_title(title: TitleIn) -> None:
@@ -194,8 +209,9 @@ class TripImporter:
 
 
 class TransitService:
-    def __init__(self, *, receipts: ReceiptService, clock: Clock) -> None:
+    def __init__(self, *, receipts: ReceiptService, outbox: OutboxService, clock: Clock) -> None:
         self._receipts = receipts
+        self._outbox = outbox
         self._clock = clock
         self.importer = TripImporter(clock=clock)
 
@@ -344,16 +360,19 @@ class TransitService:
     # --- riders: invoices -----------------------------------------------------------------
 
     async def request_invoice(
-        self, user: User, trip_ids: Sequence[int], title: TitleIn
+        self, user: User, trip_ids: Sequence[int], title: TitleIn, *, email: str | None = None
     ) -> LoadedInvoice:
-        """Issue one invoice for ``trip_ids`` to ``user`` and put it in their folder.
+        """Issue one invoice for ``trip_ids`` to ``user`` and put it in their folder; with
+        ``email``, queue its PDF for that address in the same transaction (both or neither).
 
-        Refused with nothing written: an invalid title; no trips, repeated ids or more than
-        the issuer's maximum; trips that do not exist or are not the user's (one answer for
-        both); trips of several issuers; trips older than the issuer's window; trips already
-        on a valid invoice (409 naming them, also when a concurrent request won the race).
+        Refused with nothing written: an invalid title; a malformed address; no trips,
+        repeated ids or more than the issuer's maximum; trips that do not exist or are not the
+        user's (one answer for both); trips of several issuers; trips older than the issuer's
+        window; trips already on a valid invoice (409 naming them, also when a concurrent
+        request won the race); the address's daily mail limit reached (429).
         """
         check_title(title)
+        address = rider_address(email)
         ids = list(trip_ids)
         if not 1 <= len(ids) <= MAX_TRIPS_PER_INVOICE:
             raise TripCountOutOfRange(
@@ -387,9 +406,10 @@ class TransitService:
         trips.sort(key=lambda t: (t.exit_at, t.id))
         try:
             async with in_transaction() as conn:
-                return await self._issue(
+                issued = await self._issue(
                     conn, settings.drawer, user, trips, title, TaxRate(settings.tax_rate)
                 )
+                return await self._email(conn, issued, address)
         except IntegrityError:
             # Lost the race on the unique trip column: the winner's trips, by name.
             await _refuse_invoiced(None, ids)
@@ -402,10 +422,14 @@ class TransitService:
         to be invoiced again once it commits, and the red receipt joins the rider's folder."""
         return await self._reverse(conn, staff, receipt_id, reason)
 
-    async def reissue(self, user: User, receipt_id: uuid.UUID, title: TitleIn) -> LoadedInvoice:
+    async def reissue(
+        self, user: User, receipt_id: uuid.UUID, title: TitleIn, *, email: str | None = None
+    ) -> LoadedInvoice:
         """Reverse one of the user's valid invoices and issue a new one for the same trips with
-        ``title`` (and the original's tax rate), in one transaction: both or neither."""
+        ``title`` (and the original's tax rate), in one transaction: both or neither. With
+        ``email``, the new invoice's PDF is queued for that address in that transaction too."""
         check_title(title)
+        address = rider_address(email)
         detail = await TransitInvoice.filter(receipt_id=receipt_id, user_id=user.id).first()
         if detail is None:
             raise InvoiceNotFound("no invoice of yours with that id")
@@ -418,9 +442,10 @@ class TransitService:
         trips = [trip_by_id[ln.trip_id] for ln in lines]  # type: ignore[attr-defined]
         async with in_transaction() as conn:
             await self._reverse(conn, settings.drawer, receipt_id, REISSUE_REASON)
-            return await self._issue(
+            issued = await self._issue(
                 conn, settings.drawer, user, trips, title, TaxRate(detail.tax_rate)
             )
+            return await self._email(conn, issued, address)
 
     async def invoice(self, receipt_id: uuid.UUID) -> LoadedInvoice:
         """An invoice (or red reversal) with its detail, lines and trips."""
@@ -432,6 +457,17 @@ class TransitService:
         lines = list(await TransitInvoiceLine.filter(receipt_id=receipt_id).order_by("position"))
         trips = list(await Trip.filter(id__in=[ln.trip_id for ln in lines]))  # type: ignore[attr-defined]
         return LoadedInvoice(loaded, detail, lines, trips)
+
+    async def _email(
+        self, conn: BaseDBAsyncClient, issued: LoadedInvoice, address: str | None
+    ) -> LoadedInvoice:
+        # In the invoice's transaction: the message goes out exactly when the invoice exists.
+        if address is None:
+            return issued
+        queued = await self._outbox.queue_receipt_email(
+            conn, receipt=issued.loaded.receipt, to=address, requested_by="rider"
+        )
+        return replace(issued, email=queued)
 
     async def _issue(
         self,

@@ -14,6 +14,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from backend.auth.views import user_for
 from backend.idempotency.services import Answer, request_fingerprint
 from backend.issuers.models import StaffRole
+from backend.outbox.schemas import queued_out
 from backend.receipts.money import format_fen
 from backend.receipts.schemas import china_time, receipt_out
 from backend.transit.errors import InvoiceNotFound
@@ -106,6 +107,7 @@ def invoice_out(request: Request, found: LoadedInvoice) -> InvoiceOut:
         tax=format_fen(detail.tax_fen),
         total=format_fen(detail.net_fen + detail.tax_fen),
         lines=lines,
+        email=queued_out(found.email) if found.email else None,
     )
 
 
@@ -249,7 +251,9 @@ async def request_invoice(request: Request) -> Response:
     user = await user_for(request)
     body = await read_body(request)
     payload = parse_body(body, RequestInvoice, request.headers.get("content-type"))
-    issued = await transit_service(request).request_invoice(user, payload.trips, payload.title)
+    issued = await transit_service(request).request_invoice(
+        user, payload.trips, payload.title, email=payload.email
+    )
     return json_answer(invoice_out(request, issued), 201)
 
 
@@ -258,7 +262,9 @@ async def reissue_invoice(request: Request) -> Response:
     receipt_id = _receipt_id(request)
     body = await read_body(request)
     payload = parse_body(body, ReissueInvoice, request.headers.get("content-type"))
-    issued = await transit_service(request).reissue(user, receipt_id, payload.title)
+    issued = await transit_service(request).reissue(
+        user, receipt_id, payload.title, email=payload.email
+    )
     return json_answer(invoice_out(request, issued), 201)
 
 
@@ -354,7 +360,7 @@ ENDPOINTS = [
         "/api/v1/folder/transit-invoices",
         request_invoice,
         name="folder.request_invoice",
-        summary="Invoice some of your trips with a personal or company title",
+        summary="Invoice some of your trips with a personal or company title; optionally email it",
         tag="folder",
         status=201,
         request_body=RequestInvoice,

@@ -43,7 +43,7 @@ from backend.issuers.models import IssuerKind, StaffRole
 from backend.services import utc_now
 from backend.transit.csv_import import COLUMNS, import_csv
 from backend.transit.models import Trip
-from backend.transit.services import TransitService, TripImporter
+from backend.transit.services import TripImporter
 from backend.transit.views import ENDPOINTS as TRANSIT_ENDPOINTS
 from chain.note import NoteSigner
 from tests.factories import credit_code
@@ -147,7 +147,6 @@ async def bench(database_url: str, workdir: Path, trips: int, invoices: int) -> 
     results: dict[str, float] = {}
     async with LifespanManager(app):
         app.state.services = dataclasses.replace(app.state.services, auth=auth)
-        app.state.transit = TransitService(receipts=app.state.services.receipts, clock=utc_now)
         services = app.state.services
         raw_issuer = await services.issuers.create(
             kind=IssuerKind.TRANSIT, name="基准地铁甲", credit_code=credit_code(800_001),

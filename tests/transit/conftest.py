@@ -17,7 +17,8 @@ __all__ = ["clock", "fake_wechat", "wx_app", "wx_client"]
 
 def install(app: Starlette, clock: FakeClock) -> None:
     """Give the views a transit service that reads the test's clock."""
-    service = TransitService(receipts=app.state.services.receipts, clock=clock)
+    wired = app.state.services
+    service = TransitService(receipts=wired.receipts, outbox=wired.outbox, clock=clock)
     app.state.services = dataclasses.replace(app.state.services, transit=service)
 
 
