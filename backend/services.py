@@ -161,7 +161,6 @@ def build_services(
         ),
         scan=ScanService(
             receipts=receipts,
-            anchoring=anchoring,
             limiter=UnknownTokenLimiter(
                 slow_after=settings.scan_slow_after,
                 refuse_after=settings.scan_refuse_after,
