@@ -376,7 +376,8 @@ class TransitService:
         ids = list(trip_ids)
         if not 1 <= len(ids) <= MAX_TRIPS_PER_INVOICE:
             raise TripCountOutOfRange(
-                f"an invoice covers 1 to at most {MAX_TRIPS_PER_INVOICE} trips; got {len(ids)}"
+                f"an invoice covers 1 to at most {MAX_TRIPS_PER_INVOICE} trips; got {len(ids)}",
+                maximum=MAX_TRIPS_PER_INVOICE,
             )
         if len(set(ids)) != len(ids):
             raise TripCountOutOfRange("each trip may be named once", code="duplicate_trips")
@@ -392,7 +393,8 @@ class TransitService:
         if len(ids) > settings.max_trips:
             raise TripCountOutOfRange(
                 f"{issuer.name} puts at most {settings.max_trips} trips on one invoice; "
-                f"got {len(ids)}"
+                f"got {len(ids)}",
+                maximum=settings.max_trips,
             )
         oldest = china_day(self._clock()) - timedelta(days=settings.window_days)
         stale = sorted(t.id for t in trips if china_day(t.exit_at) < oldest)

@@ -292,6 +292,7 @@ async def test_the_issuers_tax_setting_and_figures(
 
     too_many = await tclient.post(INVOICES, json={"trips": ids, "title": personal()}, headers=alice)
     assert error_code(too_many) == "trip_count_out_of_range"
+    assert too_many.json()["error"]["maximum"] == 3  # what a client needs to say so
     issued = (
         await tclient.post(INVOICES, json={"trips": ids[:3], "title": personal()}, headers=alice)
     ).json()
