@@ -9,149 +9,26 @@ receipt to the folder page. Screenshots of each step are kept under the test's t
 
 from __future__ import annotations
 
-import email
-import email.policy
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass
-from email.message import EmailMessage
 from pathlib import Path
 
 import httpx
-import pytest
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import async_playwright
 
 from tests.documents.support import decode_qr, render_page
-from tests.factories import TEST_SECRET, credit_code, receipt_request
+from tests.e2e.support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Server,
+    fits_the_screen,
+    keep,
+    phone,
+    shot,
+    wait_for_mail,
+)
+from tests.factories import credit_code, receipt_request
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = Path("/tmp/piaojia-e2e")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HOSPITAL = "广州市第一人民医院"
 PATIENT_EMAIL = "zhangsan@example.com"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@dataclass(frozen=True)
-class Server:
-    url: str
-    env: dict[str, str]
-    mail_dir: Path
-
-    def piaojia(self, *args: str) -> str:
-        """Run ``python -m backend ARGS`` against the server's database; its output."""
-        done = subprocess.run(
-            [sys.executable, "-m", "backend", *args],
-            capture_output=True,
-            text=True,
-            env=self.env,
-            cwd=ROOT,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout.strip()
-
-
-@pytest.fixture
-def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    mail_dir = tmp_path / "mail"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIAOJIA_")} | {
-        "PIAOJIA_DEMO": "1",
-        "PIAOJIA_DATABASE_URL": database_url,
-        "PIAOJIA_SECRET_KEY": TEST_SECRET,
-        "PIAOJIA_LEDGER_KEY_FILE": str(tmp_path / "ledger.key"),
-        "PIAOJIA_LEDGER_INTERVAL": "0.2",
-        "PIAOJIA_PUBLIC_BASE_URL": url,
-        "PIAOJIA_RENDER_WORKERS": "1",
-        "PIAOJIA_CA_DIR": str(tmp_path / "ca"),
-        "PIAOJIA_MAIL_DIR": str(mail_dir),
-        # Demo mode runs its own mail sink on this port, writing to PIAOJIA_MAIL_DIR.
-        "PIAOJIA_SMTP_URL": f"smtp://127.0.0.1:{free_port()}",
-        "PYTHONPATH": str(ROOT),
-    }
-    log_path = tmp_path / "server.log"
-    with log_path.open("w") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.e2e.server", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=log_file,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(url + "/healthz", timeout=1)
-                    break
-                except httpx.TransportError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail(f"the server did not start: {log_path.read_text()}")
-                    time.sleep(0.1)
-            yield Server(url, env, mail_dir)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-
-
-def _publish(path: Path) -> None:
-    """A copy in /tmp/piaojia-e2e/<database>/, where the last run's screenshots stay."""
-    (SHOTS / path.parent.name).mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, SHOTS / path.parent.name / path.name)
-
-
-async def shot(page: Page, folder: Path, name: str) -> None:
-    path = folder / f"{name}.png"
-    await page.screenshot(path=str(path), full_page=True)
-    _publish(path)
-
-
-def keep(image: Path, folder: Path, name: str) -> None:
-    path = folder / f"{name}.png"
-    shutil.copyfile(image, path)
-    _publish(path)
-
-
-async def fits_the_screen(page: Page) -> bool:
-    overflow: int = await page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    return overflow <= 0
-
-
-def wait_for_mail(directory: Path, seconds: float = 30) -> EmailMessage:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = sorted(directory.glob("*.eml")) if directory.exists() else []
-        if found:
-            message = email.message_from_bytes(found[0].read_bytes(), policy=email.policy.default)
-            assert isinstance(message, EmailMessage)
-            return message
-        time.sleep(0.2)
-    pytest.fail(f"no mail arrived in {directory} within {seconds} s")
 
 
 async def test_patient_scans_views_emails_and_files_a_receipt(
@@ -192,17 +69,9 @@ async def test_patient_scans_views_emails_and_files_a_receipt(
     scan_token = scan_url.rsplit("/", 1)[1]
 
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            context = await browser.new_context(
-                viewport={"width": 390, "height": 844},
-                device_scale_factor=2,
-                is_mobile=True,
-                has_touch=True,
-                locale="zh-CN",
-                accept_downloads=True,
-            )
-            context.set_default_timeout(15_000)
+            context = await phone(browser)
             page = await context.new_page()
 
             # The patient scans the slip: the receipt's page, with hospital and amount.
