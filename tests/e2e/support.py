@@ -77,9 +77,9 @@ def _publish(path: Path) -> None:
     shutil.copyfile(path, SHOTS / path.parent.name / path.name)
 
 
-async def shot(page: Page, folder: Path, name: str) -> None:
+async def shot(page: Page, folder: Path, name: str, *, full_page: bool = True) -> None:
     path = folder / f"{name}.png"
-    await page.screenshot(path=str(path), full_page=True)
+    await page.screenshot(path=str(path), full_page=full_page)
     _publish(path)
 
 
