@@ -20,6 +20,7 @@ from backend.auth.standin import WeChatStandIn
 from backend.auth.wechat_client import WeChatClient
 from backend.config import Settings
 from backend.console.services import ConsoleService
+from backend.db import connection as database_connection
 from backend.documents.credentials import CredentialService
 from backend.documents.pki import DeploymentCA
 from backend.documents.services import DocumentService
@@ -34,6 +35,7 @@ from backend.outbox.services import MailLimits, OutboxService
 from backend.outbox.smtp_client import SmtpConnection, SmtpTarget
 from backend.receipts.services import Clock, ReceiptService
 from backend.scan.ratelimit import UnknownTokenLimiter
+from backend.scan.records import ScanRecords
 from backend.scan.services import ScanService
 from backend.templating import template_environment
 from backend.transit.services import TransitService
@@ -161,6 +163,8 @@ def build_services(
         ),
         scan=ScanService(
             receipts=receipts,
+            anchoring=anchoring,
+            records=ScanRecords(database_connection),
             limiter=UnknownTokenLimiter(
                 slow_after=settings.scan_slow_after,
                 refuse_after=settings.scan_refuse_after,

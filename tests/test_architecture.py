@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -79,4 +80,25 @@ def test_only_config_reads_the_environment() -> None:
         text = path.read_text(encoding="utf-8")
         if "os.environ" in text or "os.getenv" in text:
             offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+# Statements that leave state in a database session. Pooled connections are handed back
+# without asyncpg's reset statement (see backend.db), so only the sequencer's leader lock,
+# which holds a connection of its own, may use them.
+SESSION_STATE = re.compile(
+    r"pg_(try_)?advisory_lock|\bLISTEN\s+\w|\bDECLARE\s[^\n]*\bCURSOR\b|set_config\s*\("
+    r"|\bSET\s+(SESSION\s+)?(?i:search_path|statement_timeout|lock_timeout|role|time\s+zone"
+    r"|application_name|work_mem)\b"
+)
+OWN_CONNECTION_MODULES = {"leader.py"}
+
+
+def test_pooled_connections_keep_no_session_state() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in sources("backend")
+        if path.name not in OWN_CONNECTION_MODULES
+        for match in SESSION_STATE.finditer(path.read_text(encoding="utf-8"))
+    ]
     assert offenders == []

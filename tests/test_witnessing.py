@@ -68,6 +68,9 @@ async def test_two_witnesses_cosign_and_a_bundle_verifies_offline(
             assert sum(line.startswith("— witness-") for line in checkpoint.splitlines()) == 2
             read = (await http.get(f"{URL}/{issued['id']}", headers=cashier.headers)).json()
             assert read["ledger"]["state"] == "witnessed"
+            scan_path = issued["scan_url"].removeprefix("https://piaojia.test")
+            scanned = (await http.get(scan_path, headers={"Accept": "application/json"})).json()
+            assert scanned["ledger"] == read["ledger"]
             bundle = (
                 await http.get(f"{URL}/{issued['id']}/proof", headers=cashier.headers)
             ).content

@@ -50,9 +50,13 @@ class AnchoringService:
 
     async def state(self, receipt_id: uuid.UUID) -> LedgerState:
         entry = await LedgerEntry.filter(receipt_id=receipt_id, event="issued").first()
-        if entry is None or entry.leaf_index is None:
+        return await self.state_at(None if entry is None else entry.leaf_index)
+
+    async def state_at(self, leaf_index: int | None) -> LedgerState:
+        """The state of an issue statement at ``leaf_index`` (``None``: not integrated yet)."""
+        if leaf_index is None:
             return LedgerState("pending")
-        index = int(entry.leaf_index)
+        index = int(leaf_index)
         if self._witnessing.witnesses:
             witnessed = await self._witnessing.latest_witnessed_size()
             if witnessed is not None and witnessed > index:

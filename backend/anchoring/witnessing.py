@@ -16,6 +16,7 @@ from tortoise.exceptions import IntegrityError
 
 from backend.anchoring.models import LedgerCheckpoint, LedgerCosignature, LedgerWitness
 from backend.anchoring.witness_client import WitnessClient
+from backend.db import connection, dialect_sql
 from chain.checkpoint import SignedCheckpoint
 from chain.cosignature import CosignatureVerifier
 from chain.errors import ChainError
@@ -122,13 +123,16 @@ class Witnessing:
         if self.quorum == 0:
             latest = await LedgerCheckpoint.all().order_by("-size").first()
             return int(latest.size) if latest else None
-        rows = await LedgerCosignature.all().order_by("-size").values_list("size", "witness")
-        counts: dict[int, int] = {}
-        for size, _ in rows:
-            counts[int(size)] = counts.get(int(size), 0) + 1
-            if counts[int(size)] >= self.quorum:
-                return int(size)
-        return None
+        conn = connection()
+        _, rows = await conn.execute_query(dialect_sql(conn, _WITNESSED_SIZE), [self.quorum])
+        return int(rows[0]["size"]) if rows else None
+
+
+# The unique (size, witness) index serves this backwards: the first size with a quorum wins.
+_WITNESSED_SIZE = """
+SELECT size FROM ledger_cosignature GROUP BY size HAVING COUNT(*) >= $1
+ ORDER BY size DESC LIMIT 1
+"""
 
 
 class _BadCosignature(ChainError):

@@ -11,8 +11,9 @@ import asyncio
 import uuid
 from collections import Counter
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
+from backend.anchoring.services import AnchoringService, LedgerState
 from backend.receipts.models import ReceiptEvent
 from backend.receipts.money import format_fen, to_capitals
 from backend.receipts.schemas import china_time
@@ -20,44 +21,74 @@ from backend.receipts.services import Clock, LoadedReceipt, ReceiptService
 from backend.scan.errors import UnknownScanToken
 from backend.scan.masking import mask_id_number, mask_name
 from backend.scan.ratelimit import UnknownTokenLimiter
+from backend.scan.records import ScanRecord, ScanRecords
 
+FLUSH_SLICE = 250
 VISIT_TYPES = {"outpatient": "门诊", "inpatient": "住院"}
 
 
 class ScanService:
     def __init__(
-        self, *, receipts: ReceiptService, limiter: UnknownTokenLimiter, clock: Clock
+        self,
+        *,
+        receipts: ReceiptService,
+        anchoring: AnchoringService,
+        records: ScanRecords,
+        limiter: UnknownTokenLimiter,
+        clock: Clock,
     ) -> None:
         self._receipts = receipts
+        self._anchoring = anchoring
+        self._records = records
         self._limiter = limiter
         self._clock = clock
         self._opens: Counter[uuid.UUID] = Counter()
         self._first_open: dict[uuid.UUID, datetime] = {}
 
-    async def find(self, token: str, *, client: str, count_open: bool = True) -> LoadedReceipt:
-        """The receipt ``token`` opens, for ``client`` (its address).
+    async def open(self, token: str, *, client: str) -> dict[str, Any]:
+        """What the scan page shows of the receipt ``token`` opens (see ``scan_view``), for
+        ``client`` (its address); the open is counted.
 
         Unknown and revoked tokens raise ``UnknownScanToken`` and count against the client;
         a client with too many is slowed, then refused (``TooManyUnknownTokens``).
         """
+        await self._admit(client)
+        record = await self._records.get(token) if _plausible(token) else None
+        if record is None:
+            self._refuse(client)
+        self._count_open(record.receipt_id)
+        ledger = await self._anchoring.state_at(record.leaf_index)
+        return scan_view(record, ledger, token=token)
+
+    async def find(self, token: str, *, client: str) -> LoadedReceipt:
+        """The receipt ``token`` opens, for ``client``, to serve its PDF, proof or a copy by
+        email; not counted as an open. Refuses as ``open`` does."""
+        await self._admit(client)
+        loaded = await self._receipts.by_scan_token(token) if _plausible(token) else None
+        if loaded is None:
+            self._refuse(client)
+        return loaded
+
+    async def _admit(self, client: str) -> None:
         delay = self._limiter.admit(client)
         if delay:
             await asyncio.sleep(delay)
-        loaded = await self._receipts.by_scan_token(token) if _plausible(token) else None
-        if loaded is None:
-            self._limiter.failed(client)
-            raise UnknownScanToken("no receipt opens with this code")
-        if count_open:
-            receipt_id = loaded.receipt.id
-            self._opens[receipt_id] += 1
-            self._first_open.setdefault(receipt_id, self._clock())
-        return loaded
+
+    def _refuse(self, client: str) -> NoReturn:
+        self._limiter.failed(client)
+        raise UnknownScanToken("no receipt opens with this code")
+
+    def _count_open(self, receipt_id: uuid.UUID) -> None:
+        self._opens[receipt_id] += 1
+        self._first_open.setdefault(receipt_id, self._clock())
 
     async def flush_opens(self) -> int:
         """Write the opens counted so far to the event trail; returns the receipts touched."""
         opens, self._opens = self._opens, Counter()
         first, self._first_open = self._first_open, {}
-        if opens:
+        pending = list(opens.items())
+        # In slices, so that a busy second's thousands of rows never hold up the event loop.
+        for start in range(0, len(pending), FLUSH_SLICE):
             await ReceiptEvent.bulk_create(
                 [
                     ReceiptEvent(
@@ -66,7 +97,7 @@ class ScanService:
                         at=first[receipt_id],
                         detail={"times": str(times)},
                     )
-                    for receipt_id, times in opens.items()
+                    for receipt_id, times in pending[start : start + FLUSH_SLICE]
                 ]
             )
         return len(opens)
@@ -77,26 +108,25 @@ def _plausible(token: str) -> bool:
     return len(token) == 32 and token.replace("-", "").replace("_", "").isalnum()
 
 
-def scan_view(loaded: LoadedReceipt, *, token: str) -> dict[str, Any]:
+def scan_view(record: ScanRecord, ledger: LedgerState, *, token: str) -> dict[str, Any]:
     """What anyone holding the QR code may see: personal data masked, links to the rest."""
-    receipt, issuer = loaded.receipt, loaded.receipt.issuer
     base = f"/s/{token}"
     return {
         "receipt": {
-            "kind": str(receipt.kind),
-            "code": receipt.code,
-            "number": receipt.number,
-            "issued_at": china_time(receipt.issued_at),
-            "status": str(receipt.status),
-            "issuer": {"name": issuer.name},
+            "kind": record.kind,
+            "code": record.code,
+            "number": record.number,
+            "issued_at": china_time(record.issued_at),
+            "status": record.status,
+            "issuer": {"name": record.issuer_name},
             "payer": {
-                "name": mask_name(receipt.payer_name),
-                "id_number": mask_id_number(receipt.payer_id_number),
+                "name": mask_name(record.payer_name),
+                "id_number": mask_id_number(record.payer_id_number),
             },
             "visit": {
-                "type": VISIT_TYPES.get(str(receipt.visit_type)),
-                "department": receipt.department,
-                "date": receipt.visit_start.isoformat() if receipt.visit_start else None,
+                "type": VISIT_TYPES.get(record.visit_type or ""),
+                "department": record.department,
+                "date": record.visit_start.isoformat() if record.visit_start else None,
             },
             "items": [
                 {
@@ -106,23 +136,23 @@ def scan_view(loaded: LoadedReceipt, *, token: str) -> dict[str, Any]:
                     "unit": i.unit,
                     "amount": format_fen(i.amount_fen),
                 }
-                for i in sorted(loaded.items, key=lambda item: item.position)
+                for i in record.items
             ],
             "payment": {
-                "fund": format_fen(receipt.fund_fen),
-                "other": format_fen(receipt.other_fen),
-                "account": format_fen(receipt.account_fen),
-                "cash": format_fen(receipt.cash_fen),
+                "fund": format_fen(record.fund_fen),
+                "other": format_fen(record.other_fen),
+                "account": format_fen(record.account_fen),
+                "cash": format_fen(record.cash_fen),
             },
-            "total": format_fen(receipt.total_fen),
-            "total_in_capitals": to_capitals(receipt.total_fen),
+            "total": format_fen(record.total_fen),
+            "total_in_capitals": to_capitals(record.total_fen),
             "reverses": (
-                {"code": loaded.reverses.code, "number": loaded.reverses.number}
-                if loaded.reverses
+                {"code": record.reverses[0], "number": record.reverses[1]}
+                if record.reverses
                 else None
             ),
-            "reversed": loaded.reversed_by is not None,
+            "reversed": record.reversed,
         },
-        "ledger": {"state": loaded.ledger.state, "leaf_index": loaded.ledger.leaf_index},
+        "ledger": {"state": ledger.state, "leaf_index": ledger.leaf_index},
         "links": {"pdf": f"{base}/receipt.pdf", "proof": f"{base}/proof", "email": f"{base}/email"},
     }

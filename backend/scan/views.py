@@ -12,7 +12,6 @@ from tortoise.transactions import in_transaction
 
 from backend.outbox.schemas import EmailRequest, QueuedEmailOut
 from backend.scan.errors import UnknownScanToken
-from backend.scan.services import scan_view
 from backend.web import Endpoint, file_answer, json_answer, parse_body, read_body, services
 
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
@@ -39,13 +38,12 @@ def _templates(request: Request) -> Environment:
 async def open_receipt(request: Request) -> Response:
     token = request.path_params["token"]
     try:
-        loaded = await services(request).scan.find(token, client=_client(request))
+        view = await services(request).scan.open(token, client=_client(request))
     except UnknownScanToken:
         if wants_json(request):
             raise
         page = _templates(request).get_template("scan/not_found.html").render()
         return HTMLResponse(page, status_code=404, headers=NO_STORE)
-    view = scan_view(loaded, token=token)
     if wants_json(request):
         return json_answer(view, headers=NO_STORE)
     emailed = request.query_params.get("emailed")
@@ -60,7 +58,7 @@ async def open_receipt(request: Request) -> Response:
 async def proof(request: Request) -> Response:
     token = request.path_params["token"]
     found = services(request)
-    await found.scan.find(token, client=_client(request), count_open=False)
+    await found.scan.find(token, client=_client(request))
     bundle = await found.receipts.scan_bundle(token)
     if bundle is None:  # revoked between the two reads
         raise UnknownScanToken("no receipt opens with this code")
@@ -70,7 +68,7 @@ async def proof(request: Request) -> Response:
 async def receipt_pdf(request: Request) -> Response:
     token = request.path_params["token"]
     found = services(request)
-    await found.scan.find(token, client=_client(request), count_open=False)
+    await found.scan.find(token, client=_client(request))
     rendered = await found.documents.receipt_pdf_by_token(token)
     return file_answer(
         request,
@@ -93,7 +91,7 @@ async def email_copy(request: Request) -> Response:
         address = (fields.get("email") or fields.get("to") or [""])[0]
     else:
         address = parse_body(body, EmailRequest, request.headers.get("content-type")).to
-    loaded = await found.scan.find(token, client=_client(request), count_open=False)
+    loaded = await found.scan.find(token, client=_client(request))
     async with in_transaction() as conn:
         queued = await found.outbox.queue_receipt_email(
             conn, receipt=loaded.receipt, to=address, requested_by="patient"

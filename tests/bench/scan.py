@@ -37,11 +37,6 @@ GOAL_RATIO = 0.40
 GOAL_P99_MS = 50.0
 CODE = "44060126"
 BATCH = 20_000
-# Lookups of the scan path by receipt that no index serves today (a sequential scan each).
-SUGGESTED_INDEXES = (
-    'CREATE INDEX "idx_scan_token_receipt" ON "scan_token" ("receipt_id")',
-    'CREATE INDEX "idx_ledger_entry_receipt" ON "ledger_entry" ("receipt_id")',
-)
 
 # Each wrk thread reads the tokens once and asks for one at random per request.
 LUA = """
@@ -88,9 +83,7 @@ async def create_hospital(database_url: str, ca_dir: str) -> tuple[uuid.UUID, uu
         services.documents.close()
 
 
-async def fill(
-    database_url: str, ca_dir: str, count: int, tokens_file: Path, *, add_indexes: bool
-) -> float:
+async def fill(database_url: str, ca_dir: str, count: int, tokens_file: Path) -> float:
     """COPY ``count`` receipts with their items and scan tokens; the seconds it took."""
     issuer_id, staff_id = await create_hospital(database_url, ca_dir)
     started = time.monotonic()
@@ -150,9 +143,6 @@ async def fill(
             CODE,
             count,
         )
-        if add_indexes:
-            for sql in SUGGESTED_INDEXES:
-                await connection.execute(sql)
         await connection.execute("ANALYZE")
     finally:
         await connection.close()
@@ -164,11 +154,6 @@ def main() -> None:
     parser.add_argument("--receipts", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument(
-        "--add-indexes",
-        action="store_true",
-        help="first create the indexes the scan path lacks (SUGGESTED_INDEXES), to measure them",
-    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("this benchmark needs wrk: apt-get install wrk (or make bench)")
@@ -181,10 +166,7 @@ def main() -> None:
         # The server (started with this environment) and the set-up share a throw-away CA.
         os.environ["PIAOJIA_CA_DIR"] = str(Path(folder) / "ca")
         try:
-            took = asyncio.run(
-                fill(url, os.environ["PIAOJIA_CA_DIR"], args.receipts, tokens_file,
-                     add_indexes=args.add_indexes)
-            )  # fmt: skip
+            took = asyncio.run(fill(url, os.environ["PIAOJIA_CA_DIR"], args.receipts, tokens_file))
             script.write_text(LUA % {"tokens": tokens_file})
             port = free_port()
             server = serve(url, 1, port)
@@ -201,9 +183,8 @@ def main() -> None:
 
     ratio = scan.requests_per_second / bare.requests_per_second
     met = ratio >= GOAL_RATIO and scan.p99_ms < GOAL_P99_MS and not scan.errors
-    indexes = " + suggested indexes" if args.add_indexes else ""
     print(f"{os.cpu_count()} cores; PostgreSQL, 1 uvicorn worker; {args.receipts:,} receipts "
-          f"(COPY in {took:.1f} s){indexes}; "
+          f"(COPY in {took:.1f} s); "
           f"wrk -t2 -c{args.connections} -d{args.seconds}s\n")  # fmt: skip
     print("| endpoint | req/s | p50 / p99 ms | errors |")
     print("|---|---|---|---|")

@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import replace
 
 import httpx
+import pytest
 from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 
@@ -13,6 +14,7 @@ from backend.app import create_app
 from backend.config import Settings
 from backend.outbox.models import OutboxMessage
 from backend.receipts.models import ReceiptEvent
+from backend.scan import services as scan_services
 from backend.services import Services
 from tests.factories import issuer_with_staff, receipt_request
 
@@ -75,6 +77,50 @@ async def test_opens_are_written_to_the_event_trail(
     opened = await ReceiptEvent.filter(receipt_id=issued["id"], type="opened")
     assert [event.detail for event in opened] == [{"times": "3"}]
     assert await services.scan.flush_opens() == 0
+
+
+async def test_the_scan_follows_the_ledger_and_a_reversal(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    services: Services = app.state.services
+    issued = await issue(app, client)
+    await services.sequencer.integrate_once()
+    data = (await client.get(path_of(issued["scan_url"]), headers=JSON)).json()
+    assert data["ledger"] == {"state": "anchored", "leaf_index": 0}
+    assert [(i["name"], i["quantity"], i["amount"]) for i in data["receipt"]["items"]] == [
+        ("阿莫西林胶囊", "2", "25.60"),
+        ("血常规", "1", "60.00"),
+    ]
+    assert data["receipt"]["visit"]["type"] == "门诊"
+    assert data["receipt"]["issued_at"].endswith("+08:00")
+    assert (data["receipt"]["reverses"], data["receipt"]["reversed"]) == (None, False)
+
+    cashier = {"Authorization": f"Bearer {issued['_key']}"}
+    red = await client.post(
+        f"{URL}/{issued['id']}/reversal", json={"reason": "录入错误"}, headers=cashier
+    )
+    assert red.status_code == 201, red.text
+    now = (await client.get(path_of(issued["scan_url"]), headers=JSON)).json()
+    assert (now["receipt"]["status"], now["receipt"]["reversed"]) == ("reversed", True)
+    red_scan = (await client.get(path_of(red.json()["scan_url"]), headers=JSON)).json()
+    assert red_scan["receipt"]["reverses"] == {"code": issued["code"], "number": issued["number"]}
+    assert red_scan["receipt"]["total"] == "-85.60"
+    assert red_scan["ledger"]["state"] == "pending"
+    page = await client.get(path_of(issued["scan_url"]), headers={"Accept": "text/html"})
+    assert "已冲红" in page.text
+
+
+async def test_a_busy_second_is_written_in_slices(
+    app: Starlette, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scan_services, "FLUSH_SLICE", 2)
+    services: Services = app.state.services
+    opened = [await issue(app, client) for _ in range(3)]
+    for issued in opened:
+        await client.get(path_of(issued["scan_url"]), headers=JSON)
+    assert await services.scan.flush_opens() == 3
+    events = await ReceiptEvent.filter(type="opened").values_list("receipt_id", flat=True)
+    assert sorted(str(receipt_id) for receipt_id in events) == sorted(i["id"] for i in opened)
 
 
 async def test_unknown_and_revoked_tokens(app: Starlette, client: httpx.AsyncClient) -> None:
