@@ -47,6 +47,9 @@ class AnchoringService:
         self.ledger = ledger
         self._storage = storage
         self._witnessing = witnessing
+        # The largest size seen witnessed: a witnessed size stays witnessed, so statements
+        # below it need no query (most of what is opened is older than the last checkpoint).
+        self._witnessed_size = 0
 
     async def state(self, receipt_id: uuid.UUID) -> LedgerState:
         entry = await LedgerEntry.filter(receipt_id=receipt_id, event="issued").first()
@@ -58,8 +61,10 @@ class AnchoringService:
             return LedgerState("pending")
         index = int(leaf_index)
         if self._witnessing.witnesses:
-            witnessed = await self._witnessing.latest_witnessed_size()
-            if witnessed is not None and witnessed > index:
+            if index >= self._witnessed_size:
+                witnessed = await self._witnessing.latest_witnessed_size() or 0
+                self._witnessed_size = max(self._witnessed_size, witnessed)
+            if index < self._witnessed_size:
                 return LedgerState("witnessed", index)
         return LedgerState("anchored", index)
 
