@@ -123,6 +123,27 @@ async def test_a_busy_second_is_written_in_slices(
     assert sorted(str(receipt_id) for receipt_id in events) == sorted(i["id"] for i in opened)
 
 
+async def test_opens_survive_a_failed_write(
+    app: Starlette, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services: Services = app.state.services
+    issued = await issue(app, client)
+    await client.get(path_of(issued["scan_url"]), headers=JSON)
+
+    async def unreachable(*args: object) -> None:
+        raise ConnectionError("database unreachable")
+
+    write = scan_services._write_opens
+    monkeypatch.setattr(scan_services, "_write_opens", unreachable)
+    with pytest.raises(ConnectionError):
+        await services.scan.flush_opens()
+    monkeypatch.setattr(scan_services, "_write_opens", write)
+    await client.get(path_of(issued["scan_url"]), headers=JSON)
+    assert await services.scan.flush_opens() == 1
+    opened = await ReceiptEvent.filter(receipt_id=issued["id"], type="opened")
+    assert [event.detail for event in opened] == [{"times": "2"}]
+
+
 async def test_unknown_and_revoked_tokens(app: Starlette, client: httpx.AsyncClient) -> None:
     issued = await issue(app, client)
     unknown = await client.get("/s/" + "A" * 32, headers={"Accept": "text/html"})
