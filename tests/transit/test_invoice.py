@@ -70,6 +70,11 @@ async def test_a_rider_invoices_ten_trips_once(
     items = invoice["receipt"]["items"]
     assert items[0]["category"] == "*运输服务*客运服务费"
     assert items[0]["name"].endswith("体育西路→珠江新城")
+    scan_path = invoice["receipt"]["scan_url"].removeprefix("https://piaojia.test")
+    scanned = (await tclient.get(scan_path, headers={"Accept": "application/json"})).json()
+    assert (scanned["receipt"]["kind"], scanned["receipt"]["total"]) == ("transit", "30.00")
+    assert scanned["receipt"]["payer"]["name"] == "张*"
+    assert [i["name"] for i in scanned["receipt"]["items"]] == [i["name"] for i in items]
     folder = await tclient.get(FOLDER, headers=alice)
     assert [r["id"] for r in folder.json()["receipts"]] == [invoice["receipt"]["id"]]
     assert sorted(await my_trip_ids(tclient, alice)) == sorted(ids[10:])
