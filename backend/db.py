@@ -92,6 +92,18 @@ def connection() -> BaseDBAsyncClient:
     return client
 
 
+async def defer_receipt_keys(conn: BaseDBAsyncClient) -> None:
+    """Check the keys from a receipt's items, events, scan tokens and ledger entries to the
+    receipt at the commit of ``conn``'s transaction rather than at each insert, so those rows
+    may be written before their receipt. A commit without the receipt still fails.
+
+    PostgreSQL declares those keys deferred (migration 11); SQLite defers every key of the
+    transaction on request.
+    """
+    if conn.capabilities.dialect == "sqlite":
+        await conn.execute_query("PRAGMA defer_foreign_keys = ON")
+
+
 def dialect() -> str:
     """``sqlite`` or ``postgres``: the few statements that differ pick by this."""
     return str(connection().capabilities.dialect)

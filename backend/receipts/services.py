@@ -20,7 +20,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from backend.anchoring.services import AnchoringService, LedgerState
-from backend.db import dialect_sql
+from backend.db import defer_receipt_keys, dialect_sql
 from backend.issuers.models import Issuer, Staff
 from backend.receipts.errors import (
     AlreadyReversed,
@@ -108,19 +108,25 @@ class ReceiptService:
         """Number and store a new receipt (``receipt.code`` set, number not yet) with its items.
 
         Sets id, number, check code and issue time; writes the ``issued`` event and anchors
-        its statement in the ledger, all on ``conn``.
+        its statement in the ledger, all on ``conn``. The number is drawn as late as it can
+        be: the items and the scan token are written first (their keys to the receipt are
+        checked at commit), so the counter row that serialises an issuer's receipts is held
+        for the receipt, its event, its ledger statement and the commit only. The issue time
+        is read once the number is drawn, so numbers and issue times rise together.
         """
+        await defer_receipt_keys(conn)
         receipt.id = uuid.uuid4()
         receipt.issuer = staff.issuer
         receipt.staff = staff
-        receipt.number = await self.next_number(conn, staff.issuer, receipt.code)
         receipt.check_code = draw_check_code()
-        receipt.issued_at = self._clock()
-        await receipt.save(using_db=conn, force_create=True)
         for position, item in enumerate(items, start=1):
-            item.receipt = receipt
+            item.receipt_id = receipt.id
             item.position = position
         await LineItem.bulk_create(items, using_db=conn)
+        token = await ScanToken.create(receipt_id=receipt.id, token=new_scan_token(), using_db=conn)
+        receipt.number = await self.next_number(conn, staff.issuer, receipt.code)
+        receipt.issued_at = self._clock()
+        await receipt.save(using_db=conn, force_create=True)
         await ReceiptEvent.create(
             receipt=receipt,
             type=EventType.ISSUED,
@@ -137,7 +143,6 @@ class ReceiptService:
             items=items,
             at=receipt.issued_at,
         )
-        token = await ScanToken.create(receipt=receipt, token=new_scan_token(), using_db=conn)
         return LoadedReceipt(
             receipt=receipt, items=items, reverses=None, reversed_by=None, scan_token=token.token
         )

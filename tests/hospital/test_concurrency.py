@@ -30,8 +30,10 @@ async def test_200_receipts_from_20_clients_are_numbered_without_gaps(
     results = await asyncio.gather(*(one_client() for _ in range(20)))
     numbers = sorted(int(n) for batch in results for n in batch)
     assert numbers == list(range(1, 201))
-    stored = await Receipt.filter(issuer_id=cashier.issuer_id).values_list("number", flat=True)
-    assert sorted(int(n) for n in stored) == list(range(1, 201))
+    stored = await Receipt.filter(issuer_id=cashier.issuer_id).values_list("number", "issued_at")
+    assert sorted(int(n) for n, _ in stored) == list(range(1, 201))
+    by_number = [issued_at for _, issued_at in sorted(stored)]
+    assert by_number == sorted(by_number)  # a later number is never issued earlier
 
 
 async def test_same_idempotency_key_ten_times_at_once_gives_one_receipt(
