@@ -63,9 +63,18 @@ class ScanService:
         ledger = await self._anchoring.state_at(record.leaf_index)
         return scan_view(record, ledger, token=token)
 
+    async def check(self, token: str, *, client: str) -> ScanRecord:
+        """The record of the receipt ``token`` opens, for ``client``, before its PDF or proof
+        is served; not counted as an open. Refuses as ``open`` does."""
+        await self._admit(client)
+        record = await self._records.get(token) if _plausible(token) else None
+        if record is None:
+            self._refuse(client)
+        return record
+
     async def find(self, token: str, *, client: str) -> LoadedReceipt:
-        """The receipt ``token`` opens, for ``client``, to serve its PDF, proof or a copy by
-        email; not counted as an open. Refuses as ``open`` does."""
+        """The receipt ``token`` opens, for ``client``, to send a copy by email; not counted
+        as an open. Refuses as ``open`` does."""
         await self._admit(client)
         loaded = await self._receipts.by_scan_token(token) if _plausible(token) else None
         if loaded is None:

@@ -58,7 +58,7 @@ async def open_receipt(request: Request) -> Response:
 async def proof(request: Request) -> Response:
     token = request.path_params["token"]
     found = services(request)
-    await found.scan.find(token, client=_client(request))
+    await found.scan.check(token, client=_client(request))
     bundle = await found.receipts.scan_bundle(token)
     if bundle is None:  # revoked between the two reads
         raise UnknownScanToken("no receipt opens with this code")
@@ -68,7 +68,7 @@ async def proof(request: Request) -> Response:
 async def receipt_pdf(request: Request) -> Response:
     token = request.path_params["token"]
     found = services(request)
-    await found.scan.find(token, client=_client(request))
+    await found.scan.check(token, client=_client(request))
     rendered = await found.documents.receipt_pdf_by_token(token)
     return file_answer(
         request,
