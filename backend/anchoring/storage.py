@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from backend.anchoring.models import LedgerBundle, LedgerCheckpoint, LedgerEntry, LedgerTile
@@ -167,19 +168,17 @@ class SqlStorage:
     async def read_tiles(self, keys: Collection[TileKey]) -> Mapping[TileKey, bytes]:
         if not keys:
             return {}
-        found: dict[TileKey, bytes] = {}
         by_level: dict[int, list[int]] = {}
         for level, index in keys:
             by_level.setdefault(level, []).append(index)
-        async with in_transaction() as conn:  # one snapshot across levels
-            for level, indexes in by_level.items():
-                rows = (
-                    await LedgerTile.filter(level=level, index__in=indexes)
-                    .using_db(conn)
-                    .values_list("index", "data")
-                )
-                found.update({(level, int(index)): bytes(data) for index, data in rows})
-        return found
+        # One statement, so one snapshot across levels on either database (a transaction
+        # would not give one under PostgreSQL's READ COMMITTED), and no BEGIN/COMMIT trips.
+        wanted = Q(
+            *(Q(level=level, index__in=indexes) for level, indexes in by_level.items()),
+            join_type=Q.OR,
+        )
+        rows = await LedgerTile.filter(wanted).values_list("level", "index", "data")
+        return {(int(level), int(index)): bytes(data) for level, index, data in rows}
 
     async def read_entry_bundle(self, index: int) -> bytes | None:
         row = await LedgerBundle.get_or_none(index=index)
