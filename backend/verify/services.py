@@ -313,7 +313,8 @@ class VerifyService:
                     inclusion_proof=proof,
                 )
             )
-        state = (await self._anchoring.state(receipt.id)).state
+        issued = next((entry for entry in entries if entry.event == "issued"), None)
+        state = (await self._anchoring.state_at(issued.leaf_index if issued else None)).state
         return problems, LedgerProof(_LEDGER_STATES[state], size, note, tuple(proven))
 
     async def _proof_size(self, entries: Sequence[LedgerEntry]) -> tuple[int | None, str | None]:
