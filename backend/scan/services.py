@@ -55,10 +55,7 @@ class ScanService:
         Unknown and revoked tokens raise ``UnknownScanToken`` and count against the client;
         a client with too many is slowed, then refused (``TooManyUnknownTokens``).
         """
-        await self._admit(client)
-        record = await self._records.get(token) if _plausible(token) else None
-        if record is None:
-            self._refuse(client)
+        record = await self.check(token, client=client)
         self._count_open(record.receipt_id)
         ledger = await self._anchoring.state_at(record.leaf_index)
         return scan_view(record, ledger, token=token)
