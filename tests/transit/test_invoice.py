@@ -75,6 +75,9 @@ async def test_a_rider_invoices_ten_trips_once(
     assert (scanned["receipt"]["kind"], scanned["receipt"]["total"]) == ("transit", "30.00")
     assert scanned["receipt"]["payer"]["name"] == "张*"
     assert [i["name"] for i in scanned["receipt"]["items"]] == [i["name"] for i in items]
+    page = (await tclient.get(scan_path, headers={"Accept": "text/html"})).text
+    assert "电子发票（普通发票）" in page and "购买方 张*" in page
+    assert "医疗收费" not in page and "医保统筹基金支付" not in page
     folder = await tclient.get(FOLDER, headers=alice)
     assert [r["id"] for r in folder.json()["receipts"]] == [invoice["receipt"]["id"]]
     assert sorted(await my_trip_ids(tclient, alice)) == sorted(ids[10:])
