@@ -23,20 +23,18 @@ DEFERRED_KEYS = (
 
 
 async def upgrade(db: BaseDBAsyncClient) -> str:
-    if db.capabilities.dialect != "postgres":
-        return ""
-    return "".join(
-        f'ALTER TABLE "{table}" ALTER CONSTRAINT "{key}" DEFERRABLE INITIALLY DEFERRED;\n'
-        for table, key in DEFERRED_KEYS
-    )
+    return _alter_keys(db, "DEFERRABLE INITIALLY DEFERRED")
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
+    return _alter_keys(db, "NOT DEFERRABLE")
+
+
+def _alter_keys(db: BaseDBAsyncClient, how: str) -> str:
     if db.capabilities.dialect != "postgres":
-        return ""
+        return ""  # SQLite defers per transaction instead
     return "".join(
-        f'ALTER TABLE "{table}" ALTER CONSTRAINT "{key}" NOT DEFERRABLE;\n'
-        for table, key in DEFERRED_KEYS
+        f'ALTER TABLE "{table}" ALTER CONSTRAINT "{key}" {how};\n' for table, key in DEFERRED_KEYS
     )
 
 
