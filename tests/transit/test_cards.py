@@ -170,3 +170,20 @@ async def test_failed_proofs_are_limited_per_card_and_per_user_each_day(
     bound = await tclient.post(CARDS, json=bind_body(cards[0], rows[0]), headers=owner)
     assert bound.status_code == 201, bound.text
     assert len(await my_trip_ids(tclient, owner)) == 2
+
+
+async def test_cards_bound_before_proofs_existed_stay_bound(
+    transit_app: Starlette, tclient: httpx.AsyncClient, clock: FakeClock
+) -> None:
+    operator = await metro(transit_app)
+    alice = await login(tclient, "demo-alice")
+    rows = [trip_row(n, card=CARD, days_ago=60) for n in range(2)]  # no trip in the window
+    await import_rows(tclient, operator, rows)
+    user = await User.get(openid=(await tclient.get("/api/v1/me", headers=alice)).json()["openid"])
+    await TransitCard.create(card=CARD, user=user, bound_at=clock.now - timedelta(days=90))
+
+    assert len(await my_trip_ids(tclient, alice)) == 2
+    # Binding it again is the card already yours: 200, whatever the proof, nothing counted.
+    again = await tclient.post(CARDS, json=bind_body(CARD, rows[0]), headers=alice)
+    assert (again.status_code, again.json()["card"]) == (200, CARD)
+    assert await CardProofCount.all().count() == 0
