@@ -48,6 +48,20 @@ async def _admin(sql: str) -> None:
         await connection.close()
 
 
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests in headless Chromium are ``browser`` tests, wherever their module says so or not:
+    everything under tests/e2e/ and every ``test_browser.py``."""
+    for item in items:
+        if not item.path.is_relative_to(TESTS):
+            continue  # a pytest run of a test's own, outside this tree
+        parts = item.path.relative_to(TESTS).parts
+        if parts[0] == "e2e" or parts[-1] == "test_browser.py":
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str | None]:
     """A migrated PostgreSQL database for this session, or None if no server answers."""

@@ -21,6 +21,8 @@ from backend.receipts.models import Receipt
 from tests.conftest import LOG_SIGNER
 from tests.factories import TEST_SECRET, credit_code, receipt_request
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 LOG_KEY = LOG_SIGNER.verifier().key_string()
 

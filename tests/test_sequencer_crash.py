@@ -13,6 +13,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from backend import db
 from backend.anchoring.models import LedgerCheckpoint, LedgerEntry
 from backend.anchoring.storage import SqlStorage
@@ -23,6 +25,8 @@ from chain.log import Log
 from chain.verify import verify_consistency
 from tests.conftest import LOG_SIGNER
 from tests.factories import TEST_SECRET, credit_code
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRIES = 12_000

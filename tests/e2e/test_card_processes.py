@@ -19,6 +19,8 @@ import pytest
 from backend.receipts.schemas import CHINA_STANDARD_TIME
 from tests.e2e.support import ROOT, Server, free_port
 
+pytestmark = pytest.mark.slow
+
 CARD = "3101234567"
 CARDS = "/api/v1/folder/cards"
 

@@ -19,6 +19,8 @@ from backend.outbox.mail_sink import LocalSmtpServer
 from backend.outbox.models import MessageState, OutboxMessage
 from tests.outbox.support import RecordingHandler, make_receipts, outbox_service, queue_emails
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

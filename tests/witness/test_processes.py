@@ -24,6 +24,8 @@ from chain.storage.memory import MemoryStorage
 from chain.witness import AddCheckpointRequest
 from tests.witness.support import ORIGIN, grow, request_body
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 START_TIMEOUT = 20.0
 
