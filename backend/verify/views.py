@@ -24,6 +24,7 @@ from backend.verify.schemas import (
 from backend.verify.services import VerifyService
 from backend.web import (
     Endpoint,
+    client_address,
     json_answer,
     parse_body,
     parse_query,
@@ -42,10 +43,6 @@ def verify_service(request: Request) -> VerifyService:
     return services(request).verify
 
 
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 def _templates(request: Request) -> Environment:
     env: Environment = request.app.state.templates
     return env
@@ -53,7 +50,7 @@ def _templates(request: Request) -> Environment:
 
 async def verify_json(request: Request) -> Response:
     query = parse_query(request, VerifyQuery)
-    found = await verify_service(request).verify(query.ref(), client=_client(request))
+    found = await verify_service(request).verify(query.ref(), client=client_address(request))
     return json_answer(VerifyAnswer.of(found), headers=NO_STORE)
 
 
@@ -63,7 +60,7 @@ async def verify_page(request: Request) -> Response:
         return _page(request, "form", form)
     try:
         query = parse_query(request, VerifyQuery)
-        found = await verify_service(request).verify(query.ref(), client=_client(request))
+        found = await verify_service(request).verify(query.ref(), client=client_address(request))
     except NoMatchingReceipt:
         return _page(request, "not_found", form, status=404)
     except MoreElementsNeeded:
