@@ -274,6 +274,8 @@ def _parse_trusted_proxies(raw: str) -> tuple[Network, ...]:
 
 def _parse_redis_url(raw: str) -> Secret:
     # The value may hold a password: no message here repeats it.
+    if re.search(r"[\x00-\x20\x7f]", raw.strip()):
+        raise ValueError("the URL has spaces or control characters")
     parts = urlsplit(raw.strip())
     if parts.scheme == "unix":
         if not parts.path:

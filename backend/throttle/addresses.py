@@ -26,7 +26,9 @@ def parse_address(text: str) -> IPAddress | None:
     read as the IPv4 address it maps."""
     text = text.strip()
     if text.startswith("["):
-        text = text[1:].partition("]")[0]
+        text, closed, _ = text[1:].partition("]")
+        if not closed:
+            return None
     elif text.count(":") == 1:
         text = text.partition(":")[0]  # IPv4 with a port
     try:
