@@ -52,15 +52,15 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from backend.services import load_ca
 
     # What is missing stops here with one line, not with a traceback in each worker.
-    load_log_signer(settings)
-    load_ca(settings)
-    check_fonts()
     sqlite = settings.database_url.startswith("sqlite")
     if args.workers > 1 and sqlite and settings.redis_url is None:
         raise SettingsError(
             "on SQLite without PIAOJIA_REDIS_URL the rate limits are counted in each process's "
             "memory: serve with one worker, or set PIAOJIA_REDIS_URL so the workers share them"
         )
+    load_log_signer(settings)
+    load_ca(settings)
+    check_fonts()
 
     uvicorn.run(
         "backend.app:app_from_environment",
