@@ -28,6 +28,10 @@ from backend.throttle.errors import LimiterUnavailable
 
 log = logging.getLogger("piaojia.limits")
 UNAVAILABLE_RETRY_SECONDS = 5
+# How long a process takes a key seen below ``slow_after`` for clean without asking the store,
+# and how many such keys it remembers.
+CLEAN_SECONDS = 1.0
+CLEAN_KEYS = 10_000
 Refusal = Callable[[int], TooManyRequests]
 T = TypeVar("T")
 
@@ -42,6 +46,7 @@ class AttemptLimit:
         refuse_after: int,
         window_seconds: int,
         refusal: Refusal,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         """``name`` keeps this limit's keys apart from the others' in the shared store;
         ``refusal(retry_after)`` is the domain error a refused key gets."""
@@ -49,25 +54,40 @@ class AttemptLimit:
         self._item = RateLimitItemPerSecond(refuse_after, window_seconds, namespace=name)
         self._slow_after = slow_after
         self._refusal = refusal
+        self._clean_until: dict[str, float] = {}
+        self._monotonic = monotonic
 
     async def admit(self, key: str) -> float:
         """Whether ``key`` may try now, without counting: the seconds to wait before answering
         it (0 below ``slow_after`` attempts, then doubling from 0.1 s to at most 2 s); raises
-        the refusal while it has ``refuse_after`` attempts in the window."""
+        the refusal while it has ``refuse_after`` attempts in the window.
+
+        A key found below ``slow_after`` is taken for clean by this process for a second, or
+        until it fails here: a clean client's request (the busy scan path) costs no round trip
+        to the store. Only this answer is remembered; every count goes to the store."""
+        if self._clean_until.get(key, 0.0) > self._monotonic():
+            return 0.0
         stats = await self._guard(self._limiter.get_window_stats(self._item, key))
         if stats.remaining <= 0:
             raise self._refusal(_seconds_until(stats.reset_time))
-        return _delay(self._item.amount - stats.remaining, self._slow_after)
+        delay = _delay(self._item.amount - stats.remaining, self._slow_after)
+        if not delay:
+            if len(self._clean_until) >= CLEAN_KEYS:
+                self._clean_until.clear()
+            self._clean_until[key] = self._monotonic() + CLEAN_SECONDS
+        return delay
 
     async def count(self, key: str) -> None:
         """Count one attempt of ``key``, atomically with the check: raises the refusal, and
         counts nothing, when the window is already full."""
+        self._clean_until.pop(key, None)
         if not await self._guard(self._limiter.hit(self._item, key)):
             stats = await self._guard(self._limiter.get_window_stats(self._item, key))
             raise self._refusal(_seconds_until(stats.reset_time))
 
     async def clear(self, key: str) -> None:
         """Forget ``key``'s attempts."""
+        self._clean_until.pop(key, None)
         await self._guard(self._limiter.clear(self._item, key))
 
     async def _guard(self, pending: Awaitable[T]) -> T:

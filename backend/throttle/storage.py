@@ -13,8 +13,8 @@ limit together.
 from __future__ import annotations
 
 import math
-import random
 import time
+from collections.abc import Callable
 from typing import Any
 
 from limits.aio.storage import MemoryStorage, RedisStorage, SlidingWindowCounterSupport, Storage
@@ -26,8 +26,6 @@ from backend.db import connection, dialect_sql
 
 # Seconds for connecting to Redis and for each command: a limited request waits no longer.
 REDIS_TIMEOUT = 1.0
-# One hit in this many also deletes the counters that have expired.
-SWEEP_ONE_IN = 200
 
 _READ = (
     'SELECT "key", "count" FROM "rate_limit_counter" '
@@ -71,8 +69,17 @@ class DatabaseStorage(Storage, SlidingWindowCounterSupport):
 
     STORAGE_SCHEME = ["piaojia+database"]  # noqa: RUF012 - the base class declares it so
 
-    def __init__(self, uri: str | None = None, wrap_exceptions: bool = True, **_: Any) -> None:
+    def __init__(
+        self,
+        uri: str | None = None,
+        wrap_exceptions: bool = True,
+        *,
+        clock: Callable[[], float] = time.time,
+        **_: Any,
+    ) -> None:
         super().__init__(uri, wrap_exceptions=wrap_exceptions)
+        self._clock = clock  # Unix seconds
+        self._swept_window = -1
 
     @property
     def base_exceptions(self) -> type[Exception] | tuple[type[Exception], ...]:
@@ -90,13 +97,15 @@ class DatabaseStorage(Storage, SlidingWindowCounterSupport):
     ) -> bool:
         if amount > limit:
             return False
-        now = time.time()
+        now = self._clock()
         previous_key, current_key = _window_keys(key, expiry, now)
         previous, previous_ttl, current, _ = await self._window(previous_key, current_key, expiry)
         weighted_previous = math.floor(previous * previous_ttl / expiry)
         if weighted_previous + current + amount > limit:
             return False  # refused without a write
-        if random.randrange(SWEEP_ONE_IN) == 0:
+        if int(now // expiry) != self._swept_window:
+            # The first hit of each window in this process deletes what has expired.
+            self._swept_window = int(now // expiry)
             await self._rows(_SWEEP, [int(now)])
         # The current window's row lives two windows: it is the previous one in the next.
         expires = _window_end(now, expiry) + expiry
@@ -109,13 +118,13 @@ class DatabaseStorage(Storage, SlidingWindowCounterSupport):
         return bool(rows)
 
     async def get_sliding_window(self, key: str, expiry: int) -> tuple[int, float, int, float]:
-        previous_key, current_key = _window_keys(key, expiry, time.time())
+        previous_key, current_key = _window_keys(key, expiry, self._clock())
         return await self._window(previous_key, current_key, expiry)
 
     async def _window(
         self, previous_key: str, current_key: str, expiry: int
     ) -> tuple[int, float, int, float]:
-        now = time.time()
+        now = self._clock()
         counts = {
             str(row["key"]): int(row["count"])
             for row in await self._rows(_READ, [previous_key, current_key, int(now)])
@@ -128,23 +137,23 @@ class DatabaseStorage(Storage, SlidingWindowCounterSupport):
         return previous, previous_ttl, current, current_ttl
 
     async def clear_sliding_window(self, key: str, expiry: int) -> None:
-        previous_key, current_key = _window_keys(key, expiry, time.time())
+        previous_key, current_key = _window_keys(key, expiry, self._clock())
         await self._rows(_DELETE, [previous_key, current_key])
 
     # -- the plain counter every storage has ---------------------------------------------
 
     async def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        now = int(time.time())
+        now = int(self._clock())
         rows = await self._rows(_INCR, [key, amount, now + expiry, now, now])
         return int(rows[0]["count"])
 
     async def get(self, key: str) -> int:
-        rows = await self._rows(_GET, [key, int(time.time())])
+        rows = await self._rows(_GET, [key, int(self._clock())])
         return int(rows[0]["count"]) if rows else 0
 
     async def get_expiry(self, key: str) -> float:
-        rows = await self._rows(_GET, [key, int(time.time())])
-        return float(rows[0]["expires_at"]) if rows else time.time()
+        rows = await self._rows(_GET, [key, int(self._clock())])
+        return float(rows[0]["expires_at"]) if rows else self._clock()
 
     async def check(self) -> bool:
         try:

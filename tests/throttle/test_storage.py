@@ -4,8 +4,9 @@ holds under any number of attempts at once, and refuses when its store does not 
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 
 import httpx
@@ -17,9 +18,8 @@ from backend import db
 from backend.app import create_app
 from backend.config import Secret, Settings
 from backend.errors import TooManyRequests
-from backend.throttle import storage as storage_module
 from backend.throttle.models import RateLimitCounter
-from backend.throttle.services import AttemptLimit
+from backend.throttle.services import CLEAN_SECONDS, AttemptLimit
 from backend.throttle.storage import DatabaseStorage, close_storage, storage_for
 from tests.throttle.conftest import closed_port
 
@@ -30,14 +30,22 @@ class Refused(TooManyRequests):
     code = "refused_in_test"
 
 
-def limit_on(store: Storage, *, refuse_after: int, slow_after: int = 1000) -> AttemptLimit:
+def limit_on(
+    store: Storage,
+    *,
+    refuse_after: int,
+    slow_after: int = 1000,
+    name: str | None = None,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> AttemptLimit:
     return AttemptLimit(
         store,
-        name=f"test-{uuid.uuid4().hex[:8]}",
+        name=name or f"test-{uuid.uuid4().hex[:8]}",
         slow_after=slow_after,
         refuse_after=refuse_after,
         window_seconds=60,
         refusal=lambda retry_after: Refused("refused", retry_after=retry_after),
+        monotonic=monotonic,
     )
 
 
@@ -97,15 +105,35 @@ async def test_attempts_are_slowed_before_they_are_refused(store: Storage) -> No
     assert await limit.admit("2001:db8::1") == 0.0
 
 
-async def test_the_previous_window_weighs_what_is_left_of_it(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_clean_key_is_asked_for_again_after_a_second(store: Storage) -> None:
+    # Two processes: ``here`` saw the key clean; ``there`` fills its window.
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    now = [1000.0]
+    here = limit_on(store, refuse_after=3, slow_after=2, name=name, monotonic=lambda: now[0])
+    there = limit_on(store, refuse_after=3, slow_after=2, name=name)
+    assert await here.admit("203.0.113.7") == 0.0
+    for _ in range(3):
+        await there.count("203.0.113.7")
+    assert await here.admit("203.0.113.7") == 0.0  # taken for clean, for a second at most
+    with pytest.raises(Refused):
+        await here.count("203.0.113.7")  # but never counted past the limit
+    with pytest.raises(Refused):
+        await here.admit("203.0.113.7")  # a failure here asks the store again
+    other = "198.51.100.1"
+    assert await here.admit(other) == 0.0
+    for _ in range(3):
+        await there.count(other)
+    now[0] += CLEAN_SECONDS + 0.01
+    with pytest.raises(Refused):
+        await here.admit(other)
+
+
+async def test_the_previous_window_weighs_what_is_left_of_it(settings: Settings) -> None:
     # The database store's sliding window, with its clock moved by hand.
     now = [60.0 * 29_000_000 + 59.0]  # the last second of a window
-    monkeypatch.setattr(storage_module.time, "time", lambda: now[0])
     await db.open_database(settings.database_url)
     try:
-        store = DatabaseStorage()
+        store = DatabaseStorage(clock=lambda: now[0])
         limit = limit_on(store, refuse_after=10)
         for _ in range(10):
             await limit.count("k")
@@ -120,8 +148,9 @@ async def test_the_previous_window_weighs_what_is_left_of_it(
             except Refused:
                 break
         assert admitted == 5
-        now[0] += 120.0  # two windows on, nothing counts; expired rows may go
+        now[0] += 120.0  # two windows on, nothing counts, and the expired rows are deleted
         await limit.count("k")
+        assert await RateLimitCounter.all().values_list("count", flat=True) == [1]
         await store.reset()
         assert await RateLimitCounter.all().count() == 0
     finally:
