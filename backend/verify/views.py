@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse, Response
 
 from backend.errors import TooManyRequests, ValidationFailed
 from backend.issuers.models import StaffRole
+from backend.throttle.errors import LimiterUnavailable
 from backend.verify.errors import DailyLimitReached, MoreElementsNeeded, NoMatchingReceipt
 from backend.verify.schemas import (
     ClaimAnswer,
@@ -72,6 +73,9 @@ async def verify_page(request: Request) -> Response:
         outcome = "daily_limit" if isinstance(exc, DailyLimitReached) else "too_many"
         headers = {"Retry-After": str(exc.retry_after)}
         return _page(request, outcome, form, status=429, headers=headers)
+    except LimiterUnavailable as exc:
+        headers = {"Retry-After": str(exc.retry_after)}
+        return _page(request, "unavailable", form, status=503, headers=headers)
     answer = VerifyAnswer.of(found).model_dump(mode="json")
     return _page(request, "genuine" if found.genuine else "tampered", form, view=answer)
 

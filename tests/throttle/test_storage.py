@@ -185,5 +185,8 @@ async def test_an_unreachable_redis_refuses_the_limited_requests(settings: Setti
                 assert answer.status_code == 503, (path, answer.text)
                 assert answer.headers["retry-after"] == "5"
                 assert answer.json()["error"]["code"] == "limiter_unavailable"
+            page = await http.get("/verify", params=params, headers={"Accept": "text/html"})
+            assert page.status_code == 503 and "暂时无法查验" in page.text
+            assert page.headers["retry-after"] == "5"
             # What no limit guards keeps working.
             assert (await http.get("/healthz")).status_code == 200
