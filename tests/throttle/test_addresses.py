@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from backend.app import create_app
 from backend.config import Network, Settings
 from backend.throttle.addresses import MAX_HOPS, client_address, parse_address
+from tests.lifespan import lifespan
 
 JSON = {"Accept": "application/json"}
 
@@ -88,7 +88,7 @@ def test_parse_address_refuses_what_is_not_one() -> None:
 
 async def _statuses(settings: Settings, peer: str, headers: list[dict[str, str]]) -> list[int]:
     app = create_app(settings)
-    async with LifespanManager(app):
+    async with lifespan(app):
         transport = httpx.ASGITransport(app=app, client=(peer, 5000))
         async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as http:
             return [

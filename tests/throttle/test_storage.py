@@ -11,7 +11,6 @@ from dataclasses import replace
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from limits.aio.storage import MemoryStorage, Storage
 
 from backend import db
@@ -21,6 +20,7 @@ from backend.errors import TooManyRequests
 from backend.throttle.models import RateLimitCounter
 from backend.throttle.services import CLEAN_SECONDS, AttemptLimit
 from backend.throttle.storage import DatabaseStorage, close_storage, storage_for
+from tests.lifespan import lifespan
 from tests.throttle.conftest import closed_port
 
 JSON = {"Accept": "application/json"}
@@ -176,7 +176,7 @@ async def test_the_database_store_keeps_plain_counters(settings: Settings) -> No
 async def test_an_unreachable_redis_refuses_the_limited_requests(settings: Settings) -> None:
     dead = replace(settings, redis_url=Secret(f"redis://127.0.0.1:{closed_port()}/0"))
     app = create_app(dead)
-    async with LifespanManager(app):
+    async with lifespan(app):
         transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 5000))
         async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as http:
             for path in ["/s/" + "A" * 32, "/s/" + "A" * 32 + "/proof", "/api/v1/verify"]:
