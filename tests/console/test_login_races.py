@@ -69,3 +69,25 @@ async def test_concurrent_wrong_passwords_check_no_more_than_the_throttle_allows
         opened = await client.post("/console/login", data=right)
         assert opened.status_code == 303
         assert not await LoginThrottle.filter(login=cashier.login).exists()
+
+
+async def test_the_session_cookie_is_secure_behind_a_proxy_that_ends_tls(
+    app: Starlette,
+) -> None:
+    # The public address is https (the test settings); the request reaches us over http, as
+    # from a reverse proxy, whose X-Forwarded-Proto is not believed.
+    cashier = await person(app, StaffRole.CASHIER)
+    transport = httpx.ASGITransport(app=app, client=("10.0.0.5", 5000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://piaojia.test") as client:
+        page = await client.get("/console/login")
+        assert "secure" in page.headers["set-cookie"].lower()
+        # The browser sends its secure cookie to the proxy over https; here, by hand.
+        binding = page.headers["set-cookie"].split(";")[0]
+        form = {"login": cashier.login, "password": PASSWORD, "csrf_token": csrf_of(page.text)}
+        opened = await client.post(
+            "/console/login",
+            data=form,
+            headers={"Cookie": binding, "X-Forwarded-Proto": "http"},
+        )
+    assert opened.status_code == 303
+    assert "secure" in opened.headers["set-cookie"].lower()
