@@ -48,6 +48,8 @@ from backend.receipts.services import Clock
 from backend.scan.views import ENDPOINTS as SCAN_ENDPOINTS
 from backend.services import services_from_settings, utc_now
 from backend.templating import template_environment
+from backend.throttle.errors import LimiterUnavailable
+from backend.throttle.storage import close_storage
 from backend.transit.views import ENDPOINTS as TRANSIT_ENDPOINTS
 from backend.verify.views import ENDPOINTS as VERIFY_ENDPOINTS
 from backend.web import Endpoint
@@ -92,7 +94,7 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     response = _error(status, exc.code, exc.message, **exc.details)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="piaojia"'
-    if isinstance(exc, TooManyRequests):
+    if isinstance(exc, TooManyRequests | LimiterUnavailable):
         response.headers["Retry-After"] = str(exc.retry_after)
     return response
 
@@ -177,6 +179,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
                 await services.scan.flush_opens()
                 await services.witnessing.close()
                 await services.auth.close()
+                await close_storage(services.limit_store)
                 # In a thread: waiting for a render in progress must not stall the event loop.
                 await asyncio.to_thread(services.documents.close)
             finally:

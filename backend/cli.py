@@ -52,6 +52,12 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from backend.services import load_ca
 
     # What is missing stops here with one line, not with a traceback in each worker.
+    sqlite = settings.database_url.startswith("sqlite")
+    if args.workers > 1 and sqlite and settings.redis_url is None:
+        raise SettingsError(
+            "on SQLite without PIAOJIA_REDIS_URL the rate limits are counted in each process's "
+            "memory: serve with one worker, or set PIAOJIA_REDIS_URL so the workers share them"
+        )
     load_log_signer(settings)
     load_ca(settings)
     check_fonts()
@@ -64,6 +70,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level=settings.log_level,
         access_log=args.access_log,
+        # The client address comes from the socket; the app believes X-Forwarded-For only from
+        # PIAOJIA_TRUSTED_PROXIES (backend.web.client_address), never uvicorn's 127.0.0.1 default.
+        proxy_headers=False,
     )
     return 0
 

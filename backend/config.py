@@ -7,11 +7,12 @@ naming the variable at fault, so a misconfigured process stops before it serves 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
 PREFIX = "PIAOJIA_"
@@ -21,6 +22,7 @@ DEMO_WECHAT_APPID = "wx0000000000000000"
 DEMO_WECHAT_SECRET = "demo0000000000000000000000000000"
 
 T = TypeVar("T")
+Network: TypeAlias = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class SettingsError(Exception):
@@ -102,6 +104,12 @@ class Settings:
     mail_per_receipt_per_day: int = 5
     mail_per_address_per_day: int = 20
     mail_dir: str = "var/mail"  # where the demo mail sink writes .eml files
+    # Peers whose X-Forwarded-For is believed (reverse proxies); by default nobody's.
+    trusted_proxies: tuple[Network, ...] = ()
+    # Where the rate limits are counted when several processes must share them (redis://…);
+    # without it PostgreSQL deployments count in the database, SQLite ones in memory.
+    redis_url: Secret | None = None
+    redis_prefix: str = "piaojia"
 
 
 def _parse_bool(raw: str) -> bool:
@@ -248,6 +256,50 @@ def _parse_seconds(raw: str) -> float:
     return value
 
 
+def _parse_trusted_proxies(raw: str) -> tuple[Network, ...]:
+    networks = []
+    for part in filter(None, (piece.strip() for piece in raw.split(","))):
+        try:
+            network = ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"{part[:60]!r} is not an IP address or network; expected a comma list such "
+                "as 10.0.0.5, 192.168.0.0/24, fd00::/8"
+            ) from None
+        if network.prefixlen == 0:
+            raise ValueError(f"{part!r} would trust every address; name the proxies")
+        networks.append(network)
+    return tuple(networks)
+
+
+def _parse_redis_url(raw: str) -> Secret:
+    # The value may hold a password: no message here repeats it.
+    if re.search(r"[\x00-\x20\x7f]", raw.strip()):
+        raise ValueError("the URL has spaces or control characters")
+    parts = urlsplit(raw.strip())
+    if parts.scheme == "unix":
+        if not parts.path:
+            raise ValueError("expected unix:///path/to/redis.sock")
+        return Secret(raw.strip())
+    if parts.scheme not in {"redis", "rediss"} or not parts.hostname:
+        raise ValueError("expected redis://[:PASSWORD@]HOST[:PORT][/DB], rediss://… or unix://…")
+    try:
+        port = parts.port  # raises for a port that is not a number from 0 to 65535
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise ValueError("the port is not a number between 1 and 65535")
+    if parts.path not in {"", "/"} and not re.fullmatch(r"/[0-9]{1,2}", parts.path):
+        raise ValueError("the database after the host is a number, as in redis://HOST:6379/0")
+    return Secret(raw.strip())
+
+
+def _parse_key_prefix(raw: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,40}", raw):
+        raise ValueError("expected 1 to 40 letters, digits or _ . : -")
+    return raw
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read settings from ``environ`` (default: the process environment).
 
@@ -332,4 +384,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             "MAIL_PER_ADDRESS_PER_DAY", _parse_positive, defaults.mail_per_address_per_day
         ),
         mail_dir=read("MAIL_DIR", str, defaults.mail_dir),
+        trusted_proxies=read("TRUSTED_PROXIES", _parse_trusted_proxies, defaults.trusted_proxies),
+        redis_url=read("REDIS_URL", _parse_redis_url, defaults.redis_url, secret=True),
+        redis_prefix=read("REDIS_PREFIX", _parse_key_prefix, defaults.redis_prefix),
     )

@@ -29,6 +29,7 @@ MODEL_MODULES = [
     "backend.console.models",
     "backend.transit.models",
     "backend.outbox.models",
+    "backend.throttle.models",
     "aerich.models",
 ]
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from limits.aio.storage import Storage
+
 from backend.anchoring.keys import load_log_signer
 from backend.anchoring.leader import leader_lock_for
 from backend.anchoring.services import AnchoringService, Sequencer
@@ -34,12 +36,13 @@ from backend.outbox.relay import Relay, RelayOptions
 from backend.outbox.services import MailLimits, OutboxService
 from backend.outbox.smtp_client import SmtpConnection, SmtpTarget
 from backend.receipts.services import Clock, ReceiptService
-from backend.scan.ratelimit import UnknownTokenLimiter
 from backend.scan.records import ScanRecords
-from backend.scan.services import ScanService
+from backend.scan.services import ScanService, unknown_token_limit
 from backend.templating import template_environment
+from backend.throttle.storage import storage_for
 from backend.transit.services import TransitService
 from backend.verify.services import VerifyService
+from backend.verify.throttling import address_limit
 from backend.whereabouts.services import WhereaboutsService
 from chain.cosignature import CosignatureVerifier
 from chain.log import Log
@@ -72,6 +75,8 @@ class Services:
     folder: FolderService
     # Demo mode only: the app's own stand-in for WeChat's jscode2session.
     wechat_standin: WeChatStandIn | None
+    # Where the rate limits are counted (closed with the app).
+    limit_store: Storage
 
 
 def build_services(
@@ -117,6 +122,7 @@ def build_services(
         ),
         message_id_domain=settings.mail_from.rpartition("@")[2],
     )
+    limit_store = storage_for(settings)
     smtp = SmtpTarget.parse(settings.smtp_url.reveal())
     # Named in EHLO; given so aiosmtplib never looks it up (socket.getfqdn blocks).
     helo_name = urlsplit(settings.public_base_url).hostname or "localhost"
@@ -153,10 +159,10 @@ def build_services(
         verify=VerifyService(
             anchoring=anchoring,
             witnessing=witnessing,
-            limiter=UnknownTokenLimiter(
+            limiter=address_limit(
+                limit_store,
                 slow_after=settings.verify_slow_after,
                 refuse_after=settings.verify_refuse_after,
-                window_seconds=60,
             ),
             clock=clock,
             daily_limit=settings.verify_daily_limit,
@@ -165,10 +171,10 @@ def build_services(
             receipts=receipts,
             anchoring=anchoring,
             records=ScanRecords(database_connection),
-            limiter=UnknownTokenLimiter(
+            limiter=unknown_token_limit(
+                limit_store,
                 slow_after=settings.scan_slow_after,
                 refuse_after=settings.scan_refuse_after,
-                window_seconds=60,
             ),
             clock=clock,
         ),
@@ -187,6 +193,7 @@ def build_services(
         ),
         folder=FolderService(clock=clock, receipts=receipts, outbox=outbox),
         wechat_standin=WeChatStandIn() if settings.demo else None,
+        limit_store=limit_store,
     )
 
 

@@ -17,6 +17,7 @@ from backend.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia, Vali
 from backend.issuers.errors import MissingApiKey
 from backend.issuers.models import Staff, StaffRole
 from backend.services import Services
+from backend.throttle import addresses
 
 M = TypeVar("M", bound=BaseModel)
 Handler = Callable[[Request], Awaitable[Response]]
@@ -44,6 +45,17 @@ class Endpoint:
 def services(request: Request) -> Services:
     found: Services = request.app.state.services
     return found
+
+
+def client_address(request: Request) -> str:
+    """The address every per-address limit counts ``request`` against: the socket's peer, or
+    behind a trusted proxy (``PIAOJIA_TRUSTED_PROXIES``) the address that proxy saw (see
+    ``backend.throttle.addresses``)."""
+    return addresses.client_address(
+        request.client.host if request.client else None,
+        request.headers.getlist("x-forwarded-for"),
+        request.app.state.settings.trusted_proxies,
+    )
 
 
 async def read_body(request: Request, *, limit: int | None = None) -> bytes:

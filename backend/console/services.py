@@ -6,11 +6,12 @@ Guarantees:
 - A password is stored only as ``scrypt$n$r$p$salt$hash`` (hashlib.scrypt, 16-byte random salt)
   and compared in constant time; an unknown login name costs the same scrypt work as a known
   one, so timing does not tell which names exist.
-- Failed logins are counted per login name, known or not. From ``slow_after`` failures on, each
-  further attempt must wait twice as long as the previous one (1 s, 2 s, 4 s …, at most 60 s)
-  and is refused with ``LoginSlowed`` before any password is checked; at ``lock_after``
-  failures the name is locked for ``lock_duration`` (``LoginLocked``), right password or not.
-  A successful login clears the count.
+- Failed logins are counted per login name, known or not, in the database every process
+  shares; an attempt is counted before its password is checked. From ``slow_after`` failures
+  on, each further attempt must wait twice as long as the previous one (1 s, 2 s, 4 s …, at
+  most 60 s) and is refused with ``LoginSlowed`` before any password is checked; at
+  ``lock_after`` failures the name is locked for ``lock_duration`` (``LoginLocked``), right
+  password or not. A successful login clears the count.
 - A session is a random 256-bit token known to the database only by its SHA-256; it ends at
   ``expires_at``, at logout, or when its staff member is revoked.
 """
@@ -28,7 +29,6 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from backend.console.errors import (
@@ -54,6 +54,8 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 200
 _LOGIN = re.compile(r"[^\s]{1,50}")
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+# Times an attempt reads the counter again after losing the race to a concurrent one.
+ATTEMPT_RACES = 5
 
 
 def hash_password(
@@ -178,10 +180,14 @@ class ConsoleService:
 
         Raises ``LoginLocked`` or ``LoginSlowed`` (with ``retry_after``) before checking the
         password when the name has failed too often, and ``WrongPassword`` for an unknown name,
-        a wrong password or a revoked staff member (the same answer for all three)."""
+        a wrong password or a revoked staff member (the same answer for all three).
+
+        Each password check first takes its attempt in the name's counter, in one conditional
+        write that succeeds only while the name may try: however many logins arrive at once,
+        in however many processes, no more passwords are checked than the throttle allows."""
         name = login.strip()[:50]
         now = self._clock()
-        await self._refuse_if_throttled(name, now)
+        await self._take_attempt(name, now)
         found = (
             await StaffPassword.filter(login=name, staff__revoked_at=None)
             .select_related("staff__issuer")
@@ -192,9 +198,8 @@ class ConsoleService:
         stored = found.password_hash if found else _DUMMY_HASH
         ok = await asyncio.to_thread(password_matches, stored, password[:MAX_PASSWORD])
         if not ok or found is None:
-            await self._count_failure(name, now)
             raise WrongPassword("the login name or the password is wrong")
-        await LoginThrottle.filter(login=name).delete()
+        await LoginThrottle.filter(login=name).delete()  # success gives the attempts back
         token = secrets.token_urlsafe(32)
         expires_at = now + self._session_lifetime
         await ConsoleSession.create(
@@ -202,10 +207,40 @@ class ConsoleService:
         )
         return NewSession(token=token, staff=found.staff, expires_at=expires_at)
 
-    async def _refuse_if_throttled(self, name: str, now: datetime) -> None:
-        row = await LoginThrottle.get_or_none(login=name)
-        if row is None:
-            return
+    async def _take_attempt(self, name: str, now: datetime) -> None:
+        # Counted as a failure until the password proves right. The write is conditional on the
+        # count read: of concurrent attempts that read the same count, one wins and the others
+        # read again, and then find the name slowed or locked.
+        for _ in range(ATTEMPT_RACES):
+            row = await LoginThrottle.get_or_none(login=name)
+            if row is None:
+                try:
+                    await LoginThrottle.create(
+                        login=name,
+                        failures=1,
+                        last_failure_at=now,
+                        locked_until=self._lock_if(1, now, None),
+                    )
+                    return
+                except IntegrityError:
+                    continue  # created meanwhile by a concurrent attempt
+            self._refuse_if_throttled(row, now)
+            failures = row.failures + 1
+            taken = await LoginThrottle.filter(login=name, failures=row.failures).update(
+                failures=failures,
+                last_failure_at=now,
+                locked_until=self._lock_if(failures, now, row.locked_until),
+            )
+            if taken:
+                return
+        raise LoginSlowed("many logins for this name at once: try again in a second", retry_after=1)
+
+    def _lock_if(
+        self, failures: int, now: datetime, locked_until: datetime | None
+    ) -> datetime | None:
+        return now + self._lock_duration if failures >= self._lock_after else locked_until
+
+    def _refuse_if_throttled(self, row: LoginThrottle, now: datetime) -> None:
         if row.locked_until is not None and now < row.locked_until:
             wait = int((row.locked_until - now).total_seconds()) + 1
             raise LoginLocked(
@@ -219,22 +254,6 @@ class ConsoleService:
                 raise LoginSlowed(
                     f"too many wrong passwords: try again in {wait} seconds", retry_after=wait
                 )
-
-    async def _count_failure(self, name: str, now: datetime) -> None:
-        for _ in range(2):
-            updated = await LoginThrottle.filter(login=name).update(
-                failures=F("failures") + 1, last_failure_at=now
-            )
-            if updated:
-                break
-            try:
-                await LoginThrottle.create(login=name, failures=1, last_failure_at=now)
-                break
-            except IntegrityError:
-                continue  # created meanwhile by a concurrent attempt: count on it
-        await LoginThrottle.filter(login=name, failures__gte=self._lock_after).update(
-            locked_until=now + self._lock_duration
-        )
 
     async def authenticate(self, token: str | None) -> Staff:
         """The staff member (issuer loaded) of a live session; ``NotLoggedIn`` otherwise."""

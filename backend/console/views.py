@@ -160,7 +160,10 @@ def page(
 
 
 def _cookie_secure(request: Request) -> bool:
-    return request.url.scheme == "https"
+    # Behind a proxy that ends TLS the request itself arrives over http (X-Forwarded-Proto is
+    # not believed): the public address says whether people reach us over https.
+    public: str = request.app.state.settings.public_base_url
+    return request.url.scheme == "https" or public.startswith("https://")
 
 
 def _safe_next(target: str | None) -> str:

@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any, NoReturn
 
+from limits.aio.storage import Storage
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from backend.anchoring.services import AnchoringService, LedgerState
@@ -21,13 +22,34 @@ from backend.receipts.models import ReceiptEvent
 from backend.receipts.money import format_fen, to_capitals
 from backend.receipts.schemas import china_time
 from backend.receipts.services import Clock, LoadedReceipt, ReceiptService
-from backend.scan.errors import UnknownScanToken
+from backend.scan.errors import TooManyUnknownTokens, UnknownScanToken
 from backend.scan.masking import mask_id_number, mask_name
-from backend.scan.ratelimit import UnknownTokenLimiter
 from backend.scan.records import ScanRecord, ScanRecords
+from backend.throttle.services import AttemptLimit
 
 FLUSH_SLICE = 250
 VISIT_TYPES = {"outpatient": "门诊", "inpatient": "住院"}
+
+
+def unknown_token_limit(storage: Storage, *, slow_after: int, refuse_after: int) -> AttemptLimit:
+    """Unknown scan tokens per client address and minute, counted in ``storage``. Tokens carry
+    192 bits, so guessing cannot succeed; the limit keeps a scanner from costing us database
+    reads and from learning anything by timing."""
+
+    def refusal(retry_after: int) -> TooManyUnknownTokens:
+        return TooManyUnknownTokens(
+            "too many unknown receipt codes from this address; try again later",
+            retry_after=retry_after,
+        )
+
+    return AttemptLimit(
+        storage,
+        name="scan-unknown",
+        slow_after=slow_after,
+        refuse_after=refuse_after,
+        window_seconds=60,
+        refusal=refusal,
+    )
 
 
 class ScanService:
@@ -37,7 +59,7 @@ class ScanService:
         receipts: ReceiptService,
         anchoring: AnchoringService,
         records: ScanRecords,
-        limiter: UnknownTokenLimiter,
+        limiter: AttemptLimit,
         clock: Clock,
     ) -> None:
         self._receipts = receipts
@@ -52,8 +74,9 @@ class ScanService:
         """What the scan page shows of the receipt ``token`` opens (see ``scan_view``), for
         ``client`` (its address); the open is counted.
 
-        Unknown and revoked tokens raise ``UnknownScanToken`` and count against the client;
-        a client with too many is slowed, then refused (``TooManyUnknownTokens``).
+        Unknown and revoked tokens raise ``UnknownScanToken`` and count against the client
+        (see ``unknown_token_limit``); a client with too many is slowed, then refused
+        (``TooManyUnknownTokens``), also for tokens that exist.
         """
         record = await self.check(token, client=client)
         self._count_open(record.receipt_id)
@@ -66,7 +89,7 @@ class ScanService:
         await self._admit(client)
         record = await self._records.get(token) if _plausible(token) else None
         if record is None:
-            self._refuse(client)
+            await self._refuse(client)
         return record
 
     async def find(self, token: str, *, client: str) -> LoadedReceipt:
@@ -75,16 +98,18 @@ class ScanService:
         await self._admit(client)
         loaded = await self._receipts.by_scan_token(token) if _plausible(token) else None
         if loaded is None:
-            self._refuse(client)
+            await self._refuse(client)
         return loaded
 
     async def _admit(self, client: str) -> None:
-        delay = self._limiter.admit(client)
+        delay = await self._limiter.admit(client)
         if delay:
             await asyncio.sleep(delay)
 
-    def _refuse(self, client: str) -> NoReturn:
-        self._limiter.failed(client)
+    async def _refuse(self, client: str) -> NoReturn:
+        # Counted and checked in one step: when the window filled up meanwhile (requests at
+        # once, over every process), this answer is the refusal, not "unknown".
+        await self._limiter.count(client)
         raise UnknownScanToken("no receipt opens with this code")
 
     def _count_open(self, receipt_id: uuid.UUID) -> None:

@@ -12,7 +12,15 @@ from tortoise.transactions import in_transaction
 
 from backend.outbox.schemas import EmailRequest, QueuedEmailOut
 from backend.scan.errors import UnknownScanToken
-from backend.web import Endpoint, file_answer, json_answer, parse_body, read_body, services
+from backend.web import (
+    Endpoint,
+    client_address,
+    file_answer,
+    json_answer,
+    parse_body,
+    read_body,
+    services,
+)
 
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
@@ -26,10 +34,6 @@ def wants_json(request: Request) -> bool:
     return json_at >= 0 and (html_at < 0 or json_at < html_at)
 
 
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 def _templates(request: Request) -> Environment:
     env: Environment = request.app.state.templates
     return env
@@ -38,7 +42,7 @@ def _templates(request: Request) -> Environment:
 async def open_receipt(request: Request) -> Response:
     token = request.path_params["token"]
     try:
-        view = await services(request).scan.open(token, client=_client(request))
+        view = await services(request).scan.open(token, client=client_address(request))
     except UnknownScanToken:
         if wants_json(request):
             raise
@@ -58,7 +62,7 @@ async def open_receipt(request: Request) -> Response:
 async def proof(request: Request) -> Response:
     token = request.path_params["token"]
     found = services(request)
-    await found.scan.check(token, client=_client(request))
+    await found.scan.check(token, client=client_address(request))
     bundle = await found.receipts.scan_bundle(token)
     if bundle is None:  # revoked between the two reads
         raise UnknownScanToken("no receipt opens with this code")
@@ -68,7 +72,7 @@ async def proof(request: Request) -> Response:
 async def receipt_pdf(request: Request) -> Response:
     token = request.path_params["token"]
     found = services(request)
-    await found.scan.check(token, client=_client(request))
+    await found.scan.check(token, client=client_address(request))
     rendered = await found.documents.receipt_pdf_by_token(token)
     return file_answer(
         request,
@@ -91,7 +95,7 @@ async def email_copy(request: Request) -> Response:
         address = (fields.get("email") or fields.get("to") or [""])[0]
     else:
         address = parse_body(body, EmailRequest, request.headers.get("content-type")).to
-    loaded = await found.scan.find(token, client=_client(request))
+    loaded = await found.scan.find(token, client=client_address(request))
     async with in_transaction() as conn:
         queued = await found.outbox.queue_receipt_email(
             conn, receipt=loaded.receipt, to=address, requested_by="patient"

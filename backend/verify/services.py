@@ -37,9 +37,8 @@ from backend.receipts.canonical import canonical_json, commitment, receipt_docum
 from backend.receipts.models import LineItem, Receipt, ReceiptEvent, ReceiptStatus
 from backend.receipts.schemas import CHINA_STANDARD_TIME
 from backend.receipts.services import Clock
-from backend.scan.errors import TooManyUnknownTokens
 from backend.scan.masking import mask_name
-from backend.scan.ratelimit import UnknownTokenLimiter
+from backend.throttle.services import AttemptLimit
 from backend.verify.errors import (
     AlreadyClaimed,
     AlreadyClosed,
@@ -50,7 +49,6 @@ from backend.verify.errors import (
     NotLocked,
     ReceiptNotReimbursable,
     ReceiptTampered,
-    TooManyVerifications,
 )
 from backend.verify.models import (
     ClaimState,
@@ -173,7 +171,7 @@ class VerifyService:
         *,
         anchoring: AnchoringService,
         witnessing: Witnessing,
-        limiter: UnknownTokenLimiter,
+        limiter: AttemptLimit,
         clock: Clock,
         daily_limit: int,
     ) -> None:
@@ -194,14 +192,8 @@ class VerifyService:
         for the day (China time); beyond it, ``DailyLimitReached`` until midnight. A match is
         recorded as a ``verified`` whereabouts event.
         """
-        try:
-            delay = self._limiter.admit(client)
-        except TooManyUnknownTokens as exc:
-            raise TooManyVerifications(
-                "too many verifications from this address; try again later",
-                retry_after=exc.retry_after,
-            ) from exc
-        self._limiter.failed(client)  # every attempt counts, found or not
+        delay = await self._limiter.admit(client)
+        await self._limiter.count(client)  # every attempt counts, found or not
         if delay:
             await asyncio.sleep(delay)
         receipt = await self._find(ref)

@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse, Response
 
 from backend.errors import TooManyRequests, ValidationFailed
 from backend.issuers.models import StaffRole
+from backend.throttle.errors import LimiterUnavailable
 from backend.verify.errors import DailyLimitReached, MoreElementsNeeded, NoMatchingReceipt
 from backend.verify.schemas import (
     ClaimAnswer,
@@ -24,6 +25,7 @@ from backend.verify.schemas import (
 from backend.verify.services import VerifyService
 from backend.web import (
     Endpoint,
+    client_address,
     json_answer,
     parse_body,
     parse_query,
@@ -42,10 +44,6 @@ def verify_service(request: Request) -> VerifyService:
     return services(request).verify
 
 
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 def _templates(request: Request) -> Environment:
     env: Environment = request.app.state.templates
     return env
@@ -53,7 +51,7 @@ def _templates(request: Request) -> Environment:
 
 async def verify_json(request: Request) -> Response:
     query = parse_query(request, VerifyQuery)
-    found = await verify_service(request).verify(query.ref(), client=_client(request))
+    found = await verify_service(request).verify(query.ref(), client=client_address(request))
     return json_answer(VerifyAnswer.of(found), headers=NO_STORE)
 
 
@@ -63,7 +61,7 @@ async def verify_page(request: Request) -> Response:
         return _page(request, "form", form)
     try:
         query = parse_query(request, VerifyQuery)
-        found = await verify_service(request).verify(query.ref(), client=_client(request))
+        found = await verify_service(request).verify(query.ref(), client=client_address(request))
     except NoMatchingReceipt:
         return _page(request, "not_found", form, status=404)
     except MoreElementsNeeded:
@@ -75,6 +73,9 @@ async def verify_page(request: Request) -> Response:
         outcome = "daily_limit" if isinstance(exc, DailyLimitReached) else "too_many"
         headers = {"Retry-After": str(exc.retry_after)}
         return _page(request, outcome, form, status=429, headers=headers)
+    except LimiterUnavailable as exc:
+        headers = {"Retry-After": str(exc.retry_after)}
+        return _page(request, "unavailable", form, status=503, headers=headers)
     answer = VerifyAnswer.of(found).model_dump(mode="json")
     return _page(request, "genuine" if found.genuine else "tampered", form, view=answer)
 

@@ -12,9 +12,9 @@ import pytest
 from starlette.applications import Starlette
 
 from backend.config import Settings
-from backend.scan.ratelimit import UnknownTokenLimiter
 from backend.services import Services
 from backend.verify.services import VerifyService
+from backend.verify.throttling import address_limit
 
 
 class FakeClock:
@@ -47,8 +47,8 @@ def service_for(
     return VerifyService(
         anchoring=services.anchoring,
         witnessing=services.witnessing,
-        limiter=UnknownTokenLimiter(
-            slow_after=slow_after, refuse_after=refuse_after, window_seconds=60
+        limiter=address_limit(
+            services.limit_store, slow_after=slow_after, refuse_after=refuse_after
         ),
         clock=clock,
         daily_limit=daily_limit,
