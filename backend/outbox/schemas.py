@@ -12,10 +12,11 @@ from pydantic import Field
 
 from backend.outbox.services import EmailDelivery, QueuedEmail, Reminder
 from backend.receipts.schemas import Model, china_time
+from backend.textfields import Text
 
 
 class EmailRequest(Model):
-    to: Annotated[str, Field(max_length=1000, description="the address to send the PDF to")]
+    to: Annotated[str, Text(1000), Field(description="the address to send the PDF to")]
 
 
 class QueuedEmailOut(Model):

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from backend.auth.views import user_for
+from backend.chinatime import china_day
 from backend.idempotency.services import Answer, request_fingerprint
 from backend.issuers.models import StaffRole
 from backend.outbox.schemas import queued_out
@@ -41,7 +42,7 @@ from backend.transit.schemas import (
     TripPage,
     TripsQuery,
 )
-from backend.transit.services import LoadedInvoice, TransitService, china_day
+from backend.transit.services import LoadedInvoice, TransitService
 from backend.web import (
     Endpoint,
     json_answer,
