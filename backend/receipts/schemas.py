@@ -27,6 +27,8 @@ SIGNED_AMOUNT_PATTERN = r"^-?((0|[1-9][0-9]{0,7})(\.[0-9]{1,2})?|100000000(\.0{1
 def _amount(value: Any) -> int:
     if not isinstance(value, str):
         raise ValueError('amounts are strings with up to two decimals, such as "85.60"')
+    if value.startswith("-"):
+        raise ValueError("amounts cannot be negative")
     try:
         fen = parse_fen(value)
     except AmountError as exc:

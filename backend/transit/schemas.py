@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema, model_validator
 
 from backend.chinatime import Day, Moment
-from backend.outbox.schemas import QueuedEmailOut
+from backend.outbox.schemas import ADDRESS, QueuedEmailOut
 from backend.receipts.schemas import MAX_ROW_ID, Amount, Model, ReceiptOut
 from backend.textfields import Text
 from backend.transit.models import BuyerKind, TaxRate
@@ -37,7 +37,19 @@ def _fare(value: int) -> int:
 
 
 Station = Annotated[str, Text(40), AfterValidator(_station)]
-Fare = Annotated[Amount, AfterValidator(_fare)]
+FARE_PATTERN = r"^(0\.(0[1-9]|[1-9][0-9]?)|[1-9][0-9]{0,2}(\.[0-9]{1,2})?|1000(\.0{1,2})?)$"
+Fare = Annotated[
+    Amount,
+    AfterValidator(_fare),
+    # Exactly what _fare leaves: 0.01 to 1000.00.
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": FARE_PATTERN,
+            "examples": ["3.00"],
+        }
+    ),
+]
 
 
 class RiderIn(Model):
@@ -143,7 +155,7 @@ class TitleIn(Model):
 
 RiderEmail = Annotated[
     str,
-    Text(1000),
+    ADDRESS,
     Field(
         description="optional: the invoice's PDF is queued for this address with the invoice",
     ),
