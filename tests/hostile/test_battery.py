@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import json
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -149,6 +150,25 @@ def json_bodies(w: World) -> Iterator[Case]:
     for when in ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"]:
         early = _with(_with(trip, ("entry", "at"), when), ("exit", "at"), when)
         yield "operator", "POST", "/api/v1/transit/trips", {"json": {"trips": [early]}}
+    # A lone surrogate, escaped in the JSON text, cannot be stored as UTF-8.
+    for escaped in ["\\ud800", "a\\udfffb", "\\u0000"]:
+        for field in ("name", "unit"):
+            item = {"category": "西药费", "name": "x", "quantity": "1", "unit": "盒"}
+            item["amount"] = "1.00"
+            cash = {"fund": "0.00", "other": "0.00", "account": "0.00", "cash": "1.00"}
+            body = receipt_request(items=[item], payment=cash, total="1.00")
+            raw = json.dumps(body, ensure_ascii=False)
+            raw = raw.replace(f'"{field}": "{item[field]}"', f'"{field}": "{escaped}"')
+            assert escaped in raw
+            yield (
+                "cashier",
+                "POST",
+                "/api/v1/hospital/receipts",
+                {
+                    "content": raw.encode(),
+                    "headers": {"content-type": "application/json"},
+                },
+            )
     for day in ["0001-01-01", "9999-12-31"]:
         visit = {"type": "outpatient", "number": "MZ1", "department": "内科", "start_date": day}
         yield "cashier", "POST", "/api/v1/hospital/receipts", {"json": receipt_request(visit=visit)}
