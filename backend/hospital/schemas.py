@@ -55,7 +55,7 @@ Email = Annotated[
     StringConstraints(max_length=254),
     NoControl,
     Matching(
-        r"^[^@\s\"<>,;:\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$",
+        r'^[^@\s"<>,;:\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$',
         "not an email address such as name@example.com",
     ),
 ]
