@@ -12,8 +12,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, AwareDatetime, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
 
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
 FIRST_DAY = date(2000, 1, 1)
@@ -78,7 +79,22 @@ def _moment(value: datetime) -> datetime:
     return value
 
 
-Day = Annotated[date, AfterValidator(_day)]
+# With format "date", exactly the days of the span.
+DAY_PATTERN = "^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"
+
+
+class _DaySchema:
+    """Says the span in a day's JSON schema."""
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        found = handler(schema)
+        found["pattern"] = DAY_PATTERN
+        return found
+
+
+Day = Annotated[date, AfterValidator(_day), _DaySchema()]
 """A request's day (``2026-11-27``), refused outside 2000-01-01 … 2099-12-31."""
 
 Moment = Annotated[AwareDatetime, AfterValidator(_moment)]

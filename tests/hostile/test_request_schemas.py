@@ -13,6 +13,7 @@ import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from backend.app import ENDPOINTS
+from backend.chinatime import Day
 from backend.hospital.schemas import Quantity
 from backend.receipts.schemas import AMOUNT_PATTERN, Amount
 from backend.textfields import NO_CONTROL_PATTERN, Text
@@ -123,3 +124,16 @@ def test_text_refuses_what_its_pattern_refuses() -> None:
         assert re.search(pattern, fine) and adapter.validate_python(fine) == fine
     with pytest.raises(ValidationError):
         adapter.validate_python("a\ud800b")  # a lone surrogate cannot be stored
+
+
+def test_a_days_pattern_is_its_span() -> None:
+    adapter: TypeAdapter[Any] = TypeAdapter(Day)
+    pattern = adapter.json_schema()["pattern"]
+    for text in ["0001-01-01", "1899-12-31", "1999-12-31", "2000-01-01", "2026-11-27",
+                 "2099-12-31", "2100-01-01", "9999-12-31"]:  # fmt: skip
+        try:
+            adapter.validate_python(text)
+            accepted = True
+        except ValidationError:
+            accepted = False
+        assert accepted == bool(re.search(pattern, text)), text
