@@ -27,7 +27,7 @@ from backend.console import csrf
 from backend.console.chart import per_day_svg
 from backend.console.errors import ConsoleRoleNotAllowed, CsrfFailed, NotLoggedIn
 from backend.console.services import ConsoleService
-from backend.errors import DomainError, InvalidInput, UnsupportedMedia
+from backend.errors import DomainError, InvalidInput, PayloadTooLarge, UnsupportedMedia
 from backend.hospital.schemas import Category, IssueMedicalReceipt, ReverseReceipt
 from backend.idempotency.services import Answer, request_fingerprint
 from backend.issuers.models import Staff, StaffRole
@@ -101,6 +101,9 @@ def _error_page(request: Request, exc: DomainError, staff: Staff | None) -> Resp
     response = render(
         request, "console/error.html", status, staff=staff, code=exc.code, message=exc.message
     )
+    if isinstance(exc, PayloadTooLarge):
+        # The rest of the body is not read: close the connection and say so, as the API does.
+        response.headers["Connection"] = "close"
     if isinstance(exc, (ConsoleRoleNotAllowed, CsrfFailed, NotLoggedIn)):
         return response
     retry = getattr(exc, "retry_after", None)
@@ -218,7 +221,7 @@ async def login_submit(request: Request) -> Response:
             raise CsrfFailed("the form's security token is missing or stale; reload the page")
         session = await console(request).login(form.get("login", ""), form.get("password", ""))
     except DomainError as exc:
-        if isinstance(exc, CsrfFailed) or binding is None:
+        if isinstance(exc, (CsrfFailed, PayloadTooLarge)) or binding is None:
             return _error_page(request, exc, None)
         again = render(
             request,

@@ -70,6 +70,16 @@ def test_a_body_refused_unread_closes_the_connection_and_says_so(
         assert _closed(sock)
 
 
+def test_a_console_form_refused_unread_closes_the_connection(served: tuple[str, int]) -> None:
+    with socket.create_connection(served, timeout=10) as sock:
+        form = {"Content-Type": "application/x-www-form-urlencoded", "Content-Length": "50000000"}
+        sock.sendall(_post("/console/login", form))
+        status, headers, _ = _answer(sock)
+        assert status == 413 and headers["content-type"].startswith("text/html")
+        assert headers.get("connection") == "close"
+        assert _closed(sock)
+
+
 def test_a_streamed_body_over_the_limit_closes_the_connection(served: tuple[str, int]) -> None:
     with socket.create_connection(served, timeout=10) as sock:
         sock.sendall(
