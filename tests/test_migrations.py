@@ -38,6 +38,7 @@ async def test_migrations_together_match_the_models(database_url: str) -> None:
         "9",
         "10",
         "11",
+        "14",
     ]
     await db.open_database(database_url)
     try:

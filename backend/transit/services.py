@@ -38,8 +38,8 @@ from backend.outbox.services import OutboxService, QueuedEmail
 from backend.receipts.models import LineItem, Receipt, ReceiptEvent, ReceiptKind, ReceiptStatus
 from backend.receipts.schemas import MAX_ROW_ID
 from backend.receipts.services import Clock, LoadedReceipt, ReceiptService
+from backend.transit.cards import CardBinding, TripProof
 from backend.transit.errors import (
-    CardBoundElsewhere,
     InvalidTitle,
     InvalidTripCursor,
     InvoiceNotFound,
@@ -201,11 +201,19 @@ class TripImporter:
 
 
 class TransitService:
-    def __init__(self, *, receipts: ReceiptService, outbox: OutboxService, clock: Clock) -> None:
+    def __init__(
+        self,
+        *,
+        receipts: ReceiptService,
+        outbox: OutboxService,
+        clock: Clock,
+        binding: CardBinding | None = None,
+    ) -> None:
         self._receipts = receipts
         self._outbox = outbox
         self._clock = clock
         self.importer = TripImporter(clock=clock)
+        self.binding = binding or CardBinding(clock=clock)
 
     def today(self) -> date:
         """Today in China time, by the service's clock."""
@@ -299,27 +307,13 @@ class TransitService:
 
     # --- riders: cards and trips ----------------------------------------------------------
 
-    async def bind_card(self, user: User, card: str) -> tuple[TransitCard, bool]:
-        """Bind ``card`` to ``user``; returns the binding and whether it is new.
-
-        A card bound to another user raises ``CardBoundElsewhere`` (which names nobody); the
-        unique card column holds that even when two users bind the same card at once.
-        """
-        existing = await TransitCard.get_or_none(card=card)
-        created = False
-        if existing is None:
-            try:
-                existing = await TransitCard.create(card=card, user=user, bound_at=self._clock())
-                created = True
-            except IntegrityError:
-                existing = await TransitCard.get_or_none(card=card)
-        if existing is None or existing.user_id != user.id:  # type: ignore[attr-defined]
-            raise CardBoundElsewhere("this card is bound to another account")
-        return existing, created
+    async def bind_card(self, user: User, card: str, proof: TripProof) -> tuple[TransitCard, bool]:
+        """See ``CardBinding.bind``: a card binds on proof of a recent trip on it."""
+        return await self.binding.bind(user, card, proof)
 
     async def cards(self, user: User) -> list[TransitCard]:
         """The user's bound cards, oldest binding first."""
-        return list(await TransitCard.filter(user_id=user.id).order_by("bound_at", "id"))
+        return await self.binding.cards(user)
 
     async def _owner(self, user: User) -> Q:
         cards = await TransitCard.filter(user_id=user.id).values_list("card", flat=True)

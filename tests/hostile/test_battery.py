@@ -118,6 +118,7 @@ def json_bodies(w: World) -> Iterator[Case]:
     r = w.receipt_id
     ref = {"code": w.code, "number": w.number, "check": w.check}
     title = {"kind": "company", "name": "广州某某有限公司", "tax_id": "91440101MA5CXXXX1X"}
+    proof = {"date": "2026-11-26", "entry_station": "体育西路", "fare": "3.00"}
     bodies: list[tuple[str, str, str, dict[str, Any]]] = [
         ("cashier", "POST", "/api/v1/hospital/receipts", receipt_request()),
         ("cashier", "POST", f"/api/v1/hospital/receipts/{r}/reversal", {"reason": "开错了"}),
@@ -128,7 +129,7 @@ def json_bodies(w: World) -> Iterator[Case]:
         ("reimburser", "POST", "/api/v1/reimbursements/lock", ref),
         ("reimburser", "POST", "/api/v1/reimbursements/unlock", ref),
         ("reimburser", "POST", "/api/v1/reimbursements/close", ref),
-        ("user", "POST", "/api/v1/folder/cards", {"card": "31012345"}),
+        ("user", "POST", "/api/v1/folder/cards", {"card": "31012345", "trip": proof}),
         ("user", "POST", "/api/v1/folder/transit-invoices", {"trips": [w.trip_id], "title": title}),
         ("operator", "POST", f"/api/v1/transit/invoices/{r}/reversal", {"reason": "开错了"}),
         ("operator", "PUT", "/api/v1/transit/settings", {"tax_rate": "0.09"}),
