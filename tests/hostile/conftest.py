@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from backend import db
 from backend.issuers.models import IssuerKind, StaffRole
 from tests.auth.support import BASE_URL, clock, login, wx_app
-from tests.console.support import log_in, person
+from tests.console.support import csrf_of, log_in, person
 from tests.console.wiring import install
 from tests.factories import issuer_with_staff, receipt_request, staff_of
 
@@ -39,6 +39,7 @@ class World:
     number: str
     check: str
     trip_id: int
+    csrf: str  # the admin's console session's form token
 
 
 async def row_counts() -> dict[str, int]:
@@ -100,6 +101,7 @@ async def world(wx_app: Starlette) -> AsyncIterator[World]:
     trips = (await client.get("/api/v1/folder/trips", headers=user)).json()["trips"]
     boss = await person(wx_app, StaffRole.ADMIN, issuer_id=cashier.issuer_id)
     assert (await log_in(console_admin, boss.login)).status_code == 303
+    csrf = csrf_of((await console_admin.get("/console/staff")).text)
     yield World(
         client=client,
         cashier=cashier.headers,
@@ -115,6 +117,7 @@ async def world(wx_app: Starlette) -> AsyncIterator[World]:
         number=receipt["number"],
         check=receipt["check_code"],
         trip_id=trips[0]["id"],
+        csrf=csrf,
     )
     await client.aclose()
     await console_admin.aclose()

@@ -200,6 +200,21 @@ def queries(w: World) -> Iterator[Case]:
         yield "console_admin", "GET", f"/console/receipts/{quoted}", {}
 
 
+def forms(w: World) -> Iterator[Case]:
+    """Console forms, with a valid CSRF token, with a bad character in each field."""
+    staff = {"name": "王五", "role": "cashier", "login": "wangwu01", "password": "long enough pw"}
+    for path, fields in [
+        ("/console/staff", staff),
+        ("/console/reminder", {"after_days": "7"}),
+        (f"/console/receipts/{w.receipt_id}/reversal", {"reason": "开错了"}),
+        ("/console/receipts", {"payer_name": "张三", "rows": "1"}),
+    ]:
+        for name in fields:
+            for bad in BAD_TEXT[:4]:
+                form = fields | {name: bad, "csrf_token": w.csrf}
+                yield "console_admin", "POST", path, {"data": form}
+
+
 def numbers(w: World) -> Iterator[Case]:
     r = w.receipt_id
     for bad in BAD_INTS:
@@ -304,6 +319,7 @@ GROUPS: dict[str, Callable[[World], Iterator[Case]]] = {
     "cursors": cursors,
     "json_bodies": json_bodies,
     "queries": queries,
+    "forms": forms,
     "numbers": numbers,
     "tiles": tiles,
 }
