@@ -6,17 +6,20 @@ import asyncio
 import contextlib
 import gc
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from tortoise.exceptions import BaseORMException
 
 from backend import db
 from backend.anchoring.views import ENDPOINTS as LEDGER_ENDPOINTS
@@ -96,6 +99,10 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
         response.headers["WWW-Authenticate"] = 'Bearer realm="piaojia"'
     if isinstance(exc, TooManyRequests | LimiterUnavailable):
         response.headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, PayloadTooLarge):
+        # The rest of the body is not read: the server closes the connection rather than
+        # reading and discarding it, and says so (RFC 9112 9.6).
+        response.headers["Connection"] = "close"
     return response
 
 
@@ -104,6 +111,23 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     codes = {404: "no_such_endpoint", 405: "method_not_allowed"}
     code = codes.get(exc.status_code, "http_error")
     return _error(exc.status_code, code, f"{request.method} {request.url.path}: {exc.detail}")
+
+
+# How long a client waits before sending again a request the database was too busy for.
+DATABASE_RETRY_AFTER = 1
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    # A busy database (SQLite locked past busy_timeout, PostgreSQL out of connections) is a
+    # moment's unavailability, not a fault: 503 with Retry-After. Anything else is a 500.
+    if db.is_busy(exc):
+        log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+        response = _error(
+            503, "database_busy", "the database is busy; send the request again in a moment"
+        )
+        response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return response
+    return await _unexpected(request, exc)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -210,6 +234,9 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
         exception_handlers={
             DomainError: _domain_error,
             HTTPException: _http_error,
+            BaseORMException: _database_error,
+            sqlite3.Error: _database_error,
+            asyncpg.PostgresError: _database_error,
             Exception: _unexpected,
         },
     )

@@ -8,6 +8,7 @@ of both dialects and picks by the connection it is given.
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,9 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     if database_url.startswith(("postgres://", "asyncpg://")):
         connection = expand_db_url(database_url)
         connection["credentials"]["reset"] = _keep_session
+    elif database_url.startswith("sqlite://"):
+        connection = expand_db_url(database_url)
+        connection["engine"] = "backend.sqlite_client"  # transactions BEGIN IMMEDIATE
     return {
         "connections": {"default": connection},
         "apps": {"models": {"models": MODEL_MODULES, "default_connection": "default"}},
@@ -103,6 +107,31 @@ async def defer_receipt_keys(conn: BaseDBAsyncClient) -> None:
     """
     if conn.capabilities.dialect == "sqlite":
         await conn.execute_query("PRAGMA defer_foreign_keys = ON")
+
+
+# What a database answers when it is there but cannot take the work now: SQLite's write lock
+# held past busy_timeout, PostgreSQL out of connection slots or still starting up.
+_BUSY_POSTGRES = (asyncpg.TooManyConnectionsError, asyncpg.CannotConnectNowError)
+_BUSY_SQLITE = ("database is locked", "database table is locked", "database is busy")
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True if ``exc`` (or what it wraps) says the database is busy rather than broken: the
+    request may succeed if sent again shortly."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, _BUSY_POSTGRES):
+            return True
+        if isinstance(current, sqlite3.OperationalError) and any(
+            text in str(current) for text in _BUSY_SQLITE
+        ):
+            return True
+        # Tortoise wraps the driver's error as its first argument, without a cause at times.
+        wrapped = next((a for a in current.args if isinstance(a, BaseException)), None)
+        current = current.__cause__ or wrapped or current.__context__
+    return False
 
 
 def dialect() -> str:

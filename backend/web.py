@@ -91,7 +91,9 @@ def parse_body(body: bytes, schema: type[M], content_type: str | None) -> M:
     except UnicodeDecodeError as exc:
         raise InvalidInput("the body is not valid UTF-8", code="invalid_encoding") from exc
     try:
-        return schema.model_validate_json(body)
+        # Strict: a JSON number is a number and a string a string, as the schema says; "1"
+        # or true is refused where an integer is expected.
+        return schema.model_validate_json(body, strict=True)
     except ValidationError as exc:
         if any(error["type"] == "json_invalid" for error in exc.errors()):
             raise InvalidInput("the body is not well-formed JSON", code="malformed_json") from exc

@@ -45,13 +45,24 @@ def encode_index(index: int) -> str:
     return "/".join(reversed(groups))
 
 
+# A log holds fewer than 2**63 entries (sizes are signed 64-bit integers in storage and on the
+# wire), so no tile's index, at any level, reaches 2**63 / 256, which six groups of three digits
+# encode; a longer path is refused before its digits are read.
+MAX_TILE_INDEX = (2**63 - 1) // TILE_WIDTH
+MAX_INDEX_ELEMENTS = 7
+
+
 def _decode_index(elements: Sequence[str]) -> int:
     *prefix, last = elements
     if not _LAST.fullmatch(last) or not all(_ELEMENT.fullmatch(e) for e in prefix):
         raise MalformedTileError("malformed tile index")
+    if len(elements) > MAX_INDEX_ELEMENTS:
+        raise MalformedTileError("tile index beyond any log's size")
     index = 0
     for element in elements:
         index = index * 1000 + int(element.lstrip("x"))
+    if index > MAX_TILE_INDEX:
+        raise MalformedTileError("tile index beyond any log's size")
     if encode_index(index) != "/".join(elements):
         raise MalformedTileError("tile index is not canonically encoded")
     return index

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from backend.anchoring.errors import NoCheckpointYet, ProofUnavailable, TileNotFound
-from backend.receipts.schemas import Model
+from backend.receipts.schemas import MAX_ROW_ID, Model
 from backend.web import Endpoint, json_answer, parse_query, services
 from chain.errors import ChainError
 from chain.tiles import TileId
@@ -33,13 +33,13 @@ async def checkpoint(request: Request) -> Response:
 
 
 class InclusionQuery(Model):
-    index: int = Field(ge=0)
-    size: int | None = Field(None, ge=1)
+    index: int = Field(ge=0, le=MAX_ROW_ID)
+    size: int | None = Field(None, ge=1, le=MAX_ROW_ID)
 
 
 class ConsistencyQuery(Model):
-    size1: int = Field(ge=0, alias="from")
-    size2: int | None = Field(None, ge=1, alias="to")
+    size1: int = Field(ge=0, le=MAX_ROW_ID, alias="from")
+    size2: int | None = Field(None, ge=1, le=MAX_ROW_ID, alias="to")
 
 
 class ProofOut(Model):

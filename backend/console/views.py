@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qs, urlencode
@@ -22,11 +22,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from backend.chinatime import parse_day
 from backend.console import csrf
 from backend.console.chart import per_day_svg
 from backend.console.errors import ConsoleRoleNotAllowed, CsrfFailed, NotLoggedIn
 from backend.console.services import ConsoleService
-from backend.errors import DomainError, InvalidInput, UnsupportedMedia
+from backend.errors import DomainError, InvalidInput, PayloadTooLarge, UnsupportedMedia
 from backend.hospital.schemas import Category, IssueMedicalReceipt, ReverseReceipt
 from backend.idempotency.services import Answer, request_fingerprint
 from backend.issuers.models import Staff, StaffRole
@@ -35,6 +36,7 @@ from backend.receipts.models import ReceiptStatus
 from backend.receipts.money import AmountError, format_fen, parse_fen
 from backend.receipts.schemas import china_time
 from backend.receipts.services import ReceiptFilter
+from backend.textfields import control_character
 from backend.web import read_body, services, validation_failed
 from backend.whereabouts.services import EVENT_LABELS, STATE_LABELS, STATES, WhereaboutsService
 from backend.whereabouts.views import whereabouts
@@ -99,6 +101,9 @@ def _error_page(request: Request, exc: DomainError, staff: Staff | None) -> Resp
     response = render(
         request, "console/error.html", status, staff=staff, code=exc.code, message=exc.message
     )
+    if isinstance(exc, PayloadTooLarge):
+        # The rest of the body is not read: close the connection and say so, as the API does.
+        response.headers["Connection"] = "close"
     if isinstance(exc, (ConsoleRoleNotAllowed, CsrfFailed, NotLoggedIn)):
         return response
     retry = getattr(exc, "retry_after", None)
@@ -119,7 +124,21 @@ async def read_form(request: Request) -> Form:
         fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=1000)
     except (UnicodeDecodeError, ValueError) as exc:
         raise InvalidInput("the form is not valid", code="malformed_form") from exc
-    return {name: values[0] for name, values in fields.items()}
+    form = {name: values[0] for name, values in fields.items()}
+    _refuse_control(form.items())
+    return form
+
+
+def _refuse_control(fields: Iterable[tuple[str, str]]) -> None:
+    """Every console input is single-line text: no NUL, line break or other control character
+    reaches a query, a receipt or a log (see ``backend.textfields``)."""
+    for name, value in fields:
+        found = control_character(name) or control_character(value)
+        if found is not None:
+            raise InvalidInput(
+                f"{name[:40]!r} contains the control character {found}; remove it and resend",
+                code="control_character",
+            )
 
 
 def page(
@@ -131,6 +150,7 @@ def page(
         async def handler(request: Request) -> Response:
             staff: Staff | None = None
             try:
+                _refuse_control(request.query_params.multi_items())
                 form: Form = {}
                 if request.method == "POST":
                     form = await read_form(request)
@@ -204,7 +224,7 @@ async def login_submit(request: Request) -> Response:
             raise CsrfFailed("the form's security token is missing or stale; reload the page")
         session = await console(request).login(form.get("login", ""), form.get("password", ""))
     except DomainError as exc:
-        if isinstance(exc, CsrfFailed) or binding is None:
+        if isinstance(exc, (CsrfFailed, PayloadTooLarge)) or binding is None:
             return _error_page(request, exc, None)
         again = render(
             request,
@@ -253,11 +273,9 @@ def _date(text: str | None) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        return parse_day(text)
     except ValueError as exc:
-        raise InvalidInput(
-            f"{text!r} is not a date such as 2026-11-27", code="invalid_date"
-        ) from exc
+        raise InvalidInput(str(exc), code="invalid_date") from exc
 
 
 @page(READERS)

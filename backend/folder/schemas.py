@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Self
 
 from pydantic import Field, StringConstraints, model_validator
 
+from backend.chinatime import Day
 from backend.folder.models import FolderEntry
 from backend.receipts.models import ReceiptKind, ReceiptStatus
 from backend.receipts.money import format_fen
@@ -23,8 +23,8 @@ class AddToFolder(Model):
 class FolderFilterQuery(Model):
     kind: ReceiptKind | None = None
     issuer: uuid.UUID | None = Field(None, description="the issuer's id")
-    issued_from: date | None = Field(None, alias="from", description="first day, China time")
-    issued_to: date | None = Field(None, alias="to", description="last day, China time")
+    issued_from: Day | None = Field(None, alias="from", description="first day, China time")
+    issued_to: Day | None = Field(None, alias="to", description="last day, China time")
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:

@@ -12,7 +12,7 @@ import base64
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -20,6 +20,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from backend.auth.models import User
+from backend.chinatime import CHINA_STANDARD_TIME, check_moment, day_end, day_start
 from backend.folder.errors import (
     InAnotherFolder,
     InvalidFolderCursor,
@@ -35,7 +36,6 @@ from backend.receipts.models import (
     ReceiptStatus,
     ScanToken,
 )
-from backend.receipts.schemas import CHINA_STANDARD_TIME
 from backend.receipts.services import Clock, LoadedReceipt, ReceiptService
 
 # Whereabouts (去向) steps written by the folder; the event detail names no user on purpose,
@@ -217,17 +217,11 @@ def _filtered(user: User, filters: FolderFilter) -> QuerySet[FolderEntry]:
     if filters.issuer_id is not None:
         query = query.filter(receipt__issuer_id=filters.issuer_id)
     if filters.issued_from is not None:
-        query = query.filter(receipt__issued_at__gte=_day_start(filters.issued_from))
+        query = query.filter(receipt__issued_at__gte=day_start(filters.issued_from))
     if filters.issued_to is not None:
-        end = _day_start(filters.issued_to + timedelta(days=1))
+        end = day_end(filters.issued_to)
         query = query.filter(receipt__issued_at__lt=end)
     return query
-
-
-def _day_start(day: date) -> datetime:
-    # In UTC: on SQLite, times are compared as text, which only orders correctly when the
-    # parameter has the same offset as the stored values (UTC).
-    return datetime.combine(day, time.min, tzinfo=CHINA_STANDARD_TIME).astimezone(UTC)
 
 
 def _encode_cursor(receipt: Receipt) -> str:
@@ -239,9 +233,6 @@ def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         at, last_id = raw.split("|")
-        moment = datetime.fromisoformat(at)
-        if moment.tzinfo is None:
-            raise ValueError("naive time")
-        return moment.astimezone(UTC), uuid.UUID(last_id)
+        return check_moment(datetime.fromisoformat(at)), uuid.UUID(last_id)
     except (ValueError, OverflowError) as exc:  # binascii.Error is a ValueError
         raise InvalidFolderCursor("the cursor is not one this API gave out") from exc

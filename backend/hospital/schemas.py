@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from enum import StrEnum
 from typing import Annotated, Self
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
+from backend.chinatime import Day
 from backend.receipts.models import VisitType
 from backend.receipts.schemas import Amount, Model
+from backend.textfields import Matching, NoControl, Text
 
 MAX_LINE_ITEMS = 500
 
@@ -39,42 +39,49 @@ _ID_CHECK = "10X98765432"
 
 def _resident_id(value: str) -> str:
     value = value.upper()
-    if not re.fullmatch(r"[0-9]{17}[0-9X]", value):
-        raise ValueError("a 居民身份证号码 has 17 digits and a check digit or X")
     total = sum(int(c) * w for c, w in zip(value[:17], _ID_WEIGHTS, strict=True))
     if _ID_CHECK[total % 11] != value[17]:
         raise ValueError("the check digit of this 居民身份证号码 is wrong")
     return value
 
 
-def _email(value: str) -> str:
-    if not re.fullmatch(r"[^@\s\"<>,;:\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", value):
-        raise ValueError("not an email address such as name@example.com")
-    return value
-
-
-def _quantity(value: str) -> str:
-    if not re.fullmatch(r"(0|[1-9][0-9]{0,6})(\.[0-9]{1,4})?", value) or not value.strip("0."):
-        raise ValueError('a positive quantity with up to four decimals, such as "2" or "0.5"')
-    return value
-
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ResidentId = Annotated[
+    str,
+    Matching(r"^[0-9]{17}[0-9Xx]$", "a 居民身份证号码 has 17 digits and a check digit or X"),
+    AfterValidator(_resident_id),
+]
+Email = Annotated[
+    str,
+    StringConstraints(max_length=254),
+    NoControl,
+    Matching(
+        r'^[^@\s"<>,;:\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$',
+        "not an email address such as name@example.com",
+    ),
+]
+# A positive quantity: an integer part from 1, or 0 with a decimal that is not all zeros.
+Quantity = Annotated[
+    str,
+    Matching(
+        r"^([1-9][0-9]{0,6}(\.[0-9]{1,4})?|0\.([1-9][0-9]{0,3}|0[1-9][0-9]{0,2}|00[1-9][0-9]?|000[1-9]))$",
+        'a positive quantity with up to four decimals, such as "2" or "0.5"',
+    ),
+]
 
 
 class PayerIn(Model):
-    name: Annotated[Text, StringConstraints(max_length=100)]
-    id_number: Annotated[str, AfterValidator(_resident_id)] | None = None
-    email: Annotated[str, StringConstraints(max_length=254), AfterValidator(_email)] | None = None
+    name: Annotated[str, Text(100)]
+    id_number: ResidentId | None = None
+    email: Email | None = None
     phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 -]{4,19}$")] | None = None
 
 
 class VisitIn(Model):
     type: VisitType
-    number: Annotated[Text, StringConstraints(max_length=40)]
-    department: Annotated[Text, StringConstraints(max_length=50)]
-    start_date: date | None = Field(None, description="就诊日期 or 入院日期; defaults to today")
-    end_date: date | None = Field(None, description="出院日期 for an inpatient stay")
+    number: Annotated[str, Text(40)]
+    department: Annotated[str, Text(50)]
+    start_date: Day | None = Field(None, description="就诊日期 or 入院日期; defaults to today")
+    end_date: Day | None = Field(None, description="出院日期 for an inpatient stay")
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
@@ -85,9 +92,9 @@ class VisitIn(Model):
 
 class LineItemIn(Model):
     category: Category
-    name: Annotated[Text, StringConstraints(max_length=100)]
-    quantity: Annotated[str, AfterValidator(_quantity)]
-    unit: Annotated[Text, StringConstraints(max_length=10)]
+    name: Annotated[str, Text(100)]
+    quantity: Quantity
+    unit: Annotated[str, Text(10)]
     amount: Amount
 
 
@@ -109,4 +116,4 @@ class IssueMedicalReceipt(Model):
 
 
 class ReverseReceipt(Model):
-    reason: Annotated[Text, StringConstraints(max_length=200)]
+    reason: Annotated[str, Text(200)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -13,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from backend.chinatime import Day
 from backend.errors import NotFound
 from backend.hospital.schemas import IssueMedicalReceipt, ReverseReceipt
 from backend.idempotency.services import Answer, request_fingerprint
@@ -27,6 +27,7 @@ from backend.receipts.schemas import (
     receipt_summary,
 )
 from backend.receipts.services import LoadedReceipt, ReceiptFilter
+from backend.textfields import Text
 from backend.web import (
     Endpoint,
     file_answer,
@@ -44,10 +45,10 @@ READERS = (StaffRole.CASHIER, StaffRole.ADMIN)
 
 
 class ListReceiptsQuery(Model):
-    issued_from: date | None = Field(None, alias="from", description="first day, China time")
-    issued_to: date | None = Field(None, alias="to", description="last day, China time")
+    issued_from: Day | None = Field(None, alias="from", description="first day, China time")
+    issued_to: Day | None = Field(None, alias="to", description="last day, China time")
     status: ReceiptStatus | None = None
-    payer: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    payer: Annotated[str, Text(100)] | None = None
     limit: Annotated[int, Field(ge=1, le=200)] = 50
     cursor: Annotated[str, Field(max_length=200)] | None = None
 

@@ -12,10 +12,15 @@ from pydantic import Field
 
 from backend.outbox.services import EmailDelivery, QueuedEmail, Reminder
 from backend.receipts.schemas import Model, china_time
+from backend.textfields import NO_CONTROL_PATTERN
+
+# Checked by the outbox service (400 invalid_email, one message for every way an address is
+# wrong, control characters included); the schema says the same bounds.
+ADDRESS = Field(max_length=1000, json_schema_extra={"pattern": NO_CONTROL_PATTERN})
 
 
 class EmailRequest(Model):
-    to: Annotated[str, Field(max_length=1000, description="the address to send the PDF to")]
+    to: Annotated[str, ADDRESS, Field(description="the address to send the PDF to")]
 
 
 class QueuedEmailOut(Model):

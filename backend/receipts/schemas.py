@@ -5,24 +5,30 @@ Amounts travel as strings with two decimals ("85.60") and become int fen here, a
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
 
+from backend.chinatime import CHINA_STANDARD_TIME as CHINA_STANDARD_TIME
 from backend.receipts.models import LineItem, Receipt
 from backend.receipts.money import AmountError, format_fen, parse_fen, to_capitals
 
-CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
 # 100 million yuan: far above any real receipt, far below what breaks arithmetic or columns.
 MAX_AMOUNT_FEN = 100_000_000_00
-_AMOUNT_PATTERN = r"^-?(0|[1-9][0-9]{0,13})(\.[0-9]{1,2})?$"
+# The largest id a BIGINT column holds: a larger one is nobody's, and no driver can send it.
+MAX_ROW_ID = 2**63 - 1
+# Exactly what ``Amount`` accepts: 0 to 100000000.00, at most two decimals, no sign.
+AMOUNT_PATTERN = r"^((0|[1-9][0-9]{0,7})(\.[0-9]{1,2})?|100000000(\.0{1,2})?)$"
+SIGNED_AMOUNT_PATTERN = r"^-?((0|[1-9][0-9]{0,7})(\.[0-9]{1,2})?|100000000(\.0{1,2})?)$"
 
 
 def _amount(value: Any) -> int:
     if not isinstance(value, str):
         raise ValueError('amounts are strings with up to two decimals, such as "85.60"')
+    if value.startswith("-"):
+        raise ValueError("amounts cannot be negative")
     try:
         fen = parse_fen(value)
     except AmountError as exc:
@@ -38,7 +44,7 @@ Amount = Annotated[
     int,
     PlainValidator(_amount),
     PlainSerializer(format_fen, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": _AMOUNT_PATTERN, "examples": ["85.60"]}),
+    WithJsonSchema({"type": "string", "pattern": AMOUNT_PATTERN, "examples": ["85.60"]}),
 ]
 """An amount in fen, written on the wire as a string with two decimals."""
 

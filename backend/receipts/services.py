@@ -12,7 +12,7 @@ import base64
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -20,6 +20,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from backend.anchoring.services import AnchoringService, LedgerState
+from backend.chinatime import check_moment, day_end, day_start
 from backend.db import defer_receipt_keys, dialect_sql
 from backend.issuers.models import Issuer, Staff
 from backend.receipts.errors import (
@@ -38,7 +39,6 @@ from backend.receipts.models import (
     ScanToken,
 )
 from backend.receipts.numbering import draw_check_code, format_number
-from backend.receipts.schemas import CHINA_STANDARD_TIME
 from backend.receipts.tokens import new_scan_token
 
 Clock = Callable[[], datetime]
@@ -324,9 +324,9 @@ class ReceiptService:
         """
         query = Receipt.filter(issuer_id=issuer.id)
         if filters.issued_from is not None:
-            query = query.filter(issued_at__gte=_day_start(filters.issued_from))
+            query = query.filter(issued_at__gte=day_start(filters.issued_from))
         if filters.issued_to is not None:
-            query = query.filter(issued_at__lt=_day_start(filters.issued_to + timedelta(days=1)))
+            query = query.filter(issued_at__lt=day_end(filters.issued_to))
         if filters.status is not None:
             query = query.filter(status=filters.status)
         if filters.payer_name:
@@ -339,11 +339,6 @@ class ReceiptService:
         return page, (_encode_cursor(page[-1]) if more else None)
 
 
-def _day_start(day: date) -> datetime:
-    # In UTC: SQLite compares stored UTC timestamps as text, so a +08:00 bound would be off.
-    return datetime.combine(day, time.min, tzinfo=CHINA_STANDARD_TIME).astimezone(UTC)
-
-
 def _encode_cursor(receipt: Receipt) -> str:
     raw = f"{receipt.issued_at.isoformat()}|{receipt.id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -353,6 +348,6 @@ def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         at, last_id = raw.split("|")
-        return datetime.fromisoformat(at), uuid.UUID(last_id)
+        return check_moment(datetime.fromisoformat(at)), uuid.UUID(last_id)
     except ValueError as exc:
         raise InvalidCursor("the cursor is not one this API gave out") from exc

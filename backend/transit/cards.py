@@ -24,9 +24,9 @@ from datetime import date, timedelta
 from tortoise.exceptions import IntegrityError
 
 from backend.auth.models import User
+from backend.chinatime import china_day, day_start
 from backend.db import connection, dialect_sql
 from backend.receipts.services import Clock
-from backend.transit.days import china_day, day_start
 from backend.transit.errors import (
     CardBoundElsewhere,
     CardProofLimitReached,

@@ -9,10 +9,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema, model_validator
 
-from backend.outbox.schemas import QueuedEmailOut
-from backend.receipts.schemas import Amount, Model, ReceiptOut
+from backend.chinatime import Day, Moment
+from backend.outbox.schemas import ADDRESS, QueuedEmailOut
+from backend.receipts.schemas import MAX_ROW_ID, Amount, Model, ReceiptOut
+from backend.textfields import Text
 from backend.transit.models import BuyerKind, TaxRate
 
 MAX_TRIPS_PER_BATCH = 10_000
@@ -23,8 +25,8 @@ MAX_FARE_FEN = 100_000  # 1000.00 yuan: no metro fare comes near it
 
 def _station(value: str) -> str:
     # "→" separates the stations in an invoice line's name, so it cannot be part of one.
-    if "→" in value or any(ord(c) < 32 for c in value):
-        raise ValueError("a station name has no control characters and no →")
+    if "→" in value:
+        raise ValueError("a station name has no →")
     return value
 
 
@@ -34,12 +36,20 @@ def _fare(value: int) -> int:
     return value
 
 
-Station = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
-    AfterValidator(_station),
+Station = Annotated[str, Text(40), AfterValidator(_station)]
+FARE_PATTERN = r"^(0\.(0[1-9]|[1-9][0-9]?)|[1-9][0-9]{0,2}(\.[0-9]{1,2})?|1000(\.0{1,2})?)$"
+Fare = Annotated[
+    Amount,
+    AfterValidator(_fare),
+    # Exactly what _fare leaves: 0.01 to 1000.00.
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": FARE_PATTERN,
+            "examples": ["3.00"],
+        }
+    ),
 ]
-Fare = Annotated[Amount, AfterValidator(_fare)]
 
 
 class RiderIn(Model):
@@ -57,7 +67,7 @@ class RiderIn(Model):
 
 class StationAt(Model):
     station: Station
-    at: AwareDatetime
+    at: Moment
 
 
 class TripIn(Model):
@@ -78,7 +88,7 @@ class TripIn(Model):
 class ImportTrips(Model):
     """A batch of trips (up to 10,000). Each row is checked on its own: see ``TripIn``."""
 
-    trips: list[TripIn]
+    trips: Annotated[list[TripIn], Field(json_schema_extra={"maxItems": MAX_TRIPS_PER_BATCH})]
 
 
 class ImportTripsLoose(Model):
@@ -98,13 +108,16 @@ class ImportOut(Model):
     rejected: list[RejectedOut]
 
 
-Day = date  # a field named ``date`` would shadow the type in its own annotation
+# Not chinatime.Day: the service refuses any day outside the proof window, the calendar's ends
+# included, with its own code (proof_date_out_of_range). Named so that a field called ``date``
+# does not shadow the type in its own annotation.
+ProofDay = date
 
 
 class TripProofIn(Model):
     """One recent trip on the card, as the rider remembers it from the gate or the card's app."""
 
-    date: Day = Field(description="the day (China time) the trip entered the gate")
+    date: ProofDay = Field(description="the day (China time) the trip entered the gate")
     entry_station: Station = Field(description="the entry station's name, exactly as printed")
     fare: Fare = Field(description='what the trip cost, e.g. "3.00"')
 
@@ -144,8 +157,8 @@ class TripOut(Model):
 
 
 class TripsQuery(Model):
-    trips_from: date | None = Field(None, alias="from", description="first day (exit), China time")
-    trips_to: date | None = Field(None, alias="to", description="last day (exit), China time")
+    trips_from: Day | None = Field(None, alias="from", description="first day (exit), China time")
+    trips_to: Day | None = Field(None, alias="to", description="last day (exit), China time")
     limit: Annotated[int, Field(ge=1, le=200)] = 50
     cursor: Annotated[str, Field(max_length=200)] | None = None
 
@@ -162,21 +175,29 @@ class TitleIn(Model):
     """
 
     kind: BuyerKind
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-    tax_id: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
+    name: Annotated[str, Text(100)]
+    tax_id: Annotated[str, Text(32, min_length=0)] | None = None
 
 
 RiderEmail = Annotated[
     str,
+    ADDRESS,
     Field(
-        max_length=1000,
         description="optional: the invoice's PDF is queued for this address with the invoice",
     ),
 ]
 
 
 class RequestInvoice(Model):
-    trips: Annotated[list[int], Field(description="ids of your un-invoiced trips")]
+    trips: Annotated[
+        list[Annotated[int, Field(ge=1, le=MAX_ROW_ID)]],
+        Field(
+            description="ids of your un-invoiced trips, each once",
+            # Counted by the service, which says the issuer's own maximum (error
+            # trip_count_out_of_range); the schema shows the bound no issuer can pass.
+            json_schema_extra={"minItems": 1, "maxItems": MAX_TRIPS_PER_INVOICE},
+        ),
+    ]
     title: TitleIn
     email: RiderEmail | None = None
 
@@ -187,7 +208,7 @@ class ReissueInvoice(Model):
 
 
 class ReverseInvoice(Model):
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    reason: Annotated[str, Text(200)]
 
 
 class BuyerOut(Model):
@@ -232,8 +253,8 @@ class TransitSettingsOut(Model):
 
 
 class StatsQuery(Model):
-    stats_from: date | None = Field(None, alias="from", description="first import day, China time")
-    stats_to: date | None = Field(None, alias="to", description="last import day, China time")
+    stats_from: Day | None = Field(None, alias="from", description="first import day, China time")
+    stats_to: Day | None = Field(None, alias="to", description="last import day, China time")
 
 
 class DayOut(Model):

@@ -26,6 +26,7 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from backend.auth.models import User
+from backend.chinatime import check_moment, china_day, day_end, day_start
 from backend.db import connection, dialect_sql
 from backend.folder.models import FolderEntry
 from backend.folder.services import CLAIMED
@@ -35,10 +36,9 @@ from backend.outbox.addresses import normalise_address
 from backend.outbox.errors import InvalidEmailAddress
 from backend.outbox.services import OutboxService, QueuedEmail
 from backend.receipts.models import LineItem, Receipt, ReceiptEvent, ReceiptKind, ReceiptStatus
+from backend.receipts.schemas import MAX_ROW_ID
 from backend.receipts.services import Clock, LoadedReceipt, ReceiptService
 from backend.transit.cards import CardBinding, TripProof
-from backend.transit.days import china_day
-from backend.transit.days import day_start as _day_start
 from backend.transit.errors import (
     InvalidTitle,
     InvalidTripCursor,
@@ -267,7 +267,7 @@ class TransitService:
     async def stats(self, issuer: Issuer, day_from: date, day_to: date) -> Stats:
         """Trips imported per China day with how many of them are on a valid invoice, and the
         valid (not reversed, not red) invoices issued in the period by title kind."""
-        start, end = _day_start(day_from), _day_start(day_to + timedelta(days=1))
+        start, end = day_start(day_from), day_end(day_to)
         conn = connection()
         if conn.capabilities.dialect == "postgres":
             day = "(t.imported_at AT TIME ZONE 'Asia/Shanghai')::date"
@@ -333,9 +333,9 @@ class TransitService:
         exit first, and the next page's cursor (keyset on exit time and id: stable pages)."""
         query = Trip.filter(await self._owner(user), invoiced__id__isnull=True)
         if day_from is not None:
-            query = query.filter(exit_at__gte=_day_start(day_from))
+            query = query.filter(exit_at__gte=day_start(day_from))
         if day_to is not None:
-            query = query.filter(exit_at__lt=_day_start(day_to + timedelta(days=1)))
+            query = query.filter(exit_at__lt=day_end(day_to))
         if cursor is not None:
             at, last_id = _decode_cursor(cursor)
             query = query.filter(Q(exit_at__lt=at) | Q(exit_at=at, id__lt=last_id))
@@ -617,9 +617,9 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         at, last_id = raw.split("|")
-        moment = datetime.fromisoformat(at)
-        if moment.tzinfo is None:
-            raise ValueError("naive time")
-        return moment.astimezone(UTC), int(last_id)
+        trip_id = int(last_id)
+        if not 0 < trip_id <= MAX_ROW_ID:
+            raise ValueError("no such trip id")
+        return check_moment(datetime.fromisoformat(at)), trip_id
     except (ValueError, OverflowError) as exc:
         raise InvalidTripCursor("the cursor is not one this API gave out") from exc

@@ -12,13 +12,13 @@ from starlette.responses import Response
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from backend.auth.views import user_for
+from backend.chinatime import china_day
 from backend.idempotency.services import Answer, request_fingerprint
 from backend.issuers.models import StaffRole
 from backend.outbox.schemas import queued_out
 from backend.receipts.money import format_fen
 from backend.receipts.schemas import china_time, receipt_out
 from backend.transit.cards import TripProof
-from backend.transit.days import china_day
 from backend.transit.errors import InvoiceNotFound
 from backend.transit.schemas import (
     BindCard,

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, WithJsonSchema
 
+from backend.chinatime import Day
 from backend.receipts.models import Receipt
 from backend.receipts.money import AmountError, format_fen, parse_fen, to_capitals
-from backend.receipts.schemas import MAX_AMOUNT_FEN, china_time
+from backend.receipts.schemas import MAX_AMOUNT_FEN, SIGNED_AMOUNT_PATTERN, china_time
 from backend.scan.masking import mask_name
 from backend.verify.models import ClaimState, VerificationRule
 from backend.verify.services import ClaimResult, ReceiptRef, Verification
@@ -53,7 +53,7 @@ def _signed_amount(value: Any) -> int:
 SignedAmount = Annotated[
     int,
     PlainValidator(_signed_amount),
-    WithJsonSchema({"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]{1,2})?$"}),
+    WithJsonSchema({"type": "string", "pattern": SIGNED_AMOUNT_PATTERN}),
 ]
 Code = Annotated[str, Field(pattern=r"^[0-9]{8}$", description="票据代码, 8 digits")]
 Number = Annotated[str, Field(pattern=r"^[0-9]{10}$", description="票据号码, 10 digits")]
@@ -61,7 +61,7 @@ Check = Annotated[
     str,
     Field(pattern=r"^[0-9A-Za-z]{6}$", description="校验码, 6 letters or digits"),
 ]
-IssuedOn = Annotated[date | None, BeforeValidator(_date), Field(description="开票日期")]
+IssuedOn = Annotated[Day | None, BeforeValidator(_date), Field(description="开票日期")]
 Amount = Annotated[SignedAmount | None, BeforeValidator(_blank_is_none), Field(description="金额")]
 
 

@@ -17,16 +17,17 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tortoise.expressions import Q
 
+from backend.chinatime import CHINA_STANDARD_TIME, check_moment, day_end, day_start
 from backend.issuers.models import Issuer
 from backend.receipts.errors import InvalidCursor, ReceiptNotFound
 from backend.receipts.models import Receipt, ReceiptEvent, ReceiptStatus
 from backend.receipts.money import format_fen
-from backend.receipts.schemas import CHINA_STANDARD_TIME, china_time
+from backend.receipts.schemas import china_time
 from backend.receipts.services import Clock
 from backend.whereabouts.errors import InvalidRange, InvalidState
 
@@ -73,11 +74,11 @@ class DayRange:
 
     @property
     def start(self) -> datetime:
-        return _day_start(self.first)
+        return day_start(self.first)
 
     @property
     def end(self) -> datetime:
-        return _day_start(self.last + timedelta(days=1))
+        return day_end(self.last)
 
     def days(self) -> list[date]:
         return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
@@ -380,10 +381,6 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=CHINA_STANDARD_TIME).astimezone(UTC)
-
-
 def _encode_cursor(at: datetime, receipt_id: uuid.UUID) -> str:
     return f"{at.astimezone(UTC).isoformat()}|{receipt_id}".encode().hex()
 
@@ -391,6 +388,6 @@ def _encode_cursor(at: datetime, receipt_id: uuid.UUID) -> str:
 def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     try:
         at, last_id = bytes.fromhex(cursor).decode().split("|")
-        return datetime.fromisoformat(at), uuid.UUID(last_id)
+        return check_moment(datetime.fromisoformat(at)), uuid.UUID(last_id)
     except ValueError as exc:
         raise InvalidCursor("the cursor is not one this API gave out") from exc

@@ -10,10 +10,12 @@ from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
+from backend.chinatime import Day
 from backend.issuers.models import StaffRole
 from backend.receipts.errors import ReceiptNotFound
 from backend.receipts.money import format_fen
 from backend.receipts.schemas import Model, china_time
+from backend.textfields import Text
 from backend.web import Endpoint, json_answer, parse_query, services, staff_for
 from backend.whereabouts.services import ReceiptWhereabouts, WhereaboutsService
 
@@ -25,8 +27,8 @@ def whereabouts(request: Request) -> WhereaboutsService:
 
 
 class RangeQuery(Model):
-    first: date | None = Field(None, alias="from", description="first day, China time")
-    last: date | None = Field(None, alias="to", description="last day, China time")
+    first: Day | None = Field(None, alias="from", description="first day, China time")
+    last: Day | None = Field(None, alias="to", description="last day, China time")
 
 
 class StatsQuery(RangeQuery):
@@ -36,7 +38,7 @@ class StatsQuery(RangeQuery):
 
 
 class ListQuery(RangeQuery):
-    state: str | None = Field(None, description="only receipts in this state")
+    state: Annotated[str, Text(20)] | None = Field(None, description="only receipts in this state")
     limit: Annotated[int, Field(ge=1, le=200)] = 50
     cursor: Annotated[str, Field(max_length=200)] | None = None
 

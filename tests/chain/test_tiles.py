@@ -5,6 +5,7 @@ import pytest
 from chain.errors import InvalidEntryError, MalformedTileError, NotFoundError
 from chain.hashing import HASH_SIZE, leaf_hash
 from chain.tiles import (
+    MAX_TILE_INDEX,
     TILE_WIDTH,
     TileId,
     TileKey,
@@ -190,3 +191,17 @@ def test_node_ids_map_to_tiles() -> None:
         (1, 0),
         (2, 0),
     }
+
+
+def test_tile_indexes_stop_at_what_a_63_bit_log_holds() -> None:
+    last = TileId.parse("tile/0/" + encode_index(MAX_TILE_INDEX))
+    assert last.index == MAX_TILE_INDEX
+    assert TileId.parse("tile/entries/" + encode_index(MAX_TILE_INDEX)).entries
+    for path in [
+        "tile/0/" + encode_index(MAX_TILE_INDEX + 1),
+        "tile/0/" + "/".join(["x001"] * 10) + "/999",  # 10**30 and more: past int64
+        "tile/entries/" + "/".join(["x999"] * 7) + "/999",
+        "tile/5/" + "/".join(["x000"] * 200) + "/001",  # refused before its digits are read
+    ]:
+        with pytest.raises(MalformedTileError):
+            TileId.parse(path)
