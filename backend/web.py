@@ -39,6 +39,9 @@ class Endpoint:
     roles: Collection[StaffRole] = field(default_factory=tuple)
     headers: dict[str, str] = field(default_factory=dict)
     media_type: str = "application/json"
+    # Other media types the success answer comes in (content negotiation, a path suffix); where
+    # text/html is among them, the operation's error answers may be HTML pages too.
+    alternates: tuple[str, ...] = ()
 
 
 def services(request: Request) -> Services:

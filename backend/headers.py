@@ -1,0 +1,93 @@
+"""Security headers on every answer: one pure ASGI middleware, cheap enough for the scan path.
+
+What each answer gets, unless the view set the header itself (the folder page's CSP carries
+its per-response script nonce, the console's its own policy):
+
+- every answer: ``X-Content-Type-Options: nosniff``; a ``Referrer-Policy`` of ``no-referrer``
+  on paths whose URL is a capability or names a receipt (``/s/<token>``, ``/verify?…``,
+  ``/h5/folder?add=<token>``), ``strict-origin`` elsewhere; ``Strict-Transport-Security`` when
+  the public base URL is https;
+- HTML pages: a Content-Security-Policy that allows no script at all (pages that run one set
+  their own policy with a nonce), styles only inline, images only from this origin, forms
+  posting only here, no framing; and ``X-Frame-Options: DENY`` for browsers without CSP;
+- PDFs: ``frame-ancestors 'self'`` only, so browsers' PDF viewers keep working;
+- everything else (JSON, SVG, text, tiles): ``default-src 'none'; frame-ancestors 'none'``.
+"""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
+FILE_POLICY = "frame-ancestors 'self'"
+HSTS = "max-age=31536000"
+# Paths whose URL must not travel in a Referer header: scan tokens are bearer capabilities,
+# verification queries carry a receipt's check code.
+PRIVATE_PREFIXES = ("/s/", "/verify", "/h5/")
+
+Headers = list[tuple[bytes, bytes]]
+
+
+def _encoded(pairs: dict[str, str]) -> Headers:
+    return [(name.lower().encode(), value.encode()) for name, value in pairs.items()]
+
+
+class SecurityHeaders:
+    """ASGI middleware adding the headers above to each ``http.response.start``.
+
+    A header the answer already carries is left as it is, so a view can be stricter."""
+
+    def __init__(self, app: ASGIApp, *, https: bool) -> None:
+        self.app = app
+        common = {"X-Content-Type-Options": "nosniff"}
+        if https:
+            common["Strict-Transport-Security"] = HSTS
+        kinds = {
+            "page": {"Content-Security-Policy": PAGE_POLICY, "X-Frame-Options": "DENY"},
+            "file": {"Content-Security-Policy": FILE_POLICY},
+            "data": {"Content-Security-Policy": DATA_POLICY},
+        }
+        # Six precomputed header lists: (page, file, data) × (private path or not).
+        self._sets: dict[tuple[str, bool], Headers] = {
+            (kind, private): _encoded(
+                {
+                    **common,
+                    **extra,
+                    "Referrer-Policy": "no-referrer" if private else "strict-origin",
+                }
+            )
+            for kind, extra in kinds.items()
+            for private in (True, False)
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        private = str(scope["path"]).startswith(PRIVATE_PREFIXES)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": self._with_headers(message, private)}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    def _with_headers(self, message: Message, private: bool) -> Headers:
+        # A new list: the response's own may be shared (a cached Response object).
+        headers: Headers = list(message.get("headers", ()))
+        present = {name.lower() for name, _ in headers}
+        media = next((value for name, value in headers if name.lower() == b"content-type"), b"")
+        kind = (
+            "page"
+            if media.startswith(b"text/html")
+            else "file"
+            if media.startswith(b"application/pdf")
+            else "data"
+        )
+        headers.extend(pair for pair in self._sets[kind, private] if pair[0] not in present)
+        return headers
