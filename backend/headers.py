@@ -72,22 +72,29 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": self._with_headers(message, private)}
+                # A new list: the response's own may be shared (a cached Response object).
+                message["headers"] = self._with_headers(message.get("headers", ()), private)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
-    def _with_headers(self, message: Message, private: bool) -> Headers:
-        # A new list: the response's own may be shared (a cached Response object).
-        headers: Headers = list(message.get("headers", ()))
-        present = {name.lower() for name, _ in headers}
-        media = next((value for name, value in headers if name.lower() == b"content-type"), b"")
-        kind = (
-            "page"
-            if media.startswith(b"text/html")
-            else "file"
-            if media.startswith(b"application/pdf")
-            else "data"
-        )
-        headers.extend(pair for pair in self._sets[kind, private] if pair[0] not in present)
-        return headers
+    def _with_headers(self, headers: Headers, private: bool) -> Headers:
+        # Plain loops: this runs on every answer, the scan path among them.
+        media = b""
+        present = set()
+        for name, value in headers:
+            name = name.lower()
+            present.add(name)
+            if name == b"content-type":
+                media = value
+        if media.startswith(b"text/html"):
+            kind = "page"
+        elif media.startswith(b"application/pdf"):
+            kind = "file"
+        else:
+            kind = "data"
+        out = list(headers)
+        for pair in self._sets[kind, private]:
+            if pair[0] not in present:
+                out.append(pair)
+        return out
