@@ -112,7 +112,9 @@ def _operation(endpoint: Endpoint, schemas: dict[str, Any], names: Names) -> dic
         success["content"] = {
             media: {"schema": _body_schema(media, endpoint, names)} for media in media_types
         }
-    responses: dict[str, Any] = {str(endpoint.status): success}
+    responses: dict[str, Any] = {
+        str(status): success for status in (endpoint.status, *endpoint.other_statuses)
+    }
     if any(media in _FILES for media in media_types):
         responses["304"] = {"description": "Not modified: the If-None-Match ETag is current"}
     responses.update(

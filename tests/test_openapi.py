@@ -91,6 +91,8 @@ def test_pages_document_both_media_types_they_answer_in() -> None:
     assert set(api["404"]["content"]) == {"application/json"}
     deleted = paths["/api/v1/folder/receipts/{receipt_id}"]["delete"]["responses"]["204"]
     assert "content" not in deleted  # a 204 has no body
+    bind = paths["/api/v1/folder/cards"]["post"]["responses"]
+    assert {"200", "201"} <= set(bind)  # 200: the card was already yours
 
 
 async def test_scan_page_answers_as_documented(client: httpx.AsyncClient) -> None:
