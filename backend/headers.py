@@ -8,20 +8,24 @@ its per-response script nonce, the console's its own policy):
   ``/h5/folder?add=<token>``), ``strict-origin`` elsewhere; ``Strict-Transport-Security`` when
   the public base URL is https;
 - HTML pages: a Content-Security-Policy that allows no script at all (pages that run one set
-  their own policy with a nonce), styles only inline, images only from this origin, forms
-  posting only here, no framing; and ``X-Frame-Options: DENY`` for browsers without CSP;
+  their own policy with a nonce), no style but the templates' own inline stylesheets (by their
+  SHA-256, taken from ``templates/`` at start-up), images only from this origin, forms posting
+  only here, no framing; and ``X-Frame-Options: DENY`` for browsers without CSP;
 - PDFs: ``frame-ancestors 'self'`` only, so browsers' PDF viewers keep working;
 - everything else (JSON, SVG, text, tiles): ``default-src 'none'; frame-ancestors 'none'``.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+from pathlib import Path
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-PAGE_POLICY = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
+from backend.templating import TEMPLATES_DIR
+
 DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
 FILE_POLICY = "frame-ancestors 'self'"
 HSTS = "max-age=31536000"
@@ -30,6 +34,31 @@ HSTS = "max-age=31536000"
 PRIVATE_PREFIXES = ("/s/", "/verify", "/h5/")
 
 Headers = list[tuple[bytes, bytes]]
+
+
+_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+
+
+def style_sources(directory: Path = TEMPLATES_DIR) -> str:
+    """The CSP sources (``'sha256-…'``) of every inline ``<style>`` in the templates. A block
+    with template syntax in it renders differently each time and is left out (and so refused
+    by the browser: keep stylesheets static)."""
+    found: set[str] = set()
+    for template in directory.glob("**/*.html"):
+        for block in _STYLE.findall(template.read_text(encoding="utf-8")):
+            if "{{" not in block and "{%" not in block:
+                digest = base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
+                found.add(f"'sha256-{digest}'")
+    return " ".join(sorted(found))
+
+
+def page_policy(styles: str) -> str:
+    """The pages' policy, with ``styles`` (CSP sources) as the only stylesheets allowed."""
+    allowed = styles or "'none'"
+    return (
+        f"default-src 'none'; style-src {allowed}; "
+        "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    )
 
 
 def _encoded(pairs: dict[str, str]) -> Headers:
@@ -41,13 +70,14 @@ class SecurityHeaders:
 
     A header the answer already carries is left as it is, so a view can be stricter."""
 
-    def __init__(self, app: ASGIApp, *, https: bool) -> None:
+    def __init__(self, app: ASGIApp, *, https: bool, styles: str | None = None) -> None:
         self.app = app
+        self.page_policy = page_policy(style_sources() if styles is None else styles)
         common = {"X-Content-Type-Options": "nosniff"}
         if https:
             common["Strict-Transport-Security"] = HSTS
         kinds = {
-            "page": {"Content-Security-Policy": PAGE_POLICY, "X-Frame-Options": "DENY"},
+            "page": {"Content-Security-Policy": self.page_policy, "X-Frame-Options": "DENY"},
             "file": {"Content-Security-Policy": FILE_POLICY},
             "data": {"Content-Security-Policy": DATA_POLICY},
         }

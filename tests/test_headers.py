@@ -3,7 +3,9 @@ no Referer out of a scan page."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
 from pathlib import Path
 
 import httpx
@@ -11,11 +13,12 @@ from starlette.applications import Starlette
 
 from backend.app import create_app
 from backend.config import Secret, Settings
-from backend.headers import DATA_POLICY, FILE_POLICY, HSTS, PAGE_POLICY
+from backend.headers import DATA_POLICY, FILE_POLICY, HSTS, page_policy, style_sources
 from tests.conftest import LOG_SIGNER
 from tests.factories import TEST_SECRET, issuer_with_staff, receipt_request
 
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+PAGE_POLICY = page_policy(style_sources())
 
 
 async def scan_path(app: Starlette, client: httpx.AsyncClient) -> tuple[str, dict[str, str]]:
@@ -43,6 +46,7 @@ async def test_every_kind_of_answer_carries_its_headers(
     assert_common(page, "no-referrer")  # the URL is the token: it must not travel on
     assert page.headers["content-security-policy"] == PAGE_POLICY
     assert "frame-ancestors 'none'" in PAGE_POLICY and "script-src" not in PAGE_POLICY
+    assert "unsafe-inline" not in PAGE_POLICY and "'sha256-" in PAGE_POLICY
     assert page.headers["x-frame-options"] == "DENY"
 
     unknown = await client.get("/s/" + "B" * 32, headers=HTML)  # the not-found page
@@ -114,3 +118,13 @@ async def test_hsts_only_when_the_public_base_url_is_https(tmp_path: Path) -> No
         assert answer.headers["x-content-type-options"] == "nosniff"
         found[settings.public_base_url] = answer.headers.get("strict-transport-security")
     assert found == {"http://127.0.0.1:8000": None, "HTTPS://piaojia.test": HSTS}
+
+
+def test_the_style_hashes_are_those_of_the_templates_stylesheets(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text("<style>\n  b { color: red; }\n</style>", "utf-8")
+    (tmp_path / "live.html").write_text("<style>b { color: {{ colour }}; }</style>", "utf-8")
+    # sha256 of "\n  b { color: red; }\n", the text the browser hashes; the block with template
+    # syntax is left out.
+    digest = base64.b64encode(hashlib.sha256(b"\n  b { color: red; }\n").digest()).decode()
+    assert style_sources(tmp_path) == f"'sha256-{digest}'"
+    assert "style-src 'none'" in page_policy(style_sources(tmp_path / "empty"))
