@@ -16,9 +16,10 @@ from typing import Any
 import asyncpg
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Match, Route
 from tortoise.exceptions import BaseORMException
 
 from backend import db
@@ -43,6 +44,7 @@ from backend.errors import (
 )
 from backend.folder.pages import PAGES as FOLDER_PAGES
 from backend.folder.views import ENDPOINTS as FOLDER_ENDPOINTS
+from backend.headers import SecurityHeaders
 from backend.hospital.views import ENDPOINTS as HOSPITAL_ENDPOINTS
 from backend.openapi import build_openapi
 from backend.outbox.mail_sink import demo_sink_for
@@ -110,7 +112,23 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     codes = {404: "no_such_endpoint", 405: "method_not_allowed"}
     code = codes.get(exc.status_code, "http_error")
-    return _error(exc.status_code, code, f"{request.method} {request.url.path}: {exc.detail}")
+    message = f"{request.method} {request.url.path}: {exc.detail}"
+    if exc.status_code != 405:
+        return _error(exc.status_code, code, message)
+    allowed = _allowed_methods(request)
+    response = _error(405, code, f"{message}; this path takes {', '.join(allowed)}")
+    response.headers["Allow"] = ", ".join(allowed)
+    return response
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    # Starlette's own Allow names only the first route of the path, and a path may have several
+    # (GET and PUT /api/v1/transit/settings): ask every route.
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, Route) and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= route.methods or set()
+    return sorted(methods)
 
 
 # How long a client waits before sending again a request the database was too busy for.
@@ -231,6 +249,11 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
+        middleware=[
+            Middleware(
+                SecurityHeaders, https=settings.public_base_url.lower().startswith("https://")
+            )
+        ],
         exception_handlers={
             DomainError: _domain_error,
             HTTPException: _http_error,

@@ -26,7 +26,7 @@ _ERROR_SCHEMA: dict[str, Any] = {
         }
     },
 }
-_ERROR_RESPONSES = {
+_ERRORS = {
     "400": "The request cannot be understood",
     "401": "No API key, or an unknown one",
     "403": "The key's role may not do this",
@@ -35,7 +35,25 @@ _ERROR_RESPONSES = {
     "413": "The body is too large",
     "415": "The body is not JSON",
     "422": "Fields are missing or wrong",
+    "429": "Too many requests: wait the seconds of Retry-After",
+    "503": "Busy or not ready: retry after the seconds of Retry-After",
 }
+_UUID: dict[str, Any] = {"type": "string", "format": "uuid"}
+# Every path parameter by name, with the shape the server accepts (anything else is a 404).
+PATH_PARAMETERS: dict[str, dict[str, Any]] = {
+    "receipt_id": _UUID,
+    "staff_id": _UUID,
+    "token": {"type": "string", "pattern": "^[A-Za-z0-9_-]{32}$"},
+    "format": {"type": "string", "enum": ["png", "svg"]},
+    # C2SP tlog-tiles: <level or "entries">/<index as x001/…/067>[.p/<partial width>]
+    "path": {
+        "type": "string",
+        "pattern": "^(entries|[0-9]{1,2})/(x[0-9]{3}/)*[0-9]{3}(\\.p/[0-9]{1,3})?$",
+    },
+}
+_PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")  # Starlette's {name} and {name:type}
+_HTML = "text/html"
+_FILES = ("application/pdf", "image/png")
 
 
 def build_openapi(endpoints: Iterable[Endpoint], *, version: str) -> dict[str, Any]:
@@ -56,7 +74,7 @@ def build_openapi(endpoints: Iterable[Endpoint], *, version: str) -> dict[str, A
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in endpoints:
         operation = _operation(endpoint, schemas, names)
-        path = re.sub(r"\{(\w+):\w+\}", r"{\1}", endpoint.path)  # Starlette's {name:type}
+        path = _PARAMETER.sub(r"{\1}", endpoint.path)
         paths.setdefault(path, {})[endpoint.method.lower()] = operation
     return {
         "openapi": "3.1.0",
@@ -83,26 +101,31 @@ Names = dict[type[BaseModel], str]
 
 
 def _operation(endpoint: Endpoint, schemas: dict[str, Any], names: Names) -> dict[str, Any]:
+    media_types = (endpoint.media_type, *endpoint.alternates)
+    error_content: dict[str, Any] = {
+        "application/json": {"schema": {"$ref": _REF.format(model="Error")}}
+    }
+    if _HTML in media_types:  # a page answers its errors with a page too
+        error_content[_HTML] = {"schema": {"type": "string"}}
+    success: dict[str, Any] = {"description": "OK"}
+    if endpoint.status != 204:
+        success["content"] = {
+            media: {"schema": _body_schema(media, endpoint, names)} for media in media_types
+        }
+    responses: dict[str, Any] = {
+        str(status): success for status in (endpoint.status, *endpoint.other_statuses)
+    }
+    if any(media in _FILES for media in media_types):
+        responses["304"] = {"description": "Not modified: the If-None-Match ETag is current"}
+    responses.update(
+        {code: {"description": text, "content": error_content} for code, text in _ERRORS.items()}
+    )
     operation: dict[str, Any] = {
         "operationId": endpoint.name,
         "summary": endpoint.summary,
         "tags": [endpoint.tag],
         "parameters": _parameters(endpoint, schemas, names),
-        "responses": {
-            str(endpoint.status): {
-                "description": "OK",
-                "content": {endpoint.media_type: {"schema": _body_schema(endpoint, names)}},
-            },
-            **{
-                code: {
-                    "description": text,
-                    "content": {
-                        "application/json": {"schema": {"$ref": _REF.format(model="Error")}}
-                    },
-                }
-                for code, text in _ERROR_RESPONSES.items()
-            },
-        },
+        "responses": responses,
     }
     if endpoint.roles:
         operation["security"] = [{"staffKey": []}]
@@ -115,8 +138,8 @@ def _operation(endpoint: Endpoint, schemas: dict[str, Any], names: Names) -> dic
     return operation
 
 
-def _body_schema(endpoint: Endpoint, names: Names) -> dict[str, Any]:
-    if endpoint.media_type != "application/json":
+def _body_schema(media_type: str, endpoint: Endpoint, names: Names) -> dict[str, Any]:
+    if media_type != "application/json":
         return {"type": "string"}
     return _ref(endpoint.response, names)
 
@@ -127,19 +150,19 @@ def _ref(model: type[BaseModel] | None, names: Names) -> dict[str, Any]:
 
 def _parameters(endpoint: Endpoint, schemas: dict[str, Any], names: Names) -> list[dict[str, Any]]:
     parameters: list[dict[str, Any]] = []
-    for segment in endpoint.path.split("/"):
-        if segment.startswith("{"):
-            name = segment.strip("{}").split(":")[0]
-            parameters.append(
-                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-            )
+    for name in _PARAMETER.findall(endpoint.path):
+        if name not in PATH_PARAMETERS:
+            raise ValueError(f"{endpoint.path}: declare {name!r} in PATH_PARAMETERS")
+        parameters.append(
+            {"name": name, "in": "path", "required": True, "schema": PATH_PARAMETERS[name]}
+        )
     if endpoint.query is not None:
         # Query models are described once among the schemas; each field becomes a parameter.
         schema = schemas[names[endpoint.query]]
         required = set(schema.get("required", []))
         for name, prop in schema.get("properties", {}).items():
             parameters.append(
-                {"name": name, "in": "query", "required": name in required, "schema": prop}
+                {"name": name, "in": "query", "required": name in required, "schema": _query(prop)}
             )
     for header, description in endpoint.headers.items():
         parameters.append(
@@ -152,3 +175,14 @@ def _parameters(endpoint: Endpoint, schemas: dict[str, Any], names: Names) -> li
             }
         )
     return parameters
+
+
+def _query(prop: dict[str, Any]) -> dict[str, Any]:
+    # An optional parameter is absent, never null: a query string has no null to send.
+    branches = [b for b in prop.get("anyOf", []) if b != {"type": "null"}]
+    if len(branches) != 1:
+        return prop
+    plain = {key: value for key, value in prop.items() if key != "anyOf"}
+    if plain.get("default", ...) is None:
+        del plain["default"]
+    return {**branches[0], **plain}

@@ -40,6 +40,11 @@ class Endpoint:
     roles: Collection[StaffRole] = field(default_factory=tuple)
     headers: dict[str, str] = field(default_factory=dict)
     media_type: str = "application/json"
+    # Other media types the success answer comes in (content negotiation, a path suffix); where
+    # text/html is among them, the operation's error answers may be HTML pages too.
+    alternates: tuple[str, ...] = ()
+    # Other success statuses (200 when binding what the caller has already bound).
+    other_statuses: tuple[int, ...] = ()
 
 
 def services(request: Request) -> Services:

@@ -12,7 +12,7 @@ ROOT = Path(__file__).parent.parent
 HTTP_LIBRARIES = {"starlette", "uvicorn", "httpx"}
 # The modules that may speak HTTP: views, the app factory, the helpers only views use, and the
 # command lines that start servers.
-HTTP_MODULES = {"app.py", "views.py", "pages.py", "web.py", "openapi.py", "cli.py"}
+HTTP_MODULES = {"app.py", "views.py", "pages.py", "web.py", "openapi.py", "cli.py", "headers.py"}
 # Outbound HTTP (to witnesses, to an audited server) goes through client modules only.
 HTTP_CLIENT_MODULES = {"audit.py"}
 

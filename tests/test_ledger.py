@@ -94,6 +94,11 @@ async def test_integrated_receipts_are_served_as_checkpoint_and_tiles(
         "/ledger/tile/0/001",
         "/ledger/tile/x/000",
         "/ledger/tile/entries/000.p/300",
+        # Indexes past 64 bits (a 500 once), and the largest that fits.
+        "/ledger/tile/0/x001/x002/x003/x004/x005/x006/x007/x008/x009/x010/999",
+        "/ledger/tile/entries/" + "x999/" * 30 + "999",
+        "/ledger/tile/0/x009/x223/x372/x036/x854/x775/807",
+        "/ledger/tile/entries/x009/x223/x372/x036/x854/x775/807.p/5",
     ):
         response = await client.get(missing)
         assert response.status_code == 404, missing

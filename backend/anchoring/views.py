@@ -17,6 +17,8 @@ from chain.tiles import TileId
 # A tile path names its width, so what it serves never changes; a checkpoint changes often.
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=1"
+# Tiles are stored by a 64-bit index: a larger one names nothing (and would not fit a query).
+MAX_TILE_INDEX = 2**63 - 1
 
 
 async def ledger_key(request: Request) -> Response:
@@ -83,6 +85,8 @@ async def tile(request: Request) -> Response:
     ledger = services(request).anchoring.ledger
     try:
         tile_id = TileId.parse(path)
+        if tile_id.index > MAX_TILE_INDEX:
+            raise TileNotFound(f"{path}: no log holds a tile that far out")
         if tile_id.entries:
             data = await ledger.read_entry_bundle(tile_id.index, tile_id.width)
         else:

@@ -245,6 +245,7 @@ ENDPOINTS = [
         tag="hospital",
         roles=READERS,
         media_type="image/png",
+        alternates=("image/svg+xml",),
     ),
     Endpoint(
         "POST",

@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from urllib.parse import parse_qs, quote
 
 from jinja2 import Environment
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from tortoise.transactions import in_transaction
 
 from backend.outbox.schemas import EmailRequest, QueuedEmailOut
+from backend.receipts.schemas import Model
 from backend.scan.errors import UnknownScanToken
 from backend.web import (
     Endpoint,
@@ -23,6 +26,17 @@ from backend.web import (
 )
 
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+
+
+class OpenQuery(Model):
+    """What ``/s/{token}`` reads of its query (for the description: the view reads it itself)."""
+
+    format: Literal["json"] | None = Field(
+        None, description="json: the receipt as JSON (as with Accept: application/json)"
+    )
+    emailed: str | None = Field(
+        None, max_length=254, description="the page says a copy is on its way to this address"
+    )
 
 
 def wants_json(request: Request) -> bool:
@@ -113,6 +127,8 @@ ENDPOINTS = [
         name="scan.open",
         summary="Open a receipt by the token in its QR code (H5 page, or JSON on request)",
         tag="scan",
+        query=OpenQuery,
+        alternates=("text/html",),
     ),
     Endpoint(
         "GET",

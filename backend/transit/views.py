@@ -342,6 +342,7 @@ ENDPOINTS = [
         status=201,
         request_body=BindCard,
         response=CardOut,
+        other_statuses=(200,),
     ),
     Endpoint(
         "GET",
