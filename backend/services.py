@@ -39,6 +39,7 @@ from backend.scan.records import ScanRecords
 from backend.scan.services import ScanService
 from backend.templating import template_environment
 from backend.transit.services import TransitService
+from backend.verify.claims import ReversalGuard
 from backend.verify.services import VerifyService
 from backend.whereabouts.services import WhereaboutsService
 from chain.cosignature import CosignatureVerifier
@@ -95,7 +96,7 @@ def build_services(
         ledger=ledger, witnesses=witnesses, quorum=quorum, client=WitnessClient()
     )
     anchoring = AnchoringService(ledger=ledger, storage=storage, witnessing=witnessing)
-    receipts = ReceiptService(clock=clock, anchoring=anchoring)
+    receipts = ReceiptService(clock=clock, anchoring=anchoring, guard=ReversalGuard())
     staff = StaffService(secret_key=secret)
     wechat = WeChatClient(
         base_url=settings.wechat_base_url,

@@ -410,6 +410,13 @@ async def receipt_page(request: Request, staff: Staff, form: Form) -> Response:
     loaded = await services(request).receipts.get(staff.issuer, receipt_id)
     trail = await whereabouts(request).trail(staff.issuer, receipt_id)
     r = loaded.receipt
+    reversible = (
+        staff.role == StaffRole.CASHIER
+        and r.status == ReceiptStatus.VALID
+        and loaded.reverses is None
+    )
+    # A claimed receipt keeps its form out and says why (the reversal would be refused).
+    blocked = await services(request).receipts.reversal_refusal(r.id) if reversible else None
     return render(
         request,
         "console/receipt.html",
@@ -428,9 +435,8 @@ async def receipt_page(request: Request, staff: Staff, form: Form) -> Response:
             }
             for e in trail
         ],
-        can_reverse=staff.role == StaffRole.CASHIER
-        and r.status == ReceiptStatus.VALID
-        and loaded.reverses is None,
+        can_reverse=reversible and blocked is None,
+        reversal_blocked=blocked.message if blocked else None,
         just_issued=request.query_params.get("issued") == "1",
         idempotency_key=str(uuid.uuid4()),
     )

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 
 from backend.anchoring.services import AnchoringService, LedgerState
 from backend.db import defer_receipt_keys, dialect_sql
+from backend.errors import DomainError
 from backend.issuers.models import Issuer, Staff
 from backend.receipts.errors import (
     AlreadyReversed,
@@ -74,10 +75,19 @@ class ReceiptFilter:
     payer_name: str | None = None
 
 
+class ReversalGuard(Protocol):
+    """What else may forbid a reversal (a reimbursement claim), asked inside its transaction."""
+
+    async def refuse_if_claimed(self, conn: BaseDBAsyncClient, receipt_id: uuid.UUID) -> None: ...
+
+    async def refusal(self, receipt_id: uuid.UUID) -> DomainError | None: ...
+
+
 class ReceiptService:
-    def __init__(self, *, clock: Clock, anchoring: AnchoringService) -> None:
+    def __init__(self, *, clock: Clock, anchoring: AnchoringService, guard: ReversalGuard) -> None:
         self._clock = clock
         self._anchoring = anchoring
+        self._guard = guard
 
     async def next_number(self, conn: BaseDBAsyncClient, issuer: Issuer, code: str) -> str:
         """Draw the next 票据号码 for ``issuer`` and ``code``.
@@ -155,7 +165,9 @@ class ReceiptService:
         The original turns ``reversed``; the red receipt carries the same items and split with
         negative amounts and points at the original. A receipt is reversed at most once, even
         under concurrent requests (the status change is a conditional update), and a red
-        receipt is never reversed.
+        receipt is never reversed. A receipt a reimbursing party has locked or closed is not
+        reversed (the guard's error, 409): the guard reads the claim after the status update
+        has locked the receipt row, so a racing lock either is seen or waits and then fails.
         """
         original = await self._own(conn, staff.issuer, receipt_id)
         if original.reverses_id is not None:  # type: ignore[attr-defined]
@@ -169,6 +181,7 @@ class ReceiptService:
             raise AlreadyReversed(
                 f"receipt {original.code}-{original.number} has already been reversed"
             )
+        await self._guard.refuse_if_claimed(conn, original.id)
         original_items = await LineItem.filter(receipt_id=original.id).using_db(conn)
         red = Receipt(
             kind=original.kind,
@@ -232,6 +245,10 @@ class ReceiptService:
             reversed_by=None,
             scan_token=stored.scan_token,
         )
+
+    async def reversal_refusal(self, receipt_id: uuid.UUID) -> DomainError | None:
+        """Why a reversal of the receipt would be refused now by its claim, or ``None``."""
+        return await self._guard.refusal(receipt_id)
 
     async def _own(
         self, conn: BaseDBAsyncClient | None, issuer: Issuer, receipt_id: uuid.UUID
