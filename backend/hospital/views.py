@@ -16,9 +16,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from backend.errors import NotFound
 from backend.hospital.schemas import IssueMedicalReceipt, ReverseReceipt
 from backend.idempotency.services import Answer, request_fingerprint
-from backend.issuers.models import StaffRole
+from backend.issuers.models import IssuerKind, StaffRole
 from backend.receipts.errors import ReceiptNotFound
-from backend.receipts.models import ReceiptStatus
+from backend.receipts.models import ReceiptKind, ReceiptStatus
 from backend.receipts.schemas import (
     Model,
     ReceiptOut,
@@ -41,6 +41,9 @@ from backend.web import (
 PDF = "application/pdf"
 CASHIERS = (StaffRole.CASHIER,)
 READERS = (StaffRole.CASHIER, StaffRole.ADMIN)
+# The hospital API is for hospitals: a metro's invoices are reversed by the transit API, which
+# frees their trips, and a reimburser issues nothing.
+HOSPITALS = (IssuerKind.HOSPITAL,)
 
 
 class ListReceiptsQuery(Model):
@@ -83,7 +86,7 @@ def _answer(request: Request, loaded: LoadedReceipt, status: int) -> Answer:
 
 
 async def issue_receipt(request: Request) -> Response:
-    staff = await staff_for(request, CASHIERS)
+    staff = await staff_for(request)
     query = parse_query(request, IssueQuery)
     body = await read_body(request)
     payload = parse_body(body, IssueMedicalReceipt, request.headers.get("content-type"))
@@ -108,7 +111,7 @@ async def issue_receipt(request: Request) -> Response:
 
 
 async def reverse_receipt(request: Request) -> Response:
-    staff = await staff_for(request, CASHIERS)
+    staff = await staff_for(request)
     receipt_id = _receipt_id(request)
     body = await read_body(request)
     payload = parse_body(body, ReverseReceipt, request.headers.get("content-type"))
@@ -116,7 +119,11 @@ async def reverse_receipt(request: Request) -> Response:
 
     async def reverse(conn: BaseDBAsyncClient) -> Answer:
         red = await found.receipts.reverse(
-            conn, staff=staff, receipt_id=receipt_id, reason=payload.reason
+            conn,
+            staff=staff,
+            receipt_id=receipt_id,
+            reason=payload.reason,
+            kind=ReceiptKind.MEDICAL,
         )
         return _answer(request, red, 201)
 
@@ -130,20 +137,20 @@ async def reverse_receipt(request: Request) -> Response:
 
 
 async def get_receipt(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     loaded = await services(request).receipts.get(staff.issuer, _receipt_id(request))
     answer = _answer(request, loaded, 200)
     return Response(answer.body, media_type="application/json")
 
 
 async def receipt_proof(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     bundle = await services(request).receipts.proof_bundle(staff.issuer, _receipt_id(request))
     return json_answer(bundle)
 
 
 async def receipt_pdf(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     rendered = await services(request).documents.receipt_pdf(staff.issuer, _receipt_id(request))
     return file_answer(
         request, rendered.pdf, etag=rendered.etag, media_type=PDF, filename=rendered.filename
@@ -151,7 +158,7 @@ async def receipt_pdf(request: Request) -> Response:
 
 
 async def slip_pdf(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     rendered = await services(request).documents.slip_pdf(staff.issuer, _receipt_id(request))
     return file_answer(
         request, rendered.pdf, etag=rendered.etag, media_type=PDF, filename=rendered.filename
@@ -159,7 +166,7 @@ async def slip_pdf(request: Request) -> Response:
 
 
 async def qr_image(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     if request.path_params["format"] not in ("png", "svg"):
         raise NotFound("QR codes come as qr.png or qr.svg", code="no_such_image")
     svg = request.path_params["format"] == "svg"
@@ -176,14 +183,14 @@ class ScanUrlOut(Model):
 
 
 async def reissue_scan_token(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     token = await services(request).receipts.reissue_scan_token(staff.issuer, _receipt_id(request))
     base: str = request.app.state.settings.public_base_url
     return json_answer(ScanUrlOut(scan_url=f"{base}/s/{token}"), status=201)
 
 
 async def list_receipts(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     query = parse_query(request, ListReceiptsQuery)
     filters = ReceiptFilter(
         issued_from=query.issued_from,
@@ -213,6 +220,7 @@ ENDPOINTS = [
         query=IssueQuery,
         response=ReceiptOut,
         roles=CASHIERS,
+        kinds=HOSPITALS,
         headers=IDEMPOTENCY_HEADER,
     ),
     Endpoint(
@@ -223,6 +231,7 @@ ENDPOINTS = [
         summary="The signed receipt PDF, with its ledger proof attached once anchored",
         tag="hospital",
         roles=READERS,
+        kinds=HOSPITALS,
         media_type=PDF,
     ),
     Endpoint(
@@ -233,6 +242,7 @@ ENDPOINTS = [
         summary="The 80 mm fee slip (收费告知单) with the QR code that opens the receipt",
         tag="hospital",
         roles=READERS,
+        kinds=HOSPITALS,
         media_type=PDF,
     ),
     Endpoint(
@@ -243,6 +253,7 @@ ENDPOINTS = [
         summary="The receipt's scan QR code as qr.png or qr.svg",
         tag="hospital",
         roles=READERS,
+        kinds=HOSPITALS,
         media_type="image/png",
     ),
     Endpoint(
@@ -255,6 +266,7 @@ ENDPOINTS = [
         status=201,
         response=ScanUrlOut,
         roles=READERS,
+        kinds=HOSPITALS,
     ),
     Endpoint(
         "GET",
@@ -264,6 +276,7 @@ ENDPOINTS = [
         summary="The receipt's ledger proof bundle, to verify offline",
         tag="hospital",
         roles=READERS,
+        kinds=HOSPITALS,
     ),
     Endpoint(
         "GET",
@@ -275,6 +288,7 @@ ENDPOINTS = [
         query=ListReceiptsQuery,
         response=ReceiptPage,
         roles=READERS,
+        kinds=HOSPITALS,
     ),
     Endpoint(
         "GET",
@@ -285,6 +299,7 @@ ENDPOINTS = [
         tag="hospital",
         response=ReceiptOut,
         roles=READERS,
+        kinds=HOSPITALS,
     ),
     Endpoint(
         "POST",
@@ -297,6 +312,7 @@ ENDPOINTS = [
         request_body=ReverseReceipt,
         response=ReceiptOut,
         roles=CASHIERS,
+        kinds=HOSPITALS,
         headers=IDEMPOTENCY_HEADER,
     ),
 ]

@@ -29,12 +29,14 @@ from backend.receipts.errors import (
     NumbersExhausted,
     ReceiptNotFound,
     ReversalNotReversible,
+    WrongReceiptKind,
 )
 from backend.receipts.models import (
     EventType,
     LineItem,
     Receipt,
     ReceiptEvent,
+    ReceiptKind,
     ReceiptStatus,
     ScanToken,
 )
@@ -158,7 +160,13 @@ class ReceiptService:
         )
 
     async def reverse(
-        self, conn: BaseDBAsyncClient, *, staff: Staff, receipt_id: uuid.UUID, reason: str
+        self,
+        conn: BaseDBAsyncClient,
+        *,
+        staff: Staff,
+        receipt_id: uuid.UUID,
+        reason: str,
+        kind: ReceiptKind,
     ) -> LoadedReceipt:
         """Issue the red reversal receipt (冲红) of one of ``staff``'s issuer's receipts.
 
@@ -168,8 +176,13 @@ class ReceiptService:
         receipt is never reversed. A receipt a reimbursing party has locked or closed is not
         reversed (the guard's error, 409): the guard reads the claim after the status update
         has locked the receipt row, so a racing lock either is seen or waits and then fails.
+        Only a receipt of ``kind`` is reversed: each kind's path undoes what it did besides.
         """
         original = await self._own(conn, staff.issuer, receipt_id)
+        if original.kind != kind:
+            raise WrongReceiptKind(
+                f"this is a {original.kind} receipt; reverse it through the {original.kind} API"
+            )
         if original.reverses_id is not None:  # type: ignore[attr-defined]
             raise ReversalNotReversible("a red reversal receipt cannot itself be reversed")
         changed = (

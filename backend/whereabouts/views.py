@@ -10,7 +10,7 @@ from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from backend.issuers.models import StaffRole
+from backend.issuers.models import IssuerKind, StaffRole
 from backend.receipts.errors import ReceiptNotFound
 from backend.receipts.money import format_fen
 from backend.receipts.schemas import Model, china_time
@@ -18,6 +18,7 @@ from backend.web import Endpoint, json_answer, parse_query, services, staff_for
 from backend.whereabouts.services import ReceiptWhereabouts, WhereaboutsService
 
 READERS = (StaffRole.CASHIER, StaffRole.ADMIN)
+ISSUERS = (IssuerKind.HOSPITAL, IssuerKind.TRANSIT)
 
 
 def whereabouts(request: Request) -> WhereaboutsService:
@@ -120,7 +121,7 @@ def receipt_state_out(r: ReceiptWhereabouts) -> ReceiptStateOut:
 
 
 async def issuer_stats(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     query = parse_query(request, StatsQuery)
     service = whereabouts(request)
     stats = await service.stats(
@@ -156,7 +157,7 @@ async def issuer_stats(request: Request) -> Response:
 
 
 async def issuer_receipts(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     query = parse_query(request, ListQuery)
     service = whereabouts(request)
     found, next_cursor = await service.page(
@@ -171,7 +172,7 @@ async def issuer_receipts(request: Request) -> Response:
 
 
 async def receipt_events(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     try:
         receipt_id = uuid.UUID(request.path_params["receipt_id"])
     except ValueError as exc:
@@ -188,7 +189,7 @@ async def receipt_events(request: Request) -> Response:
 
 
 async def receipts_csv(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     query = parse_query(request, RangeQuery)
     service = whereabouts(request)
     days = service.day_range(query.first, query.last)
@@ -212,6 +213,7 @@ ENDPOINTS = [
         query=StatsQuery,
         response=StatsOut,
         roles=READERS,
+        kinds=ISSUERS,
     ),
     Endpoint(
         "GET",
@@ -222,6 +224,7 @@ ENDPOINTS = [
         tag="whereabouts",
         query=RangeQuery,
         roles=READERS,
+        kinds=ISSUERS,
         media_type="text/csv",
     ),
     Endpoint(
@@ -234,6 +237,7 @@ ENDPOINTS = [
         query=ListQuery,
         response=ReceiptStatePage,
         roles=READERS,
+        kinds=ISSUERS,
     ),
     Endpoint(
         "GET",
@@ -244,5 +248,6 @@ ENDPOINTS = [
         tag="whereabouts",
         response=TrailOut,
         roles=READERS,
+        kinds=ISSUERS,
     ),
 ]
