@@ -5,17 +5,19 @@ every other gets 403 with a stable code before anything runs. A GET never writes
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from typing import Any
 
 import httpx
 import pytest
 from starlette.applications import Starlette
+from tortoise.transactions import in_transaction
 
 from backend.app import ENDPOINTS
 from backend.config import Settings
 from backend.db import connection
-from backend.issuers.models import IssuerKind, StaffRole
+from backend.issuers.models import IssuerKind, Staff, StaffRole
+from backend.receipts.errors import WrongReceiptKind
+from backend.receipts.models import Receipt, ReceiptKind, ReceiptStatus
 from backend.services import Services
 from tests.factories import credit_code, receipt_request
 
@@ -131,7 +133,8 @@ async def test_every_operation_for_every_kind_and_role(
 async def test_a_metro_cashier_cannot_reverse_an_invoice_through_the_hospital_api(
     app: Starlette, client: httpx.AsyncClient
 ) -> None:
-    """And whoever calls the receipt core directly cannot reverse another kind's receipt."""
+    """Neither through the API nor by calling the receipt core with the medical kind: the
+    invoice stays valid with its trips (only the transit path frees them)."""
     keys = await keys_of_every_kind_and_role(app)
     for kind in (IssuerKind.TRANSIT, IssuerKind.REIMBURSER):
         headers = {"Authorization": f"Bearer {keys[kind, StaffRole.CASHIER]}"}
@@ -139,9 +142,31 @@ async def test_a_metro_cashier_cannot_reverse_an_invoice_through_the_hospital_ap
             "/api/v1/hospital/receipts", json=receipt_request(), headers=headers
         )
         assert issued.status_code == 403 and issued.json()["error"]["code"] == "kind_not_allowed"
-        reversed_ = await client.post(
-            f"/api/v1/hospital/receipts/{uuid.uuid4()}/reversal",
-            json={"reason": "退款"},
-            headers=headers,
+    services: Services = app.state.services
+    cashier = await (
+        Staff.filter(issuer__kind=IssuerKind.TRANSIT, role=StaffRole.CASHIER)
+        .select_related("issuer")
+        .get()
+    )
+    async with in_transaction() as conn:
+        invoice = Receipt(
+            kind=ReceiptKind.TRANSIT, code="44910026", payer_name="乘客", total_fen=300
         )
-        assert reversed_.status_code == 403
+        stored = await services.receipts.store(conn, staff=cashier, receipt=invoice, items=[])
+    reversed_ = await client.post(
+        f"/api/v1/hospital/receipts/{stored.receipt.id}/reversal",
+        json={"reason": "退款"},
+        headers={"Authorization": f"Bearer {keys[IssuerKind.TRANSIT, StaffRole.CASHIER]}"},
+    )
+    assert reversed_.status_code == 403
+    assert reversed_.json()["error"]["code"] == "kind_not_allowed"
+    with pytest.raises(WrongReceiptKind):
+        async with in_transaction() as conn:
+            await services.receipts.reverse(
+                conn,
+                staff=cashier,
+                receipt_id=stored.receipt.id,
+                reason="退款",
+                kind=ReceiptKind.MEDICAL,
+            )
+    assert (await Receipt.get(id=stored.receipt.id)).status == ReceiptStatus.VALID
