@@ -237,7 +237,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
 
     # The WeChat stand-in exists only in demo mode, and stays out of the API description.
     routed = [*ENDPOINTS, *(DEMO_ENDPOINTS if settings.demo else [])]
-    routes = [Route(e.path, e.handler, methods=[e.method], name=e.name) for e in routed] + [
+    routes = [Route(e.path, e.serve, methods=[e.method], name=e.name) for e in routed] + [
         Route("/openapi.json", openapi, methods=["GET"], name="openapi"),
         Route("/healthz", health, methods=["GET"], name="health"),
     ]

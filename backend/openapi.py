@@ -129,7 +129,12 @@ def _operation(endpoint: Endpoint, schemas: dict[str, Any], names: Names) -> dic
     }
     if endpoint.roles:
         operation["security"] = [{"staffKey": []}]
-        operation["description"] = "Roles: " + ", ".join(str(role) for role in endpoint.roles)
+        operation["description"] = (
+            "Roles: "
+            + ", ".join(str(role) for role in endpoint.roles)
+            + "; issuer kinds: "
+            + ", ".join(str(kind) for kind in endpoint.kinds)
+        )
     if endpoint.request_body is not None:
         operation["requestBody"] = {
             "required": True,

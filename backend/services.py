@@ -41,6 +41,7 @@ from backend.scan.services import ScanService, unknown_token_limit
 from backend.templating import template_environment
 from backend.throttle.storage import storage_for
 from backend.transit.services import TransitService
+from backend.verify.claims import ReversalGuard
 from backend.verify.services import VerifyService
 from backend.verify.throttling import address_limit
 from backend.whereabouts.services import WhereaboutsService
@@ -100,7 +101,7 @@ def build_services(
         ledger=ledger, witnesses=witnesses, quorum=quorum, client=WitnessClient()
     )
     anchoring = AnchoringService(ledger=ledger, storage=storage, witnessing=witnessing)
-    receipts = ReceiptService(clock=clock, anchoring=anchoring)
+    receipts = ReceiptService(clock=clock, anchoring=anchoring, guard=ReversalGuard())
     staff = StaffService(secret_key=secret)
     wechat = WeChatClient(
         base_url=settings.wechat_base_url,

@@ -15,17 +15,24 @@ from starlette.responses import Response
 
 from backend.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia, ValidationFailed
 from backend.issuers.errors import MissingApiKey
-from backend.issuers.models import Staff, StaffRole
+from backend.issuers.models import IssuerKind, Staff, StaffRole
 from backend.services import Services
 from backend.throttle import addresses
 
 M = TypeVar("M", bound=BaseModel)
+_STAFF = "piaojia.staff"
 Handler = Callable[[Request], Awaitable[Response]]
 
 
 @dataclass(frozen=True, slots=True)
 class Endpoint:
-    """One API operation: routed by ``app.py`` and described by ``openapi.py`` from this."""
+    """One API operation: routed by ``app.py`` and described by ``openapi.py`` from this.
+
+    ``roles`` and ``kinds`` are the operation's access rule, the one place it is stated: an
+    operation with roles takes a staff key whose role is among ``roles`` at an issuer whose
+    kind is among ``kinds``, checked by ``serve`` before the handler runs. An operation
+    without roles takes no staff key (public, or a mini-program session).
+    """
 
     method: str
     path: str
@@ -38,6 +45,7 @@ class Endpoint:
     query: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     roles: Collection[StaffRole] = field(default_factory=tuple)
+    kinds: Collection[IssuerKind] = field(default_factory=tuple)
     headers: dict[str, str] = field(default_factory=dict)
     media_type: str = "application/json"
     # Other media types the success answer comes in (content negotiation, a path suffix); where
@@ -45,6 +53,16 @@ class Endpoint:
     alternates: tuple[str, ...] = ()
     # Other success statuses (200 when binding what the caller has already bound).
     other_statuses: tuple[int, ...] = ()
+
+    async def serve(self, request: Request) -> Response:
+        """The routed handler: the staff key is checked against this operation's rule first,
+        so no handler runs (or reads a body) for a key that may not call it."""
+        if self.roles:
+            staff = await services(request).staff.authenticate(
+                bearer_key(request), roles=self.roles, kinds=self.kinds
+            )
+            request.scope[_STAFF] = staff
+        return await self.handler(request)
 
 
 def services(request: Request) -> Services:
@@ -131,8 +149,13 @@ def bearer_key(request: Request) -> str:
     return credentials.strip()
 
 
-async def staff_for(request: Request, endpoint_roles: Collection[StaffRole]) -> Staff:
-    return await services(request).staff.authenticate(bearer_key(request), roles=endpoint_roles)
+async def staff_for(request: Request) -> Staff:
+    """The staff member ``Endpoint.serve`` authenticated for this request, by the endpoint's
+    declared roles and kinds."""
+    staff = request.scope.get(_STAFF)
+    if not isinstance(staff, Staff):
+        raise RuntimeError(f"{request.url.path}: its Endpoint declares no roles to authenticate")
+    return staff
 
 
 def json_answer(

@@ -36,6 +36,10 @@ class ConsoleRoleNotAllowed(Forbidden):
     code = "role_not_allowed"
 
 
+class ConsoleKindNotAllowed(Forbidden):
+    code = "kind_not_allowed"
+
+
 class WeakPassword(InvalidInput):
     code = "weak_password"
 

@@ -25,14 +25,19 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from backend.chinatime import parse_day
 from backend.console import csrf
 from backend.console.chart import per_day_svg
-from backend.console.errors import ConsoleRoleNotAllowed, CsrfFailed, NotLoggedIn
+from backend.console.errors import (
+    ConsoleKindNotAllowed,
+    ConsoleRoleNotAllowed,
+    CsrfFailed,
+    NotLoggedIn,
+)
 from backend.console.services import ConsoleService
 from backend.errors import DomainError, InvalidInput, PayloadTooLarge, UnsupportedMedia
 from backend.hospital.schemas import Category, IssueMedicalReceipt, ReverseReceipt
 from backend.idempotency.services import Answer, request_fingerprint
-from backend.issuers.models import Staff, StaffRole
+from backend.issuers.models import IssuerKind, Staff, StaffRole
 from backend.receipts.errors import ReceiptNotFound
-from backend.receipts.models import ReceiptStatus
+from backend.receipts.models import ReceiptKind, ReceiptStatus
 from backend.receipts.money import AmountError, format_fen, parse_fen
 from backend.receipts.schemas import china_time
 from backend.receipts.services import ReceiptFilter
@@ -46,6 +51,11 @@ LOGIN_COOKIE = "pj_console_login"
 CASHIER = (StaffRole.CASHIER,)
 READERS = (StaffRole.CASHIER, StaffRole.ADMIN)
 ADMIN = (StaffRole.ADMIN,)
+# Which issuers' staff may open a page: issuing and 冲红 are medical, for hospitals only (a
+# metro's invoices are reversed through the transit API, which frees their trips).
+HOSPITAL = (IssuerKind.HOSPITAL,)
+ISSUERS = (IssuerKind.HOSPITAL, IssuerKind.TRANSIT)
+ANY_KIND = tuple(IssuerKind)
 FORM_ROWS = 5
 MAX_FORM_ROWS = 50
 SECURITY_HEADERS = {
@@ -58,6 +68,8 @@ SECURITY_HEADERS = {
 }
 ROLE_LABELS = {"cashier": "收费员", "admin": "管理员", "operator": "运营", "reimburser": "报销"}
 Form = dict[str, str]
+# Every page's access rule (roles, kinds) by view name, as its ``page`` decorator states it.
+PAGE_ACCESS: dict[str, tuple[tuple[StaffRole, ...], tuple[IssuerKind, ...]]] = {}
 Page = Callable[[Request, Staff, Form], Awaitable[Response]]
 
 
@@ -142,11 +154,14 @@ def _refuse_control(fields: Iterable[tuple[str, str]]) -> None:
 
 
 def page(
-    roles: Collection[StaffRole],
+    roles: Collection[StaffRole], kinds: Collection[IssuerKind]
 ) -> Callable[[Page], Callable[[Request], Awaitable[Response]]]:
-    """Wrap a console view: session, role and (for POST) CSRF checks, HTML error pages."""
+    """Wrap a console view: session, issuer kind and role, and (for POST) CSRF checks, HTML
+    error pages. ``roles`` and ``kinds`` are the page's access rule, stated at the view."""
 
     def wrap(view: Page) -> Callable[[Request], Awaitable[Response]]:
+        PAGE_ACCESS[view.__name__] = (tuple(roles), tuple(kinds))
+
         async def handler(request: Request) -> Response:
             staff: Staff | None = None
             try:
@@ -166,6 +181,10 @@ def page(
                         target = "/console/login?" + urlencode({"next": request.url.path})
                         return RedirectResponse(target, status_code=303)
                     raise
+                if staff.issuer.kind not in kinds:
+                    raise ConsoleKindNotAllowed(
+                        "你所在单位的类型不能使用此页面 (your issuer's kind cannot open this page)"
+                    )
                 if staff.role not in roles:
                     raise ConsoleRoleNotAllowed("your role cannot open this page")
                 return await view(request, staff, form)
@@ -253,7 +272,7 @@ async def login_submit(request: Request) -> Response:
     return done
 
 
-@page((*READERS, StaffRole.OPERATOR, StaffRole.REIMBURSER))
+@page((*READERS, StaffRole.OPERATOR, StaffRole.REIMBURSER), ANY_KIND)
 async def logout(request: Request, staff: Staff, form: Form) -> Response:
     """End the session and return to the login page."""
     await console(request).logout(request.cookies.get(SESSION_COOKIE, ""))
@@ -262,7 +281,7 @@ async def logout(request: Request, staff: Staff, form: Form) -> Response:
     return response
 
 
-@page(READERS)
+@page(READERS, ISSUERS)
 async def home(request: Request, staff: Staff, form: Form) -> Response:
     """Where a staff member starts: the dashboard for an admin, the receipts for a cashier."""
     target = "/console/dashboard" if staff.role == StaffRole.ADMIN else "/console/receipts"
@@ -278,7 +297,7 @@ def _date(text: str | None) -> date | None:
         raise InvalidInput(str(exc), code="invalid_date") from exc
 
 
-@page(READERS)
+@page(READERS, ISSUERS)
 async def receipts_page(request: Request, staff: Staff, form: Form) -> Response:
     """Find receipts: by payer name, status and days; 50 at a time, newest first."""
     q = request.query_params
@@ -342,7 +361,7 @@ def _issue_form(
     )
 
 
-@page(CASHIER)
+@page(CASHIER, HOSPITAL)
 async def issue_page(request: Request, staff: Staff, form: Form) -> Response:
     """The issuing form: payer, visit, an item table and the payment split."""
     return _issue_form(request, staff, {}, _rows(request), [])
@@ -382,7 +401,7 @@ def _payload_from_form(form: Form, rows: int) -> dict[str, Any]:
     }
 
 
-@page(CASHIER)
+@page(CASHIER, HOSPITAL)
 async def issue_submit(request: Request, staff: Staff, form: Form) -> Response:
     """Issue the receipt the form describes; on bad input show the form again with what is
     wrong, having written nothing. A double submit (same hidden key) issues once."""
@@ -424,13 +443,22 @@ def _receipt_id(request: Request) -> uuid.UUID:
         raise ReceiptNotFound("no receipt with that id") from exc
 
 
-@page(READERS)
+@page(READERS, ISSUERS)
 async def receipt_page(request: Request, staff: Staff, form: Form) -> Response:
     """One receipt: items, split, status, its event trail, print and reverse actions."""
     receipt_id = _receipt_id(request)
     loaded = await services(request).receipts.get(staff.issuer, receipt_id)
     trail = await whereabouts(request).trail(staff.issuer, receipt_id)
     r = loaded.receipt
+    reversible = (
+        staff.role == StaffRole.CASHIER
+        and staff.issuer.kind == IssuerKind.HOSPITAL
+        and r.kind == ReceiptKind.MEDICAL
+        and r.status == ReceiptStatus.VALID
+        and loaded.reverses is None
+    )
+    # A claimed receipt keeps its form out and says why (the reversal would be refused).
+    blocked = await services(request).receipts.reversal_refusal(r.id) if reversible else None
     return render(
         request,
         "console/receipt.html",
@@ -449,15 +477,14 @@ async def receipt_page(request: Request, staff: Staff, form: Form) -> Response:
             }
             for e in trail
         ],
-        can_reverse=staff.role == StaffRole.CASHIER
-        and r.status == ReceiptStatus.VALID
-        and loaded.reverses is None,
+        can_reverse=reversible and blocked is None,
+        reversal_blocked=blocked.message if blocked else None,
         just_issued=request.query_params.get("issued") == "1",
         idempotency_key=str(uuid.uuid4()),
     )
 
 
-@page(READERS)
+@page(READERS, ISSUERS)
 async def slip(request: Request, staff: Staff, form: Form) -> Response:
     """Print the fee slip: the PDF as a download, and a ``slip_printed`` event on the trail."""
     receipt_id = _receipt_id(request)
@@ -477,7 +504,7 @@ async def slip(request: Request, staff: Staff, form: Form) -> Response:
     )
 
 
-@page(CASHIER)
+@page(CASHIER, HOSPITAL)
 async def reverse(request: Request, staff: Staff, form: Form) -> Response:
     """Reverse a receipt (冲红) with a reason; shows the red receipt."""
     receipt_id = _receipt_id(request)
@@ -489,7 +516,11 @@ async def reverse(request: Request, staff: Staff, form: Form) -> Response:
 
     async def run(conn: BaseDBAsyncClient) -> Answer:
         red = await found.receipts.reverse(
-            conn, staff=staff, receipt_id=receipt_id, reason=payload.reason
+            conn,
+            staff=staff,
+            receipt_id=receipt_id,
+            reason=payload.reason,
+            kind=ReceiptKind.MEDICAL,
         )
         return Answer(201, json.dumps({"id": str(red.receipt.id)}).encode())
 
@@ -513,7 +544,7 @@ def _unopened_days(text: str | None) -> int:
     return int(text)
 
 
-@page(ADMIN)
+@page(ADMIN, ISSUERS)
 async def dashboard(request: Request, staff: Staff, form: Form) -> Response:
     """The whereabouts dashboard: counts by state, the per-day chart, unopened receipts,
     failed emails and the CSV export."""
@@ -539,7 +570,7 @@ async def dashboard(request: Request, staff: Staff, form: Form) -> Response:
     )
 
 
-@page(ADMIN)
+@page(ADMIN, ISSUERS)
 async def dashboard_csv(request: Request, staff: Staff, form: Form) -> Response:
     """The dashboard's receipts with their whereabouts, as a CSV download."""
     q = request.query_params
@@ -579,13 +610,13 @@ async def _staff_page(
     )
 
 
-@page(ADMIN)
+@page(ADMIN, ISSUERS)
 async def staff_page(request: Request, staff: Staff, form: Form) -> Response:
     """The issuer's staff, a form to add one with a console login, and revoke buttons."""
     return await _staff_page(request, staff)
 
 
-@page(ADMIN)
+@page(ADMIN, ISSUERS)
 async def staff_create(request: Request, staff: Staff, form: Form) -> Response:
     """Add a cashier or admin with a console login; on bad input nothing is written."""
     role_text = form.get("role", "")
@@ -604,7 +635,7 @@ async def staff_create(request: Request, staff: Staff, form: Form) -> Response:
     return RedirectResponse("/console/staff", status_code=303)
 
 
-@page(ADMIN)
+@page(ADMIN, ISSUERS)
 async def staff_revoke(request: Request, staff: Staff, form: Form) -> Response:
     """Revoke one of the issuer's staff members: key and sessions stop working."""
     try:
@@ -615,7 +646,7 @@ async def staff_revoke(request: Request, staff: Staff, form: Form) -> Response:
     return RedirectResponse("/console/staff", status_code=303)
 
 
-@page(ADMIN)
+@page(ADMIN, ISSUERS)
 async def reminder_set(request: Request, staff: Staff, form: Form) -> Response:
     """Turn the unopened-receipt reminder on (after 1 to 90 days) or off (an empty field)."""
     text = form.get("after_days", "").strip()

@@ -7,7 +7,8 @@ import logging
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from backend.hospital.schemas import IssueMedicalReceipt
-from backend.issuers.models import Staff
+from backend.issuers.errors import KindNotAllowed
+from backend.issuers.models import IssuerKind, Staff
 from backend.outbox.errors import EmailLimitReached
 from backend.outbox.services import OutboxService
 from backend.receipts.errors import AmountsDoNotAddUp
@@ -31,9 +32,12 @@ class HospitalService:
     ) -> LoadedReceipt:
         """Issue a medical receipt on ``conn``.
 
-        Guarantees, checked before anything is written: the items add up to the total, and the
-        payment split (统筹基金 + 其他 + 个人账户 + 个人现金) adds up to the total.
+        Guarantees, checked before anything is written: ``staff`` is a hospital's (the views'
+        access rule says so too; this holds for every caller), the items add up to the total,
+        and the payment split (统筹基金 + 其他 + 个人账户 + 个人现金) adds up to the total.
         """
+        if staff.issuer.kind != IssuerKind.HOSPITAL:
+            raise KindNotAllowed("only a hospital issues medical receipts")
         items_sum = sum(item.amount for item in request.items)
         if items_sum != request.total:
             raise AmountsDoNotAddUp(

@@ -16,9 +16,9 @@ from backend.chinatime import Day
 from backend.errors import NotFound
 from backend.hospital.schemas import IssueMedicalReceipt, ReverseReceipt
 from backend.idempotency.services import Answer, request_fingerprint
-from backend.issuers.models import StaffRole
+from backend.issuers.models import IssuerKind, StaffRole
 from backend.receipts.errors import ReceiptNotFound
-from backend.receipts.models import ReceiptStatus
+from backend.receipts.models import ReceiptKind, ReceiptStatus
 from backend.receipts.schemas import (
     Model,
     ReceiptOut,
@@ -42,6 +42,9 @@ from backend.web import (
 PDF = "application/pdf"
 CASHIERS = (StaffRole.CASHIER,)
 READERS = (StaffRole.CASHIER, StaffRole.ADMIN)
+# The hospital API is for hospitals: a metro's invoices are reversed by the transit API, which
+# frees their trips, and a reimburser issues nothing.
+HOSPITALS = (IssuerKind.HOSPITAL,)
 
 
 class ListReceiptsQuery(Model):
@@ -84,7 +87,7 @@ def _answer(request: Request, loaded: LoadedReceipt, status: int) -> Answer:
 
 
 async def issue_receipt(request: Request) -> Response:
-    staff = await staff_for(request, CASHIERS)
+    staff = await staff_for(request)
     query = parse_query(request, IssueQuery)
     body = await read_body(request)
     payload = parse_body(body, IssueMedicalReceipt, request.headers.get("content-type"))
@@ -109,7 +112,7 @@ async def issue_receipt(request: Request) -> Response:
 
 
 async def reverse_receipt(request: Request) -> Response:
-    staff = await staff_for(request, CASHIERS)
+    staff = await staff_for(request)
     receipt_id = _receipt_id(request)
     body = await read_body(request)
     payload = parse_body(body, ReverseReceipt, request.headers.get("content-type"))
@@ -117,7 +120,11 @@ async def reverse_receipt(request: Request) -> Response:
 
     async def reverse(conn: BaseDBAsyncClient) -> Answer:
         red = await found.receipts.reverse(
-            conn, staff=staff, receipt_id=receipt_id, reason=payload.reason
+            conn,
+            staff=staff,
+            receipt_id=receipt_id,
+            reason=payload.reason,
+            kind=ReceiptKind.MEDICAL,
         )
         return _answer(request, red, 201)
 
@@ -131,20 +138,20 @@ async def reverse_receipt(request: Request) -> Response:
 
 
 async def get_receipt(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     loaded = await services(request).receipts.get(staff.issuer, _receipt_id(request))
     answer = _answer(request, loaded, 200)
     return Response(answer.body, media_type="application/json")
 
 
 async def receipt_proof(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     bundle = await services(request).receipts.proof_bundle(staff.issuer, _receipt_id(request))
     return json_answer(bundle)
 
 
 async def receipt_pdf(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     rendered = await services(request).documents.receipt_pdf(staff.issuer, _receipt_id(request))
     return file_answer(
         request, rendered.pdf, etag=rendered.etag, media_type=PDF, filename=rendered.filename
@@ -152,7 +159,7 @@ async def receipt_pdf(request: Request) -> Response:
 
 
 async def slip_pdf(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     rendered = await services(request).documents.slip_pdf(staff.issuer, _receipt_id(request))
     return file_answer(
         request, rendered.pdf, etag=rendered.etag, media_type=PDF, filename=rendered.filename
@@ -160,7 +167,7 @@ async def slip_pdf(request: Request) -> Response:
 
 
 async def qr_image(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     if request.path_params["format"] not in ("png", "svg"):
         raise NotFound("QR codes come as qr.png or qr.svg", code="no_such_image")
     svg = request.path_params["format"] == "svg"
@@ -177,14 +184,14 @@ class ScanUrlOut(Model):
 
 
 async def reissue_scan_token(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     token = await services(request).receipts.reissue_scan_token(staff.issuer, _receipt_id(request))
     base: str = request.app.state.settings.public_base_url
     return json_answer(ScanUrlOut(scan_url=f"{base}/s/{token}"), status=201)
 
 
 async def list_receipts(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     query = parse_query(request, ListReceiptsQuery)
     filters = ReceiptFilter(
         issued_from=query.issued_from,
@@ -214,6 +221,7 @@ ENDPOINTS = [
         query=IssueQuery,
         response=ReceiptOut,
         roles=CASHIERS,
+        kinds=HOSPITALS,
         headers=IDEMPOTENCY_HEADER,
     ),
     Endpoint(
@@ -224,6 +232,7 @@ ENDPOINTS = [
         summary="The signed receipt PDF, with its ledger proof attached once anchored",
         tag="hospital",
         roles=READERS,
+        kinds=HOSPITALS,
         media_type=PDF,
     ),
     Endpoint(
@@ -234,6 +243,7 @@ ENDPOINTS = [
         summary="The 80 mm fee slip (收费告知单) with the QR code that opens the receipt",
         tag="hospital",
         roles=READERS,
+        kinds=HOSPITALS,
         media_type=PDF,
     ),
     Endpoint(
@@ -244,6 +254,7 @@ ENDPOINTS = [
         summary="The receipt's scan QR code as qr.png or qr.svg",
         tag="hospital",
         roles=READERS,
+        kinds=HOSPITALS,
         media_type="image/png",
         alternates=("image/svg+xml",),
     ),
@@ -257,6 +268,7 @@ ENDPOINTS = [
         status=201,
         response=ScanUrlOut,
         roles=READERS,
+        kinds=HOSPITALS,
     ),
     Endpoint(
         "GET",
@@ -266,6 +278,7 @@ ENDPOINTS = [
         summary="The receipt's ledger proof bundle, to verify offline",
         tag="hospital",
         roles=READERS,
+        kinds=HOSPITALS,
     ),
     Endpoint(
         "GET",
@@ -277,6 +290,7 @@ ENDPOINTS = [
         query=ListReceiptsQuery,
         response=ReceiptPage,
         roles=READERS,
+        kinds=HOSPITALS,
     ),
     Endpoint(
         "GET",
@@ -287,6 +301,7 @@ ENDPOINTS = [
         tag="hospital",
         response=ReceiptOut,
         roles=READERS,
+        kinds=HOSPITALS,
     ),
     Endpoint(
         "POST",
@@ -299,6 +314,7 @@ ENDPOINTS = [
         request_body=ReverseReceipt,
         response=ReceiptOut,
         roles=CASHIERS,
+        kinds=HOSPITALS,
         headers=IDEMPOTENCY_HEADER,
     ),
 ]

@@ -11,3 +11,7 @@ class InvalidIdempotencyKey(InvalidInput):
 
 class IdempotencyKeyReused(Conflict):
     code = "idempotency_key_reused"
+
+
+class IdempotencyKeyInProgress(Conflict):
+    code = "idempotency_key_in_progress"

@@ -31,3 +31,10 @@ class InvalidApiKey(Unauthenticated):
 
 class RoleNotAllowed(Forbidden):
     code = "role_not_allowed"
+
+
+class KindNotAllowed(Forbidden):
+    """The key's issuer is of a kind the operation is not for (a metro's key on the hospital
+    API, a hospital's key on reimbursement)."""
+
+    code = "kind_not_allowed"

@@ -21,6 +21,7 @@ from backend.issuers.errors import (
     InvalidCreditCode,
     InvalidRegion,
     IssuerNotFound,
+    KindNotAllowed,
     RoleNotAllowed,
 )
 from backend.issuers.models import Issuer, IssuerKind, Staff, StaffRole
@@ -107,13 +108,26 @@ class StaffService:
         )
         return staff, api_key
 
-    async def authenticate(self, api_key: str, *, roles: Collection[StaffRole]) -> Staff:
+    async def authenticate(
+        self,
+        api_key: str,
+        *,
+        roles: Collection[StaffRole],
+        kinds: Collection[IssuerKind],
+    ) -> Staff:
         """The active staff member holding ``api_key``, with its issuer loaded.
 
-        Raises ``InvalidApiKey`` for an unknown or revoked key and ``RoleNotAllowed`` when the
-        staff member's role is not among ``roles``.
+        Raises ``InvalidApiKey`` for an unknown or revoked key, ``KindNotAllowed`` when its
+        issuer's kind is not among ``kinds`` and ``RoleNotAllowed`` when the staff member's
+        role is not among ``roles``: a role means something only at an issuer of its kind.
         """
         staff = await self._recognise(self._hash(api_key))
+        if staff.issuer.kind not in kinds:
+            allowed_kinds = ", ".join(sorted(kinds)) or "none"
+            raise KindNotAllowed(
+                f"a key of a {staff.issuer.kind} issuer cannot do this; it needs a key of: "
+                f"{allowed_kinds}"
+            )
         if staff.role not in roles:
             allowed = ", ".join(sorted(roles))
             raise RoleNotAllowed(f"a {staff.role} key cannot do this; it needs: {allowed}")

@@ -10,21 +10,23 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from backend.errors import InvalidInput
-from backend.issuers.models import StaffRole
+from backend.issuers.models import IssuerKind, StaffRole
 from backend.outbox.schemas import ReminderIn, ReminderOut, reminder_out
 from backend.web import Endpoint, json_answer, parse_body, read_body, services, staff_for
 
 ADMINS = (StaffRole.ADMIN,)
+# Reminders are about receipts an issuer sent out: a reimburser sends none.
+ISSUERS = (IssuerKind.HOSPITAL, IssuerKind.TRANSIT)
 
 
 async def get_reminder(request: Request) -> Response:
-    staff = await staff_for(request, ADMINS)
+    staff = await staff_for(request)
     reminder = await services(request).outbox.reminder(staff.issuer.id)
     return json_answer(reminder_out(reminder))
 
 
 async def put_reminder(request: Request) -> Response:
-    staff = await staff_for(request, ADMINS)
+    staff = await staff_for(request)
     body = await read_body(request)
     payload = parse_body(body, ReminderIn, request.headers.get("content-type"))
     if payload.enabled and payload.after_days is None:
@@ -46,6 +48,7 @@ ENDPOINTS: list[Endpoint] = [
         tag="email",
         response=ReminderOut,
         roles=ADMINS,
+        kinds=ISSUERS,
     ),
     Endpoint(
         "PUT",
@@ -57,5 +60,6 @@ ENDPOINTS: list[Endpoint] = [
         request_body=ReminderIn,
         response=ReminderOut,
         roles=ADMINS,
+        kinds=ISSUERS,
     ),
 ]

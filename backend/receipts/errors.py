@@ -17,6 +17,13 @@ class AlreadyReversed(Conflict):
     code = "already_reversed"
 
 
+class WrongReceiptKind(Conflict):
+    """A receipt reversed through the path of another kind (a transit invoice through the
+    hospital API would leave its trips on a reversed invoice for good)."""
+
+    code = "wrong_receipt_kind"
+
+
 class ReversalNotReversible(Conflict):
     code = "reversal_not_reversible"
 

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 from backend.anchoring.services import AnchoringService, LedgerState
 from backend.chinatime import check_moment, day_end, day_start
 from backend.db import defer_receipt_keys, dialect_sql
+from backend.errors import DomainError
 from backend.issuers.models import Issuer, Staff
 from backend.receipts.errors import (
     AlreadyReversed,
@@ -29,12 +30,14 @@ from backend.receipts.errors import (
     NumbersExhausted,
     ReceiptNotFound,
     ReversalNotReversible,
+    WrongReceiptKind,
 )
 from backend.receipts.models import (
     EventType,
     LineItem,
     Receipt,
     ReceiptEvent,
+    ReceiptKind,
     ReceiptStatus,
     ScanToken,
 )
@@ -74,10 +77,19 @@ class ReceiptFilter:
     payer_name: str | None = None
 
 
+class ReversalGuard(Protocol):
+    """What else may forbid a reversal (a reimbursement claim), asked inside its transaction."""
+
+    async def refuse_if_claimed(self, conn: BaseDBAsyncClient, receipt_id: uuid.UUID) -> None: ...
+
+    async def refusal(self, receipt_id: uuid.UUID) -> DomainError | None: ...
+
+
 class ReceiptService:
-    def __init__(self, *, clock: Clock, anchoring: AnchoringService) -> None:
+    def __init__(self, *, clock: Clock, anchoring: AnchoringService, guard: ReversalGuard) -> None:
         self._clock = clock
         self._anchoring = anchoring
+        self._guard = guard
 
     async def next_number(self, conn: BaseDBAsyncClient, issuer: Issuer, code: str) -> str:
         """Draw the next 票据号码 for ``issuer`` and ``code``.
@@ -148,16 +160,29 @@ class ReceiptService:
         )
 
     async def reverse(
-        self, conn: BaseDBAsyncClient, *, staff: Staff, receipt_id: uuid.UUID, reason: str
+        self,
+        conn: BaseDBAsyncClient,
+        *,
+        staff: Staff,
+        receipt_id: uuid.UUID,
+        reason: str,
+        kind: ReceiptKind,
     ) -> LoadedReceipt:
         """Issue the red reversal receipt (冲红) of one of ``staff``'s issuer's receipts.
 
         The original turns ``reversed``; the red receipt carries the same items and split with
         negative amounts and points at the original. A receipt is reversed at most once, even
         under concurrent requests (the status change is a conditional update), and a red
-        receipt is never reversed.
+        receipt is never reversed. A receipt a reimbursing party has locked or closed is not
+        reversed (the guard's error, 409): the guard reads the claim after the status update
+        has locked the receipt row, so a racing lock either is seen or waits and then fails.
+        Only a receipt of ``kind`` is reversed: each kind's path undoes what it did besides.
         """
         original = await self._own(conn, staff.issuer, receipt_id)
+        if original.kind != kind:
+            raise WrongReceiptKind(
+                f"this is a {original.kind} receipt; reverse it through the {original.kind} API"
+            )
         if original.reverses_id is not None:  # type: ignore[attr-defined]
             raise ReversalNotReversible("a red reversal receipt cannot itself be reversed")
         changed = (
@@ -169,6 +194,7 @@ class ReceiptService:
             raise AlreadyReversed(
                 f"receipt {original.code}-{original.number} has already been reversed"
             )
+        await self._guard.refuse_if_claimed(conn, original.id)
         original_items = await LineItem.filter(receipt_id=original.id).using_db(conn)
         red = Receipt(
             kind=original.kind,
@@ -232,6 +258,10 @@ class ReceiptService:
             reversed_by=None,
             scan_token=stored.scan_token,
         )
+
+    async def reversal_refusal(self, receipt_id: uuid.UUID) -> DomainError | None:
+        """Why a reversal of the receipt would be refused now by its claim, or ``None``."""
+        return await self._guard.refusal(receipt_id)
 
     async def _own(
         self, conn: BaseDBAsyncClient | None, issuer: Issuer, receipt_id: uuid.UUID

@@ -227,6 +227,12 @@ class TransitService:
         """See ``TripImporter.import_trips``."""
         return await self.importer.import_trips(issuer, rows, first_index=first_index)
 
+    async def current_settings(self, issuer_id: uuid.UUID) -> TransitSettings:
+        """The issuer's transit settings as they stand, the defaults if never set; writes
+        nothing (reading the settings is a GET, and a GET never writes)."""
+        found = await _settings(issuer_id)
+        return found if found is not None else TransitSettings(issuer_id=issuer_id)
+
     async def settings_for(self, issuer_id: uuid.UUID) -> TransitSettings:
         """The issuer's transit settings (defaults: 9%, 50 trips, 180 days), created on first use
         together with the drawer staff row; its drawer comes with its issuer loaded."""
@@ -525,7 +531,9 @@ class TransitService:
         )
         if detail is None:
             raise InvoiceNotFound("no transit invoice with that id at this issuer")
-        red = await self._receipts.reverse(conn, staff=staff, receipt_id=receipt_id, reason=reason)
+        red = await self._receipts.reverse(
+            conn, staff=staff, receipt_id=receipt_id, reason=reason, kind=ReceiptKind.TRANSIT
+        )
         # Same transaction as the reversal: the trips are free exactly when it commits.
         await InvoicedTrip.filter(receipt_id=receipt_id).using_db(conn).delete()
         now = red.receipt.issued_at

@@ -14,7 +14,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from backend.auth.views import user_for
 from backend.chinatime import china_day
 from backend.idempotency.services import Answer, request_fingerprint
-from backend.issuers.models import StaffRole
+from backend.issuers.models import IssuerKind, StaffRole
 from backend.outbox.schemas import queued_out
 from backend.receipts.money import format_fen
 from backend.receipts.schemas import china_time, receipt_out
@@ -57,6 +57,7 @@ from backend.web import (
 OPERATORS = (StaffRole.OPERATOR,)
 REVERSERS = (StaffRole.OPERATOR, StaffRole.ADMIN)
 ADMINS = (StaffRole.ADMIN,)
+METROS = (IssuerKind.TRANSIT,)
 # 10,000 trips of about 300 bytes each: above the general body limit, so trips have their own.
 MAX_TRIP_BATCH_BYTES = 8 * 1024 * 1024
 STATS_DEFAULT_DAYS = 30
@@ -117,7 +118,7 @@ def invoice_out(request: Request, found: LoadedInvoice) -> InvoiceOut:
 
 
 async def import_trips(request: Request) -> Response:
-    staff = await staff_for(request, OPERATORS)
+    staff = await staff_for(request)
     body = await read_body(request, limit=MAX_TRIP_BATCH_BYTES)
     payload = parse_body(body, ImportTripsLoose, request.headers.get("content-type"))
     result = await transit_service(request).import_trips(staff.issuer, payload.trips)
@@ -133,8 +134,8 @@ async def import_trips(request: Request) -> Response:
 
 
 async def get_settings(request: Request) -> Response:
-    staff = await staff_for(request, REVERSERS)
-    found = await transit_service(request).settings_for(staff.issuer.id)
+    staff = await staff_for(request)
+    found = await transit_service(request).current_settings(staff.issuer.id)
     return json_answer(
         TransitSettingsOut(
             tax_rate=found.tax_rate, max_trips=found.max_trips, window_days=found.window_days
@@ -143,7 +144,7 @@ async def get_settings(request: Request) -> Response:
 
 
 async def put_settings(request: Request) -> Response:
-    staff = await staff_for(request, ADMINS)
+    staff = await staff_for(request)
     body = await read_body(request)
     payload = parse_body(body, TransitSettingsIn, request.headers.get("content-type"))
     found = await transit_service(request).update_settings(
@@ -160,7 +161,7 @@ async def put_settings(request: Request) -> Response:
 
 
 async def reverse_invoice(request: Request) -> Response:
-    staff = await staff_for(request, REVERSERS)
+    staff = await staff_for(request)
     receipt_id = _receipt_id(request)
     body = await read_body(request)
     payload = parse_body(body, ReverseInvoice, request.headers.get("content-type"))
@@ -181,7 +182,7 @@ async def reverse_invoice(request: Request) -> Response:
 
 
 async def stats(request: Request) -> Response:
-    staff = await staff_for(request, REVERSERS)
+    staff = await staff_for(request)
     query = parse_query(request, StatsQuery)
     today = transit_service(request).today()
     day_to = query.stats_to or today
@@ -286,6 +287,7 @@ ENDPOINTS = [
         request_body=ImportTrips,
         response=ImportOut,
         roles=OPERATORS,
+        kinds=METROS,
     ),
     Endpoint(
         "GET",
@@ -296,6 +298,7 @@ ENDPOINTS = [
         tag="transit",
         response=TransitSettingsOut,
         roles=REVERSERS,
+        kinds=METROS,
     ),
     Endpoint(
         "PUT",
@@ -307,6 +310,7 @@ ENDPOINTS = [
         request_body=TransitSettingsIn,
         response=TransitSettingsOut,
         roles=ADMINS,
+        kinds=METROS,
     ),
     Endpoint(
         "POST",
@@ -319,6 +323,7 @@ ENDPOINTS = [
         request_body=ReverseInvoice,
         response=InvoiceOut,
         roles=REVERSERS,
+        kinds=METROS,
         headers={"Idempotency-Key": "retries with this key return the first answer"},
     ),
     Endpoint(
@@ -331,6 +336,7 @@ ENDPOINTS = [
         query=StatsQuery,
         response=StatsOut,
         roles=REVERSERS,
+        kinds=METROS,
     ),
     Endpoint(
         "POST",

@@ -54,3 +54,15 @@ class ReceiptTampered(Conflict):
     """The stored receipt does not match what the ledger committed to."""
 
     code = "receipt_tampered"
+
+
+class ReceiptClaimedLocked(Conflict):
+    """A reimbursing party holds the receipt: reversing it now would let it be paid twice."""
+
+    code = "receipt_claimed_locked"
+
+
+class ReceiptClaimedClosed(Conflict):
+    """The receipt was reimbursed and booked: it can never be reversed."""
+
+    code = "receipt_claimed_closed"

@@ -80,6 +80,7 @@ _COUNT_VERIFICATION = (
     "ON CONFLICT (receipt_id, day) DO UPDATE SET count = verification_count.count + 1 "
     "WHERE verification_count.count < $3 RETURNING count"
 )
+_VALID_RECEIPT = "SELECT id FROM receipt WHERE id = $1 AND status = $2"
 _INSERT_LOCKED = (
     "INSERT INTO reimbursement_claim "
     "(receipt_id, state, party_id, staff_id, locked_at, updated_at) "
@@ -494,8 +495,15 @@ def _party(staff: Staff) -> Issuer:
 
 
 async def _require_valid(conn: BaseDBAsyncClient, receipt: Receipt) -> None:
-    # Read inside the claim's transaction: a reversal committed before it is seen here.
-    if not await Receipt.filter(id=receipt.id, status=ReceiptStatus.VALID).using_db(conn).exists():
+    # Read inside the claim's transaction, and on PostgreSQL under a share lock of the receipt
+    # row, the row a reversal updates first: a reversal committed before is seen here, and one
+    # running now waits for this claim to commit and then sees it (verify/claims.py). SQLite
+    # runs one writing transaction at a time, which gives the same.
+    sql = _VALID_RECEIPT + (" FOR SHARE" if conn.capabilities.dialect == "postgres" else "")
+    rows = await conn.execute_query_dict(
+        dialect_sql(conn, sql), [str(receipt.id), str(ReceiptStatus.VALID)]
+    )
+    if not rows:
         raise ReceiptNotReimbursable("the receipt was reversed (已冲红) and cannot be reimbursed")
 
 

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from backend.errors import TooManyRequests, ValidationFailed
-from backend.issuers.models import StaffRole
+from backend.issuers.models import IssuerKind, StaffRole
 from backend.throttle.errors import LimiterUnavailable
 from backend.verify.errors import DailyLimitReached, MoreElementsNeeded, NoMatchingReceipt
 from backend.verify.schemas import (
@@ -37,6 +37,9 @@ from backend.web import (
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 REIMBURSERS = (StaffRole.REIMBURSER,)
 ADMINS = (StaffRole.ADMIN,)
+PARTIES = (IssuerKind.REIMBURSER,)
+# The verification rule is about an issuer's own receipts.
+ISSUERS = (IssuerKind.HOSPITAL, IssuerKind.TRANSIT)
 FORM_FIELDS = ("code", "number", "check", "date", "amount")
 
 
@@ -99,28 +102,28 @@ def _page(
 
 
 async def lock(request: Request) -> Response:
-    staff = await staff_for(request, REIMBURSERS)
+    staff = await staff_for(request)
     body = parse_body(await read_body(request), ReceiptRefIn, request.headers.get("content-type"))
     result = await verify_service(request).lock(staff, body.ref())
     return json_answer(ClaimAnswer.of(result))
 
 
 async def unlock(request: Request) -> Response:
-    staff = await staff_for(request, REIMBURSERS)
+    staff = await staff_for(request)
     body = parse_body(await read_body(request), ReceiptRefIn, request.headers.get("content-type"))
     result = await verify_service(request).unlock(staff, body.ref())
     return json_answer(ClaimAnswer.of(result))
 
 
 async def close(request: Request) -> Response:
-    staff = await staff_for(request, REIMBURSERS)
+    staff = await staff_for(request)
     body = parse_body(await read_body(request), ReceiptRefIn, request.headers.get("content-type"))
     result = await verify_service(request).close(staff, body.ref())
     return json_answer(ClaimAnswer.of(result))
 
 
 async def set_rule(request: Request) -> Response:
-    staff = await staff_for(request, ADMINS)
+    staff = await staff_for(request)
     body = parse_body(await read_body(request), RuleIn, request.headers.get("content-type"))
     rule = await verify_service(request).set_rule(staff, elements=body.elements)
     return json_answer(RuleAnswer.of(rule))
@@ -157,6 +160,7 @@ ENDPOINTS = [
         request_body=ReceiptRefIn,
         response=ClaimAnswer,
         roles=REIMBURSERS,
+        kinds=PARTIES,
     ),
     Endpoint(
         "POST",
@@ -168,6 +172,7 @@ ENDPOINTS = [
         request_body=ReceiptRefIn,
         response=ClaimAnswer,
         roles=REIMBURSERS,
+        kinds=PARTIES,
     ),
     Endpoint(
         "POST",
@@ -179,6 +184,7 @@ ENDPOINTS = [
         request_body=ReceiptRefIn,
         response=ClaimAnswer,
         roles=REIMBURSERS,
+        kinds=PARTIES,
     ),
     Endpoint(
         "PUT",
@@ -190,5 +196,6 @@ ENDPOINTS = [
         request_body=RuleIn,
         response=RuleAnswer,
         roles=ADMINS,
+        kinds=ISSUERS,
     ),
 ]

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from backend.chinatime import Day
-from backend.issuers.models import StaffRole
+from backend.issuers.models import IssuerKind, StaffRole
 from backend.receipts.errors import ReceiptNotFound
 from backend.receipts.money import format_fen
 from backend.receipts.schemas import Model, china_time
@@ -20,6 +20,7 @@ from backend.web import Endpoint, json_answer, parse_query, services, staff_for
 from backend.whereabouts.services import ReceiptWhereabouts, WhereaboutsService
 
 READERS = (StaffRole.CASHIER, StaffRole.ADMIN)
+ISSUERS = (IssuerKind.HOSPITAL, IssuerKind.TRANSIT)
 
 
 def whereabouts(request: Request) -> WhereaboutsService:
@@ -122,7 +123,7 @@ def receipt_state_out(r: ReceiptWhereabouts) -> ReceiptStateOut:
 
 
 async def issuer_stats(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     query = parse_query(request, StatsQuery)
     service = whereabouts(request)
     stats = await service.stats(
@@ -158,7 +159,7 @@ async def issuer_stats(request: Request) -> Response:
 
 
 async def issuer_receipts(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     query = parse_query(request, ListQuery)
     service = whereabouts(request)
     found, next_cursor = await service.page(
@@ -173,7 +174,7 @@ async def issuer_receipts(request: Request) -> Response:
 
 
 async def receipt_events(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     try:
         receipt_id = uuid.UUID(request.path_params["receipt_id"])
     except ValueError as exc:
@@ -190,7 +191,7 @@ async def receipt_events(request: Request) -> Response:
 
 
 async def receipts_csv(request: Request) -> Response:
-    staff = await staff_for(request, READERS)
+    staff = await staff_for(request)
     query = parse_query(request, RangeQuery)
     service = whereabouts(request)
     days = service.day_range(query.first, query.last)
@@ -214,6 +215,7 @@ ENDPOINTS = [
         query=StatsQuery,
         response=StatsOut,
         roles=READERS,
+        kinds=ISSUERS,
     ),
     Endpoint(
         "GET",
@@ -224,6 +226,7 @@ ENDPOINTS = [
         tag="whereabouts",
         query=RangeQuery,
         roles=READERS,
+        kinds=ISSUERS,
         media_type="text/csv",
     ),
     Endpoint(
@@ -236,6 +239,7 @@ ENDPOINTS = [
         query=ListQuery,
         response=ReceiptStatePage,
         roles=READERS,
+        kinds=ISSUERS,
     ),
     Endpoint(
         "GET",
@@ -246,5 +250,6 @@ ENDPOINTS = [
         tag="whereabouts",
         response=TrailOut,
         roles=READERS,
+        kinds=ISSUERS,
     ),
 ]

@@ -5,10 +5,12 @@ from datetime import UTC, datetime
 import pytest
 from starlette.applications import Starlette
 
-from backend.issuers.errors import InvalidApiKey, RoleNotAllowed
+from backend.issuers.errors import InvalidApiKey, KindNotAllowed, RoleNotAllowed
 from backend.issuers.models import IssuerKind, Staff, StaffRole
 from backend.issuers.services import StaffService
 from tests.factories import TEST_SECRET, credit_code
+
+HOSPITAL = [IssuerKind.HOSPITAL]
 
 
 class FakeClock:
@@ -29,17 +31,23 @@ async def test_keys_are_stored_only_as_hashes_and_revocation_takes_hold(app: Sta
     stored = await Staff.get(id=staff.id)
     assert key not in stored.key_hash and len(stored.key_hash) == 64
 
-    assert (await service.authenticate(key, roles=[StaffRole.CASHIER])).id == staff.id
+    assert (
+        await service.authenticate(key, roles=[StaffRole.CASHIER], kinds=HOSPITAL)
+    ).id == staff.id
     with pytest.raises(RoleNotAllowed):
-        await service.authenticate(key, roles=[StaffRole.REIMBURSER])
+        await service.authenticate(key, roles=[StaffRole.REIMBURSER], kinds=HOSPITAL)
+
+    # The role means something only at an issuer of the operation's kind.
+    with pytest.raises(KindNotAllowed):
+        await service.authenticate(key, roles=[StaffRole.CASHIER], kinds=[IssuerKind.TRANSIT])
 
     await Staff.filter(id=staff.id).update(revoked_at=datetime.now(UTC))
     clock.now += 5  # still remembered: at most cache_seconds of grace
-    await service.authenticate(key, roles=[StaffRole.CASHIER])
+    await service.authenticate(key, roles=[StaffRole.CASHIER], kinds=HOSPITAL)
     clock.now += 6
     with pytest.raises(InvalidApiKey):
-        await service.authenticate(key, roles=[StaffRole.CASHIER])
+        await service.authenticate(key, roles=[StaffRole.CASHIER], kinds=HOSPITAL)
 
     other_secret = StaffService(secret_key=b"another-secret-0123456789abcdef012")
     with pytest.raises(InvalidApiKey):
-        await other_secret.authenticate(key, roles=[StaffRole.CASHIER])
+        await other_secret.authenticate(key, roles=[StaffRole.CASHIER], kinds=HOSPITAL)
