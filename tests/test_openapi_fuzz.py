@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import time
 from collections import Counter
 from typing import Any
@@ -38,7 +39,9 @@ from tests.factories import issuer_with_staff
 
 __all__ = ["clock", "wx_app"]  # fixtures: the app in demo mode, WeChat login reached in-process
 
-EXAMPLES = {GenerationMode.POSITIVE: 8, GenerationMode.NEGATIVE: 3}
+# Requests per operation: a few in the suite; PIAOJIA_FUZZ_EXAMPLES=60,20 runs a larger fuzz.
+_POSITIVE, _NEGATIVE = (int(n) for n in os.environ.get("PIAOJIA_FUZZ_EXAMPLES", "8,3").split(","))
+EXAMPLES = {GenerationMode.POSITIVE: _POSITIVE, GenerationMode.NEGATIVE: _NEGATIVE}
 CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
 KIND_BY_TAG = {"transit": IssuerKind.TRANSIT, "reimbursement": IssuerKind.REIMBURSER}
 

@@ -185,9 +185,9 @@ async def test_200_logins_at_once_over_two_processes_check_few_passwords(
                 await asyncio.gather(*(attempt(n, f"wrong password {n}") for n in range(200)))
             )
             took = time.monotonic() - started
+            counted = (await LoginThrottle.get(login=cashier.login)).failures
             right = await attempt(0, PASSWORD)
             right_on_the_other = await attempt(1, PASSWORD)
-    counted = (await LoginThrottle.get(login=cashier.login)).failures
     store = "Redis" if shared else "PostgreSQL"
     print(
         f"\n[{store}] 200 wrong console passwords at once over 2 processes in {took:.2f} s: "
@@ -200,4 +200,11 @@ async def test_200_logins_at_once_over_two_processes_check_few_passwords(
     # the lock allows.
     assert 3 <= wrong[401] <= CONSOLE_LOCK_AFTER
     assert counted == wrong[401]  # every check was counted first, and nothing else was
-    assert right == 429 and right_on_the_other == 429
+    if wrong[401] == CONSOLE_LOCK_AFTER:
+        # Locked: refused unchecked, on either process.
+        assert right == 429 and right_on_the_other == 429
+    else:
+        # A busy machine spread the burst over several waits without reaching the lock: the
+        # right password may log in once its wait is over, never before (the frozen-clock
+        # test in tests/console/test_login_races.py holds the lock itself).
+        assert right in {303, 429} and right_on_the_other in {303, 429}
