@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from backend import db
+from backend import db, sealing
 from backend.anchoring.views import ENDPOINTS as LEDGER_ENDPOINTS
 from backend.auth.views import DEMO_ENDPOINTS
 from backend.auth.views import ENDPOINTS as AUTH_ENDPOINTS
@@ -41,6 +41,7 @@ from backend.errors import (
 from backend.folder.pages import PAGES as FOLDER_PAGES
 from backend.folder.views import ENDPOINTS as FOLDER_ENDPOINTS
 from backend.hospital.views import ENDPOINTS as HOSPITAL_ENDPOINTS
+from backend.keys.services import keyring_for
 from backend.openapi import build_openapi
 from backend.outbox.mail_sink import demo_sink_for
 from backend.outbox.views import ENDPOINTS as OUTBOX_ENDPOINTS
@@ -135,6 +136,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
     """A Piaojia app for ``settings``. The database opens in the lifespan, not here."""
 
     check_fonts()
+    sealing.install(keyring_for(settings))  # before any row with personal data is touched
     services = services_from_settings(settings, clock=clock)
 
     @asynccontextmanager

@@ -47,6 +47,7 @@ from backend.outbox.smtp_client import Accepted, DeliveryFailure
 from backend.receipts.models import Receipt, ReceiptEvent, ScanToken
 from backend.receipts.services import Clock
 from backend.scan.masking import mask_email
+from backend.sealing import unseal
 
 log = logging.getLogger("piaojia.mail")
 
@@ -264,7 +265,7 @@ class Relay:
                 id=uuid.UUID(str(row["id"])),
                 kind=str(row["kind"]),
                 receipt_id=uuid.UUID(str(row["receipt_id"])),
-                recipient=str(row["recipient"]),
+                recipient=str(unseal(row["recipient"], "outbox_message.recipient")),
                 attempts=int(row["attempts"]),
                 claim=token,
                 lease_until=lease_until,
