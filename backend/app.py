@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from backend import db, sealing
+from backend import db, logredact, sealing
 from backend.anchoring.views import ENDPOINTS as LEDGER_ENDPOINTS
 from backend.auth.views import DEMO_ENDPOINTS
 from backend.auth.views import ENDPOINTS as AUTH_ENDPOINTS
@@ -137,6 +137,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
 
     check_fonts()
     sealing.install(keyring_for(settings))  # before any row with personal data is touched
+    logredact.install()  # scan tokens in request paths are logged cut short
     services = services_from_settings(settings, clock=clock)
 
     @asynccontextmanager

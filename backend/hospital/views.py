@@ -47,7 +47,18 @@ class ListReceiptsQuery(Model):
     issued_from: date | None = Field(None, alias="from", description="first day, China time")
     issued_to: date | None = Field(None, alias="to", description="last day, China time")
     status: ReceiptStatus | None = None
-    payer: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    payer: (
+        Annotated[
+            str,
+            Field(
+                min_length=1,
+                max_length=100,
+                description="the payer's full name, ID number or phone, matched exactly "
+                "(payer fields are sealed at rest and found by keyed hash)",
+            ),
+        ]
+        | None
+    ) = None
     limit: Annotated[int, Field(ge=1, le=200)] = 50
     cursor: Annotated[str, Field(max_length=200)] | None = None
 
