@@ -36,14 +36,17 @@ def _progress(progress: Progress) -> None:
 
 
 def reseal(settings: Settings, *, batch: int, only_clear: bool, quiet: bool = False) -> int:
-    """Re-seal on an open database; returns how many rows were rewritten."""
+    """Re-seal the database; returns how many rows were rewritten. Where ``only_clear`` sealed
+    anything, the tables' files are rewritten too, so no free page keeps the clear values."""
     ring = keyring_for(settings)
 
     async def work() -> int:
-        done = await Resealer(ring, batch=batch, only_clear=only_clear).run(
-            None if quiet else _progress
-        )
-        return sum(p.resealed for p in done)
+        resealer = Resealer(ring, batch=batch, only_clear=only_clear)
+        done = await resealer.run(None if quiet else _progress)
+        rewritten = sum(p.resealed for p in done)
+        if only_clear and rewritten:
+            await resealer.scrub()
+        return rewritten
 
     rewritten: int = asyncio.run(_on_database(settings, work))
     return rewritten

@@ -95,6 +95,19 @@ class Resealer:
         """Re-seal every table; returns one ``Progress`` per table, in ``SEALED_TABLES`` order."""
         return [await self._table(spec, report) for spec in SEALED_TABLES]
 
+    async def scrub(self) -> None:
+        """Rewrite the files of the sealed tables, so no free page keeps a value that was in
+        clear (SQLite: ``VACUUM`` and a WAL checkpoint; PostgreSQL: ``VACUUM FULL`` of those
+        tables, which locks them while it runs). Copies made before (backups, PostgreSQL's
+        archived WAL) are not reached."""
+        conn = connection()
+        if conn.capabilities.dialect == "sqlite":
+            await conn.execute_script("VACUUM")
+            await conn.execute_query("PRAGMA wal_checkpoint(TRUNCATE)")
+            return
+        tables = ", ".join(f'"{spec.table}"' for spec in SEALED_TABLES)
+        await conn.execute_script(f"VACUUM FULL {tables}")
+
     async def census(self) -> dict[str, dict[str, int]]:
         """For each ``table.column``: how many values each key id (or ``clear``) holds."""
         counts: dict[str, dict[str, int]] = {}
