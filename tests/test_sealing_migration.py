@@ -153,3 +153,37 @@ def test_migrate_seals_what_an_old_database_kept_in_clear(
     again = piaojia(url, "migrate")
     assert again.returncode == 0 and "applied 0 migration(s)" in again.stderr
     assert "sealed" not in again.stderr
+
+
+def test_keys_rotate_from_the_command_line(old_database: tuple[str, Path | None]) -> None:
+    url, _ = old_database
+    assert piaojia(url, "migrate").returncode == 0
+    new_key = piaojia(url, "keys", "new").stdout.strip()
+    assert len(new_key) >= 32
+    rotated_env = {"PIAOJIA_DATA_KEYS": new_key}
+    ring = keyring_for(Settings(secret_key=Secret(TEST_SECRET), data_keys=(Secret(new_key),)))
+
+    helped = piaojia(url, "keys", "rotate", "--help")
+    assert helped.returncode == 0 and "PIAOJIA_DATA_KEYS" in helped.stdout
+    assert "--batch" in helped.stdout
+
+    rotated = piaojia(url, "keys", "rotate", "--batch", "1", env=rotated_env)
+    assert rotated.returncode == 0, rotated.stderr
+    assert "receipt: 1/1 rows checked, 1 re-sealed" in rotated.stderr
+    assert f"done: 5 row(s) re-sealed; every sealed value is under {ring.current.name}" in (
+        rotated.stderr
+    )
+    status = piaojia(url, "keys", "status", env=rotated_env)
+    assert status.returncode == 0, status.stderr
+    assert f"current key: {ring.current.name}" in status.stdout
+    assert f"receipt.payer_id_number: {ring.current.name}=1" in status.stdout
+    assert f"outbox_message.recipient: {ring.current.name}=1" in status.stdout
+
+    again = piaojia(url, "keys", "rotate", env=rotated_env)
+    assert "done: 0 row(s) re-sealed" in again.stderr  # idempotent: nothing left to do
+
+    sealing.install(sealing.Keyring(ring.current))  # the new key alone opens everything
+    asyncio.run(_check(url))
+
+    bad = piaojia(url, "keys", "rotate", "--batch", "0", env=rotated_env)
+    assert bad.returncode == 2 and "1 to 100000" in bad.stderr
