@@ -45,6 +45,10 @@ class SealBroken(Exception):
     """A sealed value cannot be opened: damaged, moved, or sealed under a key not in the ring."""
 
 
+class SealedColumnFilter(TypeError):
+    """A query compared a sealed column with a value: it could never match."""
+
+
 class SealingNotReady(RuntimeError):
     """The process touched a sealed column before ``install`` gave it its keys."""
 
@@ -182,8 +186,8 @@ class SealedTextField(fields.BinaryField):  # type: ignore[type-arg]
     """A text attribute stored sealed: the model reads and writes plain ``str``.
 
     Values from the database arrive as bytes and are opened; values a program assigns are
-    ``str`` and stay as given until written. Filtering on a sealed column finds nothing (each
-    seal is different): filter on its keyed hash column instead.
+    ``str`` and stay as given until written. A filter on a sealed column could never match (each
+    seal is different) and raises ``SealedColumnFilter``: filter on its keyed hash instead.
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -193,6 +197,12 @@ class SealedTextField(fields.BinaryField):  # type: ignore[type-arg]
         return f"{self.model._meta.db_table}.{self.source_field or self.model_field_name}"
 
     def to_db_value(self, value: Any, instance: type[Model] | Model) -> bytes | None:
+        if isinstance(instance, type):
+            # A filter: Tortoise passes the model class. A fresh seal never equals a stored one,
+            # so the query would silently find nothing; say so instead.
+            raise SealedColumnFilter(
+                f"{self._context()} is sealed: filter on its keyed hash column instead"
+            )
         if value is None:
             return None
         if isinstance(value, bytes | memoryview):

@@ -209,6 +209,15 @@ async def test_a_tampered_seal_fails_loudly(app: Starlette, client: httpx.AsyncC
         sealing.unseal(ID_NUMBER, "receipt.payer_id_number")  # clear text is not a seal
 
 
+async def test_filtering_on_a_sealed_column_is_refused_not_silently_empty(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    await _issue(app, client)
+    with pytest.raises(sealing.SealedColumnFilter, match="keyed hash"):
+        await Receipt.filter(payer_id_number=ID_NUMBER).count()
+    assert await Receipt.filter(payer_email__isnull=False).count() == 1  # NULL tests still work
+
+
 def test_seals_differ_each_time_and_open_to_the_value() -> None:
     ring = sealing.ring()
     one, two = ring.seal("王小明", "t.c"), ring.seal("王小明", "t.c")
