@@ -209,6 +209,22 @@ async def test_a_tampered_seal_fails_loudly(app: Starlette, client: httpx.AsyncC
         sealing.unseal(ID_NUMBER, "receipt.payer_id_number")  # clear text is not a seal
 
 
+async def test_clear_text_written_behind_the_service_is_never_read_as_sealed(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    first = await _issue(app, client)
+    receipt_id = first.json()["id"]
+    conn = db.connection()
+    update = 'UPDATE "receipt" SET "payer_name" = \'李四\' WHERE "id" = $1'
+    if db.dialect() == "sqlite":  # the column refuses text (migration 12's CHECK)
+        with pytest.raises(Exception, match="CHECK constraint failed"):
+            await conn.execute_query(db.dialect_sql(conn, update), [receipt_id])
+    else:  # BYTEA takes the text's bytes, which do not open
+        await conn.execute_query(db.dialect_sql(conn, update), [receipt_id])
+        with pytest.raises(sealing.SealBroken, match="not a sealed value"):
+            await Receipt.get(id=receipt_id)
+
+
 async def test_filtering_on_a_sealed_column_is_refused_not_silently_empty(
     app: Starlette, client: httpx.AsyncClient
 ) -> None:

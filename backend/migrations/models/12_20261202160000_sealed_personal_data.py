@@ -41,7 +41,10 @@ def _sqlite() -> str:
     for table, column, required in SEALED:
         new = f"{column}__sealed"
         # SQLite adds a NOT NULL column only with a default; every row gets its value below.
+        # The CHECK keeps text out (PostgreSQL's BYTEA does that by type): a value written in
+        # clear behind the service's back is refused, never read as if it had been sealed.
         constraint = " NOT NULL DEFAULT x''" if required else ""
+        constraint += f" CHECK (typeof(\"{new}\") IN ('blob', 'null'))"
         steps += [
             f'ALTER TABLE "{table}" ADD COLUMN "{new}" BLOB{constraint}',
             f'UPDATE "{table}" SET "{new}" = CAST("{column}" AS BLOB)',
