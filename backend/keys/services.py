@@ -142,9 +142,14 @@ class Resealer:
                     batch = await tx.execute_query_dict(
                         dialect_sql(tx, select), [last, self._batch]
                     )
-                for row in batch:
-                    if await self._row(tx, spec, row):
-                        progress.resealed += 1
+                updates = [u for u in (self._update(spec, row) for row in batch) if u]
+                if updates:
+                    names = list(updates[0])[:-1]
+                    sets = ", ".join(f'"{c}" = ${n}' for n, c in enumerate(names, start=1))
+                    sql = f'UPDATE "{spec.table}" SET {sets} WHERE "id" = ${len(names) + 1}'
+                    # One statement, many rows: a round trip per batch, not per row.
+                    await tx.execute_many(dialect_sql(tx, sql), [list(u.values()) for u in updates])
+                progress.resealed += len(updates)
                 progress.checked += len(batch)
             if batch:
                 last = batch[-1]["id"]
@@ -160,11 +165,16 @@ class Resealer:
             )
         return _current(self._ring, value)
 
-    async def _row(self, tx: Any, spec: SealedTable, row: dict[str, Any]) -> bool:
+    def _update(self, spec: SealedTable, row: dict[str, Any]) -> dict[str, Any] | None:
+        """The row's new sealed values (and hashes) then its id, or None if it is done."""
         if all(self._done(row[c]) for c in spec.columns):
-            return False
-        where = f"{spec.table} row {row['id']}"
-        plain = {c: _clear_or_open(self._ring, row[c], f"{spec.table}.{c}") for c in spec.columns}
+            return None
+        try:
+            plain = {
+                c: _clear_or_open(self._ring, row[c], f"{spec.table}.{c}") for c in spec.columns
+            }
+        except sealing.SealBroken as exc:
+            raise sealing.SealBroken(f"{spec.table} row {row['id']}: {exc}") from None
         values: dict[str, Any] = {
             c: None if p is None else self._ring.seal(p, f"{spec.table}.{c}")
             for c, p in plain.items()
@@ -175,10 +185,5 @@ class Resealer:
                     plain["payer_name"], plain["payer_id_number"], plain["payer_phone"], self._ring
                 )
             )
-        sets = ", ".join(f'"{c}" = ${n}' for n, c in enumerate(values, start=1))
-        sql = f'UPDATE "{spec.table}" SET {sets} WHERE "id" = ${len(values) + 1}'
-        try:
-            await tx.execute_query(dialect_sql(tx, sql), [*values.values(), row["id"]])
-        except Exception as exc:  # pragma: no cover - names the row that could not be written
-            raise RuntimeError(f"cannot re-seal {where}: {exc}") from exc
-        return True
+        values["id"] = row["id"]
+        return values
