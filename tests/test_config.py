@@ -116,3 +116,12 @@ def test_the_command_line_never_shows_a_malformed_secret(variable: str, value: s
     assert variable in failed.stderr and "(hidden)" in failed.stderr
     assert MARKER not in failed.stderr + failed.stdout
     assert "Traceback" not in failed.stderr
+
+
+def test_a_ledger_key_malformed_past_its_prefix_is_not_shown_either() -> None:
+    from tests.test_cli import piaojia
+
+    for value in (f"PRIVATE+KEY+{MARKER}+0000+AAAA", f"PRIVATE+KEY+log+{MARKER}+AQID"):
+        failed = piaojia("sqlite://:memory:", "ledger", "key", env={"PIAOJIA_LEDGER_KEY": value})
+        assert failed.returncode == 2 and "ledger signing key is malformed" in failed.stderr
+        assert MARKER not in failed.stderr + failed.stdout
