@@ -173,14 +173,17 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
         finally:
             gc.unfreeze()
             stop.set()
-            await asyncio.gather(*background)
-            if sink is not None:
-                await sink.stop()
-            await services.scan.flush_opens()
-            await services.witnessing.close()
-            await services.auth.close()
-            services.documents.close()
-            await db.close_database()
+            try:
+                await asyncio.gather(*background)
+                if sink is not None:
+                    await sink.stop()
+                await services.scan.flush_opens()
+                await services.witnessing.close()
+                await services.auth.close()
+                # In a thread: waiting for a render in progress must not stall the event loop.
+                await asyncio.to_thread(services.documents.close)
+            finally:
+                await db.close_database()  # whatever failed above, the process-wide context goes
 
     openapi_document = build_openapi(ENDPOINTS, version=_version())
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
+from tortoise import context as tortoise_context
 
 from backend import db, sealing
 from backend.app import create_app
@@ -27,6 +27,7 @@ from backend.config import Secret, Settings
 from backend.keys.services import keyring_for
 from chain.note import NoteSigner
 from tests.factories import TEST_SECRET
+from tests.lifespan import lifespan
 
 LOG_SIGNER = NoteSigner.generate("piaojia.test/ledger")
 
@@ -97,6 +98,8 @@ async def database_url(
         return f"sqlite://{path}?synchronous=NORMAL&busy_timeout=5000"
     if postgres_url is None:
         reason = getattr(pytest, "postgres_unavailable", "unknown")
+        if os.environ.get("CI"):  # CI has PostgreSQL: its absence there is a failure, not a skip
+            pytest.fail(f"PostgreSQL is not reachable in CI ({reason})")
         pytest.skip(f"PostgreSQL is not reachable ({reason}); only SQLite was tested")
     await _empty_postgres(postgres_url)
     return postgres_url + "?minsize=1&maxsize=16"
@@ -106,6 +109,20 @@ async def database_url(
 def sealing_keys() -> None:
     """Every test starts with the ring of the test secret (an app installs its own again)."""
     sealing.install(keyring_for(Settings(secret_key=Secret(TEST_SECRET))))
+
+
+@pytest.fixture(autouse=True)
+def _database_context_released() -> Iterator[None]:
+    """Each test leaves no process-wide database context behind, and if one does, only it fails.
+
+    Tortoise allows one global context at a time: an app whose shutdown did not finish would
+    otherwise make every later test's ``Tortoise.init`` fail.
+    """
+    yield
+    leftover = tortoise_context._global_context
+    if leftover is not None:
+        tortoise_context._global_context = None
+        pytest.fail("the test left its database open: its app's shutdown did not finish")
 
 
 @pytest.fixture(scope="session")
@@ -132,7 +149,7 @@ def settings(database_url: str, ca_dir: Path) -> Settings:
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[Starlette]:
     application = create_app(settings)
-    async with LifespanManager(application):
+    async with lifespan(application):
         yield application
 
 

@@ -7,7 +7,6 @@ import json
 from dataclasses import replace
 
 import httpx
-from asgi_lifespan import LifespanManager
 
 from backend.app import create_app
 from backend.config import Settings
@@ -15,6 +14,7 @@ from backend.services import Services
 from chain.hashing import leaf_hash
 from chain.verify import verify_consistency, verify_inclusion
 from tests.factories import issuer_with_staff, receipt_request
+from tests.lifespan import lifespan
 
 URL = "/api/v1/hospital/receipts"
 
@@ -96,7 +96,7 @@ async def test_reversal_bundle_holds_both_events(app: object, client: httpx.Asyn
 
 async def test_wait_anchored_answers_once_integrated(settings: Settings) -> None:
     fast = create_app(replace(settings, ledger_interval=0.05))
-    async with LifespanManager(fast):
+    async with lifespan(fast):
         transport = httpx.ASGITransport(app=fast)
         async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as http:
             cashier = await issuer_with_staff(fast)

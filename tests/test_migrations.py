@@ -46,6 +46,7 @@ async def test_migrations_together_match_the_models(database_url: str, tmp_path:
         "10",
         "11",
         "12",
+        "14",
     ]
     await db.open_database(database_url)
     try:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from backend.anchoring.bundles import WitnessQuorumError, verify_bundle
@@ -20,6 +19,7 @@ from backend.services import Services
 from chain.cosignature import CosignatureSigner
 from tests.conftest import LOG_SIGNER
 from tests.factories import issuer_with_staff, receipt_request
+from tests.lifespan import lifespan
 from tests.witness.test_processes import WitnessProcess
 
 URL = "/api/v1/hospital/receipts"
@@ -50,7 +50,7 @@ async def test_two_witnesses_cosign_and_a_bundle_verifies_offline(
         settings, witnesses=tuple((w.url, k) for w, k in zip(witnesses, keys, strict=True))
     )
     app = create_app(configured)
-    async with LifespanManager(app):
+    async with lifespan(app):
         services: Services = app.state.services
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as http:
@@ -93,7 +93,7 @@ async def test_an_unreachable_witness_does_not_stop_the_log(settings: Settings) 
     nobody = CosignatureSigner("witness-c.test", Ed25519PrivateKey.generate()).verifier()
     configured = replace(settings, witnesses=(("http://127.0.0.1:9", nobody.key_string()),))
     app = create_app(configured)
-    async with LifespanManager(app):
+    async with lifespan(app):
         services: Services = app.state.services
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as http:

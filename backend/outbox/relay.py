@@ -25,10 +25,10 @@ import random
 import re
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -51,6 +51,7 @@ from backend.scan.masking import mask_email
 from backend.sealing import unseal
 
 log = logging.getLogger("piaojia.mail")
+T = TypeVar("T")
 
 # Servers quote the recipient in replies ("550 5.1.1 <wang@example.cn>: unknown user"): what is
 # kept of a reply (attempts, the message, the trail, the log) names the address masked only.
@@ -193,8 +194,9 @@ class Relay:
     async def run(self, stop: asyncio.Event) -> None:
         """Send due messages and queue due reminders until ``stop`` is set.
 
-        Messages in hand finish; messages claimed but not started are released for the next
-        relay at once rather than when their lease lapses.
+        Messages already talking to the SMTP server finish; messages claimed but not started,
+        or still rendering their PDF, are released for the next relay at once rather than when
+        their lease lapses.
         """
         await self._pump(stop=stop, until_idle=False, reminders=True)
 
@@ -214,7 +216,7 @@ class Relay:
         options = self._options
         queue: asyncio.Queue[Claimed | None] = asyncio.Queue(maxsize=options.concurrency)
         workers = [
-            asyncio.create_task(self._worker(queue), name=f"mail-relay-{n}")
+            asyncio.create_task(self._worker(queue, stop), name=f"mail-relay-{n}")
             for n in range(options.concurrency)
         ]
         workers_done = asyncio.Event()
@@ -294,12 +296,12 @@ class Relay:
             item.scan_url = f"{self._base_url}/s/{token_of}" if token_of else None
         return claimed
 
-    async def _worker(self, queue: asyncio.Queue[Claimed | None]) -> None:
+    async def _worker(self, queue: asyncio.Queue[Claimed | None], stop: asyncio.Event) -> None:
         transport = self._connect()
         try:
             while (item := await queue.get()) is not None:
                 try:
-                    await self._deliver(transport, item)
+                    await self._deliver(transport, item, stop)
                 except Exception:  # left claimed: its lease lapses and it is tried again
                     log.exception("delivering outbox message %s failed", item.id)
                 finally:
@@ -307,7 +309,7 @@ class Relay:
         finally:
             await transport.close()
 
-    async def _deliver(self, transport: MailTransport, item: Claimed) -> None:
+    async def _deliver(self, transport: MailTransport, item: Claimed, stop: asyncio.Event) -> None:
         options = self._options
         started = self._clock()
         if item.attempts > options.max_attempts:
@@ -318,10 +320,15 @@ class Relay:
             # Too little of the lease is left to finish: another relay may claim it meanwhile.
             await self._release(item)
             return
-        result = await self._attempt(transport, item, started)
+        result = await self._attempt(transport, item, started, stop)
+        if result is None:
+            await self._release(item)  # stopped while its PDF was rendering: not attempted
+            return
         await self._record(item, result, started)
 
-    async def _attempt(self, transport: MailTransport, item: Claimed, now: datetime) -> _Outcome:
+    async def _attempt(
+        self, transport: MailTransport, item: Claimed, now: datetime, stop: asyncio.Event
+    ) -> _Outcome | None:
         if item.receipt is None:
             return _Outcome(AttemptOutcome.PERMANENT, "the receipt no longer exists")
         try:
@@ -330,7 +337,10 @@ class Relay:
             return _Outcome(AttemptOutcome.PERMANENT, f"invalid address: {exc.message}")
         try:
             async with asyncio.timeout(self._options.send_deadline):
-                pdf_name, pdf = await self._pdfs.receipt_pdf(item.receipt_id)
+                rendered = await _unless_stopped(self._pdfs.receipt_pdf(item.receipt_id), stop)
+                if rendered is None:
+                    return None
+                pdf_name, pdf = rendered
                 message = self._composer.compose(
                     Letter(
                         message_uuid=item.id,
@@ -470,6 +480,27 @@ class Relay:
             attempts=F("attempts") - 1,
         )
         self._report.released.append(item.id)
+
+
+async def _unless_stopped(work: Awaitable[T], stop: asyncio.Event) -> T | None:
+    """``work``'s result, or None if ``stop`` is set first (``work`` is then cancelled).
+
+    A stopping relay does not wait for a PDF to render (in a freshly started render process
+    on a busy machine that can take seconds): the message goes back to the queue instead, and
+    only sends already talking to the SMTP server are finished.
+    """
+    task = asyncio.ensure_future(work)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait((task, stopping), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return None
 
 
 def _abandoned(item: Claimed) -> _Outcome:

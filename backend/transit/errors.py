@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from backend.errors import Conflict, InvalidInput, NotFound, ValidationFailed
+from backend.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    TooManyRequests,
+    ValidationFailed,
+)
 
 
 class TooManyTripsInBatch(ValidationFailed):
@@ -38,7 +45,26 @@ class TripsAlreadyInvoiced(Conflict):
 
 
 class CardBoundElsewhere(Conflict):
+    """Said only after a right proof: a wrong one never learns whether the card is bound."""
+
     code = "card_bound_elsewhere"
+
+
+class CardProofMismatch(Forbidden):
+    """No trip on the card matches the proof. One answer whatever was wrong (the date, the
+    station, the fare, or a card with no trips at all): the refusal is no oracle."""
+
+    code = "card_proof_mismatch"
+
+
+class ProofDateOutOfRange(ValidationFailed):
+    """The proof names a day outside the recent window; said before anything is looked up."""
+
+    code = "proof_date_out_of_range"
+
+
+class CardProofLimitReached(TooManyRequests):
+    code = "card_proof_limit"
 
 
 class InvoiceNotFound(NotFound):

@@ -1,5 +1,5 @@
-"""Metro trips from the fare system, cards riders bind, per-issuer invoicing settings, and the
-invoices (transit receipts) with the trips they cover.
+"""Metro trips from the fare system, cards riders bind (and the day's failed proofs of a trip on a
+card), per-issuer invoicing settings, and the invoices (transit receipts) with the trips they cover.
 
 The exactly-once rule lives in ``transit_invoice_trip``: one row per trip on a *valid* invoice,
 with a unique trip column. Issuing inserts the rows in the issuing transaction; a reversal
@@ -76,6 +76,24 @@ class TransitCard(Model):
 
     class Meta:
         table = "transit_card"
+
+
+class CardProofCount(Model):
+    """Trip proofs counted on one China day against one card or one user.
+
+    ``key`` is ``card:<number>`` or ``user:<id>``. A proof holds a count while it is checked
+    and keeps it if it failed (see ``backend.transit.cards``).
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    key = fields.CharField(max_length=80)
+    day = fields.DateField()
+    count = fields.IntField(default=0)
+
+    class Meta:
+        table = "transit_card_proof_count"
+        # Unique: one row per key and day, so the counting upsert is a single atomic statement.
+        unique_together = (("key", "day"),)
 
 
 class TransitSettings(Model):

@@ -98,8 +98,31 @@ class ImportOut(Model):
     rejected: list[RejectedOut]
 
 
+Day = date  # a field named ``date`` would shadow the type in its own annotation
+
+
+class TripProofIn(Model):
+    """One recent trip on the card, as the rider remembers it from the gate or the card's app."""
+
+    date: Day = Field(description="the day (China time) the trip entered the gate")
+    entry_station: Station = Field(description="the entry station's name, exactly as printed")
+    fare: Fare = Field(description='what the trip cost, e.g. "3.00"')
+
+
 class BindCard(Model):
+    """Bind a transit card: its number and one trip on it from the last 30 days (China days,
+    today included) as proof that the card is yours, the way metro apps ask for it.
+
+    A trip that does not match answers 403 ``card_proof_mismatch`` and says nothing about
+    which detail was wrong or whether the card exists; a date outside the window is 422
+    ``proof_date_out_of_range``; a card already bound to someone else, 409
+    ``card_bound_elsewhere`` (after a right proof only). Failed proofs are limited per card
+    (5) and per user (10) each China day: beyond that 429 ``card_proof_limit`` with
+    ``Retry-After`` (seconds to midnight China time). A card already yours answers 200.
+    """
+
     card: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9]{4,32}$")]
+    trip: TripProofIn
 
 
 class CardOut(Model):

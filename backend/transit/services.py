@@ -15,7 +15,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -35,10 +35,11 @@ from backend.outbox.addresses import normalise_address
 from backend.outbox.errors import InvalidEmailAddress
 from backend.outbox.services import OutboxService, QueuedEmail
 from backend.receipts.models import LineItem, Receipt, ReceiptEvent, ReceiptKind, ReceiptStatus
-from backend.receipts.schemas import CHINA_STANDARD_TIME
 from backend.receipts.services import Clock, LoadedReceipt, ReceiptService
+from backend.transit.cards import CardBinding, TripProof
+from backend.transit.days import china_day
+from backend.transit.days import day_start as _day_start
 from backend.transit.errors import (
-    CardBoundElsewhere,
     InvalidTitle,
     InvalidTripCursor,
     InvoiceNotFound,
@@ -139,15 +140,6 @@ def check_rows(rows: Sequence[Any], *, first_index: int = 0) -> tuple[list[TripI
     return good, rejected
 
 
-def china_day(moment: datetime) -> date:
-    return moment.astimezone(CHINA_STANDARD_TIME).date()
-
-
-def _day_start(day: date) -> datetime:
-    # In UTC: SQLite compares stored UTC timestamps as text.
-    return datetime.combine(day, time.min, tzinfo=CHINA_STANDARD_TIME).astimezone(UTC)
-
-
 def rider_address(email: str | None) -> str | None:
     """The rider's address as the outbox accepts it, checked before anything is written;
     ``InvalidEmailAddress`` (naming the ``email`` field) when malformed."""
@@ -209,11 +201,19 @@ class TripImporter:
 
 
 class TransitService:
-    def __init__(self, *, receipts: ReceiptService, outbox: OutboxService, clock: Clock) -> None:
+    def __init__(
+        self,
+        *,
+        receipts: ReceiptService,
+        outbox: OutboxService,
+        clock: Clock,
+        binding: CardBinding | None = None,
+    ) -> None:
         self._receipts = receipts
         self._outbox = outbox
         self._clock = clock
         self.importer = TripImporter(clock=clock)
+        self.binding = binding or CardBinding(clock=clock)
 
     def today(self) -> date:
         """Today in China time, by the service's clock."""
@@ -307,27 +307,13 @@ class TransitService:
 
     # --- riders: cards and trips ----------------------------------------------------------
 
-    async def bind_card(self, user: User, card: str) -> tuple[TransitCard, bool]:
-        """Bind ``card`` to ``user``; returns the binding and whether it is new.
-
-        A card bound to another user raises ``CardBoundElsewhere`` (which names nobody); the
-        unique card column holds that even when two users bind the same card at once.
-        """
-        existing = await TransitCard.get_or_none(card=card)
-        created = False
-        if existing is None:
-            try:
-                existing = await TransitCard.create(card=card, user=user, bound_at=self._clock())
-                created = True
-            except IntegrityError:
-                existing = await TransitCard.get_or_none(card=card)
-        if existing is None or existing.user_id != user.id:  # type: ignore[attr-defined]
-            raise CardBoundElsewhere("this card is bound to another account")
-        return existing, created
+    async def bind_card(self, user: User, card: str, proof: TripProof) -> tuple[TransitCard, bool]:
+        """See ``CardBinding.bind``: a card binds on proof of a recent trip on it."""
+        return await self.binding.bind(user, card, proof)
 
     async def cards(self, user: User) -> list[TransitCard]:
         """The user's bound cards, oldest binding first."""
-        return list(await TransitCard.filter(user_id=user.id).order_by("bound_at", "id"))
+        return await self.binding.cards(user)
 
     async def _owner(self, user: User) -> Q:
         cards = await TransitCard.filter(user_id=user.id).values_list("card", flat=True)

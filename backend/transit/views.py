@@ -17,6 +17,8 @@ from backend.issuers.models import StaffRole
 from backend.outbox.schemas import queued_out
 from backend.receipts.money import format_fen
 from backend.receipts.schemas import china_time, receipt_out
+from backend.transit.cards import TripProof
+from backend.transit.days import china_day
 from backend.transit.errors import InvoiceNotFound
 from backend.transit.schemas import (
     BindCard,
@@ -41,7 +43,7 @@ from backend.transit.schemas import (
     TripPage,
     TripsQuery,
 )
-from backend.transit.services import LoadedInvoice, TransitService, china_day
+from backend.transit.services import LoadedInvoice, TransitService
 from backend.web import (
     Endpoint,
     json_answer,
@@ -205,7 +207,12 @@ async def bind_card(request: Request) -> Response:
     user = await user_for(request)
     body = await read_body(request)
     payload = parse_body(body, BindCard, request.headers.get("content-type"))
-    card, created = await transit_service(request).bind_card(user, payload.card)
+    proof = TripProof(
+        day=payload.trip.date,
+        entry_station=payload.trip.entry_station,
+        fare_fen=payload.trip.fare,
+    )
+    card, created = await transit_service(request).bind_card(user, payload.card, proof)
     return json_answer(
         CardOut(card=card.card, bound_at=china_time(card.bound_at)), 201 if created else 200
     )
@@ -330,7 +337,7 @@ ENDPOINTS = [
         "/api/v1/folder/cards",
         bind_card,
         name="folder.bind_card",
-        summary="Bind a transit card to your account (200 if already yours)",
+        summary="Bind a transit card on proof of a recent trip on it (200 if already yours)",
         tag="folder",
         status=201,
         request_body=BindCard,

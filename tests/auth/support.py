@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 from starlette.routing import Route
 
@@ -29,6 +28,7 @@ from backend.config import Secret, Settings
 from backend.folder.services import FolderService
 from backend.folder.views import ENDPOINTS as FOLDER_ENDPOINTS
 from backend.web import Endpoint
+from tests.lifespan import lifespan
 
 BASE_URL = "https://piaojia.test"
 WECHAT_APPID = "wx0123456789abcdef"
@@ -100,7 +100,7 @@ async def wx_app(settings: Settings, clock: FakeClock) -> AsyncIterator[Starlett
         clock=clock,
         session_lifetime=SESSION_LIFETIME,
     )
-    async with LifespanManager(application):
+    async with lifespan(application):
         wired = application.state.services
         folder = FolderService(clock=clock, receipts=wired.receipts, outbox=wired.outbox)
         install(application, auth=auth, folder=folder)

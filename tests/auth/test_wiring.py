@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 import uvicorn
-from asgi_lifespan import LifespanManager
 
 from backend.app import create_app
 from backend.auth.standin import demo_openid
@@ -21,6 +20,7 @@ from backend.config import Settings, SettingsError, load_settings
 from backend.services import Services
 from tests.conftest import LOG_SIGNER
 from tests.factories import TEST_SECRET
+from tests.lifespan import lifespan
 
 pytestmark = pytest.mark.skipif(
     "auth" not in getattr(Services, "__dataclass_fields__", {}),
@@ -86,7 +86,7 @@ async def test_outside_demo_mode_there_is_no_stand_in_and_no_unconfigured_login(
     )
     assert settings.wechat_base_url == "https://api.weixin.qq.com"
     app = create_app(settings)
-    async with LifespanManager(app):
+    async with lifespan(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as http:
             standin = await http.get(

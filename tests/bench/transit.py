@@ -28,7 +28,6 @@ from typing import Any
 
 import asyncpg
 import httpx
-from asgi_lifespan import LifespanManager
 
 from backend import db
 from backend.app import create_app
@@ -47,6 +46,7 @@ from backend.transit.services import TripImporter
 from backend.transit.views import ENDPOINTS as TRANSIT_ENDPOINTS
 from chain.note import NoteSigner
 from tests.factories import credit_code
+from tests.lifespan import lifespan
 
 if "backend.transit.models" not in db.MODEL_MODULES:  # until the lead wires the models
     db.MODEL_MODULES.insert(db.MODEL_MODULES.index("aerich.models"), "backend.transit.models")
@@ -145,7 +145,7 @@ async def bench(database_url: str, workdir: Path, trips: int, invoices: int) -> 
         session_lifetime=timedelta(days=1),
     )
     results: dict[str, float] = {}
-    async with LifespanManager(app):
+    async with lifespan(app):
         app.state.services = dataclasses.replace(app.state.services, auth=auth)
         services = app.state.services
         raw_issuer = await services.issuers.create(

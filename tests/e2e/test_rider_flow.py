@@ -5,8 +5,9 @@ demo rider over the API (the rider is the openid the demo code ``demo-lihua`` lo
 rider logs in on the folder page, opens 乘车开票, picks three trips, enters a company title
 (first with a wrong 统一社会信用代码, which the page explains, then the right one) and an email
 address, and submits; the invoice shows up in the folder and its PDF arrives in the demo mail
-sink. Binding a transit card on the page then brings that card's trip in. Screenshots of each
-step are kept under the test's tmp_path and in /tmp/piaojia-e2e/.
+sink. Binding a transit card on the page takes the date, entry station and fare of a trip on
+it (a wrong fare is refused in Chinese); the right ones bring that card's trip in. Screenshots
+of each step are kept under the test's tmp_path and in /tmp/piaojia-e2e/.
 """
 
 from __future__ import annotations
@@ -245,18 +246,39 @@ async def test_rider_picks_trips_and_gets_a_company_invoice_by_email(
             assert await fits_the_screen(page)
             await shot(page, shot_dir, "rider-06-trips-left")
 
-            # Binding the card brings its trip in, newest first.
+            # Binding the card takes a trip on it as proof: a wrong fare is refused in Chinese
+            # that names no field, the right one binds and brings its trip in, newest first.
+            proof = card_trip()
+            entered = datetime.fromisoformat(proof["entry"]["at"])
             await page.locator("#cards-box summary").tap()
             await page.fill("#card-number", "31 0123 4567")
             await page.tap("#card-submit")
+            card_error = page.locator("#card-error")
+            await card_error.wait_for(state="visible")
+            assert "日期" in await card_error.inner_text()  # the page asks for the trip first
+            await page.fill("#card-trip-date", entered.date().isoformat())
+            await page.fill("#card-trip-station", proof["entry"]["station"])
+            await page.fill("#card-trip-fare", "3.00")
+            async with page.expect_response("**/api/v1/folder/cards") as answering:
+                await page.tap("#card-submit")
+            assert (await answering.value).status == 403
+            await expect(card_error).to_contain_text("行程信息不符")
+            assert await page.locator("#card-list div").count() == 0
+            assert await fits_the_screen(page)
+            await shot(page, shot_dir, "rider-07-card-proof-wrong")
+            await page.fill("#card-trip-fare", proof["fare"])
+            async with page.expect_response("**/api/v1/folder/cards") as answering:
+                await page.tap("#card-submit")
+            assert (await answering.value).status == 201
             await page.locator("#card-list div").first.wait_for()
+            assert await card_error.is_hidden()
             assert CARD in await page.inner_text("#card-list")
             await page.locator("#trips-loading").wait_for(state="hidden")
             assert (await trip_routes(page))[0] == "西门口 → 农讲所"
             assert await more.is_visible()  # 21 now
             assert "交通卡" in await page.locator("#trip-list .trip .when").first.inner_text()
             assert await fits_the_screen(page)
-            await shot(page, shot_dir, "rider-07-card-bound")
+            await shot(page, shot_dir, "rider-08-card-bound")
         finally:
             await browser.close()
 
@@ -277,7 +299,7 @@ async def test_rider_picks_trips_and_gets_a_company_invoice_by_email(
         assert f"{entry} {exit_} {fare}" in text, (entry, exit_)
     for index in set(range(len(RIDES))) - set(PICKED):
         assert RIDES[index][0] + " " + RIDES[index][1] not in text
-    keep(render_page(pdf, dpi=100), shot_dir, "rider-08-invoice-pdf")
+    keep(render_page(pdf, dpi=100), shot_dir, "rider-09-invoice-pdf")
 
     # What the page showed is what the API holds for the rider.
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:

@@ -6,7 +6,6 @@ import re
 from datetime import UTC, datetime
 
 import httpx
-from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 
 from backend.app import create_app
@@ -15,6 +14,7 @@ from backend.issuers.models import StaffRole
 from backend.outbox.models import OutboxMessage
 from backend.receipts.models import LineItem, Receipt, ReceiptEvent
 from tests.factories import issuer_with_staff, receipt_request, staff_of
+from tests.lifespan import lifespan
 
 URL = "/api/v1/hospital/receipts"
 
@@ -279,7 +279,7 @@ async def test_every_receipt_gets_an_unguessable_scan_url(
 async def test_a_day_filter_means_the_day_in_china(settings: Settings) -> None:
     # 02:30 on 27 November in China is still 26 November in UTC.
     early = create_app(settings, clock=lambda: datetime(2026, 11, 26, 18, 30, tzinfo=UTC))
-    async with LifespanManager(early):
+    async with lifespan(early):
         transport = httpx.ASGITransport(app=early)
         async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as http:
             cashier = await issuer_with_staff(early)

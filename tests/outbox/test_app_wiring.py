@@ -11,7 +11,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 from tortoise.transactions import in_transaction
 
@@ -22,6 +21,7 @@ from backend.outbox.mail_sink import LocalSmtpServer
 from backend.receipts.models import Receipt
 from backend.services import Services
 from tests.factories import issuer_with_staff, receipt_request
+from tests.lifespan import lifespan
 from tests.outbox.support import RecordingHandler, free_port
 from tests.outbox.test_delivery import pdf_text
 
@@ -90,7 +90,7 @@ async def demo_app(settings: Settings, tmp_path: Path) -> AsyncIterator[tuple[St
         mail_dir=str(tmp_path / "mail"),
     )
     application = create_app(demo)
-    async with LifespanManager(application):
+    async with lifespan(application):
         yield application, port
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from datetime import timedelta
 
 from backend.outbox.mail_sink import LocalSmtpServer
@@ -12,6 +13,7 @@ from backend.outbox.models import AttemptOutcome, DeliveryAttempt, MessageState,
 from backend.receipts.models import ReceiptEvent
 from tests.outbox.support import (
     Clock,
+    PdfSource,
     RecordingHandler,
     free_port,
     make_receipts,
@@ -161,3 +163,34 @@ async def test_out_of_attempts_the_message_is_dead(outbox_db: str, clock: Clock)
     assert message.state == MessageState.DEAD and message.attempts == 2
     assert not await OutboxMessage.filter(state=MessageState.QUEUED).exists()
     assert clock() - message.created_at < timedelta(hours=2)
+
+
+class _SlowPdfs(PdfSource):
+    """A render that does not finish until told: a render process starting on a busy machine."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = asyncio.Event()
+        self.finish = asyncio.Event()
+
+    async def receipt_pdf(self, receipt_id: uuid.UUID) -> tuple[str, bytes]:
+        self.started.set()
+        await self.finish.wait()
+        return await super().receipt_pdf(receipt_id)
+
+
+async def test_a_relay_told_to_stop_while_a_pdf_renders_stops_at_once_and_gives_it_back(
+    outbox_db: str, clock: Clock
+) -> None:
+    message = await _one_message(clock)
+    pdfs = _SlowPdfs()
+    relay = make_relay(free_port(), clock, pdfs=pdfs)
+    stop = asyncio.Event()
+    running = asyncio.create_task(relay.run(stop))
+    await asyncio.wait_for(pdfs.started.wait(), timeout=30)
+    stop.set()
+    await asyncio.wait_for(running, timeout=5)  # the render was not waited for
+
+    await message.refresh_from_db()
+    assert (message.state, message.attempts, message.claim) == (MessageState.QUEUED, 0, None)
+    assert await DeliveryAttempt.filter(message_id=message.id).count() == 0

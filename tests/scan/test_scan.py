@@ -7,7 +7,6 @@ from dataclasses import replace
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 
 from backend.app import create_app
@@ -17,6 +16,7 @@ from backend.receipts.models import ReceiptEvent
 from backend.scan import services as scan_services
 from backend.services import Services
 from tests.factories import issuer_with_staff, receipt_request
+from tests.lifespan import lifespan
 
 URL = "/api/v1/hospital/receipts"
 JSON = {"Accept": "application/json"}
@@ -178,7 +178,7 @@ async def test_proof_bundle_by_token(app: Starlette, client: httpx.AsyncClient) 
 
 async def test_many_unknown_tokens_are_slowed_then_refused(settings: Settings) -> None:
     strict = create_app(replace(settings, scan_slow_after=3, scan_refuse_after=6))
-    async with LifespanManager(strict):
+    async with lifespan(strict):
         transport = httpx.ASGITransport(app=strict, client=("203.0.113.7", 5000))
         async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as http:
             cashier = await issuer_with_staff(strict)

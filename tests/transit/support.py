@@ -51,6 +51,21 @@ def trip_row(
     }
 
 
+def proof_of(row: dict[str, Any]) -> dict[str, str]:
+    """The proof a rider gives of the trip ``row``: its China day, entry station and fare."""
+    entered = datetime.fromisoformat(row["entry"]["at"]).astimezone(CHINA_STANDARD_TIME)
+    return {
+        "date": entered.date().isoformat(),
+        "entry_station": row["entry"]["station"],
+        "fare": row["fare"],
+    }
+
+
+def bind_body(card: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A card binding request proven by the trip ``row``."""
+    return {"card": card, "trip": proof_of(row)}
+
+
 async def import_rows(
     client: httpx.AsyncClient, operator: Actor, rows: list[Any]
 ) -> dict[str, Any]:

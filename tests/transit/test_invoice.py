@@ -16,6 +16,7 @@ from tests.transit.support import (
     CARDS,
     INVOICES,
     MY_TRIPS,
+    bind_body,
     error_code,
     import_rows,
     metro,
@@ -168,16 +169,17 @@ async def test_trips_under_a_bound_card_are_the_riders(
     operator = await metro(transit_app)
     alice = await login(tclient, "demo-alice")
     bob = await login(tclient, "demo-bob")
-    await import_rows(tclient, operator, [trip_row(n, card="3101234567") for n in range(3)])
+    rows = [trip_row(n, card="3101234567") for n in range(3)]
+    await import_rows(tclient, operator, rows)
     assert await my_trip_ids(tclient, alice) == []
 
-    bound = await tclient.post(CARDS, json={"card": "3101234567"}, headers=alice)
+    bound = await tclient.post(CARDS, json=bind_body("3101234567", rows[0]), headers=alice)
     assert bound.status_code == 201
-    again = await tclient.post(CARDS, json={"card": "3101234567"}, headers=alice)
+    again = await tclient.post(CARDS, json=bind_body("3101234567", rows[1]), headers=alice)
     assert again.status_code == 200
-    taken = await tclient.post(CARDS, json={"card": "3101234567"}, headers=bob)
+    taken = await tclient.post(CARDS, json=bind_body("3101234567", rows[2]), headers=bob)
     assert (taken.status_code, error_code(taken)) == (409, "card_bound_elsewhere")
-    bad = await tclient.post(CARDS, json={"card": "31-01"}, headers=alice)
+    bad = await tclient.post(CARDS, json=bind_body("31-01", rows[0]), headers=alice)
     assert bad.status_code == 422
     cards = await tclient.get(CARDS, headers=alice)
     assert [c["card"] for c in cards.json()["cards"]] == ["3101234567"]
