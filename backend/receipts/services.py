@@ -40,6 +40,7 @@ from backend.receipts.models import (
     ReceiptKind,
     ReceiptStatus,
     ScanToken,
+    payer_search_hashes,
 )
 from backend.receipts.numbering import draw_check_code, format_number
 from backend.receipts.tokens import new_scan_token
@@ -74,6 +75,7 @@ class ReceiptFilter:
     issued_from: date | None = None
     issued_to: date | None = None
     status: ReceiptStatus | None = None
+    # The payer's full name, ID number or phone, matched exactly (the fields are sealed).
     payer_name: str | None = None
 
 
@@ -360,7 +362,12 @@ class ReceiptService:
         if filters.status is not None:
             query = query.filter(status=filters.status)
         if filters.payer_name:
-            query = query.filter(payer_name__contains=filters.payer_name)
+            # Payer fields are sealed: a search matches a full name, ID number or phone exactly,
+            # by keyed hash, under every key of the ring while keys rotate.
+            wanted = payer_search_hashes(filters.payer_name)
+            lookups: list[dict[str, Any]] = [{f"{c}__in": h} for c, h in wanted.items()]
+            matches = (Q(**lookup) for lookup in lookups)
+            query = query.filter(Q(*matches, join_type="OR"))
         if cursor is not None:
             at, last_id = _decode_cursor(cursor)
             query = query.filter(Q(issued_at__lt=at) | Q(issued_at=at, id__lt=last_id))

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from backend import sealing
 from backend.anchoring.models import LedgerEntry
 from backend.db import connection, dialect_sql
 from backend.receipts.canonical import canonical_json, commitment
@@ -187,7 +188,7 @@ async def test_each_address_is_rate_limited(
 
 TAMPERING = {
     "total": "UPDATE receipt SET total_fen = total_fen - 100 WHERE id = $1",
-    "payer": "UPDATE receipt SET payer_name = '李四' WHERE id = $1",
+    "payer": "UPDATE receipt SET payer_name = $1 WHERE id = $2",
     "item": "UPDATE line_item SET amount_fen = amount_fen + 1 WHERE receipt_id = $1",
     "issue time": "UPDATE receipt SET visit_number = 'MZ0' WHERE id = $1",
 }
@@ -202,7 +203,10 @@ async def test_a_receipt_changed_behind_the_systems_back_is_tampered(
     assert (await vclient.get(API, params=ref(issued))).json()["genuine"] is True
 
     conn = connection()
-    await conn.execute_query(dialect_sql(conn, TAMPERING[what]), [issued["id"]])
+    # The payer's name is sealed at rest: the change is a well-formed seal of another name, as
+    # only someone holding the key could make (anything else fails to open, loudly).
+    extra = [sealing.seal("李四", "receipt.payer_name")] if what == "payer" else []
+    await conn.execute_query(dialect_sql(conn, TAMPERING[what]), [*extra, issued["id"]])
 
     answer = (await vclient.get(API, params=ref(issued))).json()
     assert answer["result"] == "tampered" and answer["genuine"] is False
