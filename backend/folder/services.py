@@ -13,6 +13,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -188,6 +189,13 @@ class FolderService:
         receipt = await Receipt.filter(id=receipt_id).select_related("issuer", "staff").get()
         loaded = await self._receipts.load(receipt)
         return FolderReceipt(entry.added_at, loaded)
+
+    async def proof_bundle(self, user: User, receipt_id: uuid.UUID) -> dict[str, Any]:
+        """The ledger proof bundle of a receipt in ``user``'s folder, with the openings of its
+        personal fields (the folder's owner sees them in full already); ``NotInFolder`` for
+        any other receipt, ``NotYetAnchored`` while it is not in the ledger."""
+        receipt = (await self.detail(user, receipt_id)).loaded.receipt
+        return await self._receipts.proof_bundle(receipt.issuer, receipt.id, disclose=True)
 
     async def remove(self, user: User, receipt_id: uuid.UUID) -> None:
         """Take a receipt out of ``user``'s folder; the receipt itself stays.
