@@ -74,12 +74,14 @@ def assert_no_personal_data(raw: bytes) -> None:
     assert json.dumps(NAME).strip('"').encode() not in raw
 
 
-def cli_verify(tmp_path: Path, bundle: bytes) -> subprocess.CompletedProcess[str]:
-    path = tmp_path / f"bundle-{secrets.token_hex(4)}.json"
+def cli_verify(tmp_path: Path, bundle: bytes, *options: str) -> subprocess.CompletedProcess[str]:
+    """``piaojia ledger verify`` on ``bundle`` (JSON or a signed PDF), in its own process."""
+    path = tmp_path / f"bundle-{secrets.token_hex(4)}"
     path.write_bytes(bundle)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIAOJIA_")}
+    command = ["ledger", "verify", str(path), "--log-key", LOG_KEY, *options]
     return subprocess.run(
-        [sys.executable, "-m", "backend", "ledger", "verify", str(path), "--log-key", LOG_KEY],
+        [sys.executable, "-m", "backend", *command],
         capture_output=True,
         text=True,
         env=env | {"PYTHONPATH": str(ROOT)},
@@ -171,7 +173,20 @@ async def test_the_issuers_bundle_opens_every_personal_field(
     document = json.loads(in_clear["document"])
     document["payer"]["name"] = NAME  # a "version 2" document with a name in clear
     in_clear["document"] = canonical_json(document).decode()
-    for malformed in (not_personal, in_clear):
+    name = bundle["openings"]["payer.name"]
+    shapes: list[object] = [
+        [],
+        {"payer.name": "张三"},
+        {"payer.name": name | {"extra": 1}},
+        {"payer.name": {"value": 7, "salt": name["salt"]}},
+        {"payer.name": {"value": NAME, "salt": base64.b64encode(bytes(16)).decode()}},
+        {"payer.name": {"value": NAME, "salt": "not base64!"}},
+    ]
+    forgeries = [bundle | {"openings": shape} for shape in shapes]
+    withheld = {k: v for k, v in bundle.items() if k != "document"} | {"withheld": "x"}
+    nameless = withheld | {"receipt": {k: v for k, v in bundle["receipt"].items() if k != "issuer"}}
+    del nameless["openings"]
+    for malformed in (not_personal, in_clear, *forgeries, withheld, nameless):
         with pytest.raises(MalformedBundleError):
             verify_bundle(malformed, log_key=LOG_KEY)
 
@@ -297,6 +312,11 @@ async def test_the_pdf_masks_the_id_number_and_embeds_the_public_proof(
         assert_no_personal_data(proof)
         assert "openings" not in json.loads(proof)
         assert verify_bundle(proof, log_key=LOG_KEY).document_version == 2
+    ca_file = tmp_path / "ca.crt"
+    ca_file.write_bytes(ca_pem)
+    checked = cli_verify(tmp_path, pdf.read_bytes(), "--ca", str(ca_file))
+    assert checked.returncode == 0, checked.stderr
+    assert "document v2 matches every commitment; opened: none" in checked.stdout
 
 
 async def test_a_pdf_stored_before_masking_is_rendered_again(
