@@ -251,6 +251,7 @@ async def test_a_first_form_receipt_is_verified_by_its_issuer_and_withheld_from_
     assert_no_personal_data(public.content)
     bundle = public.json()
     assert "document" not in bundle and "first document form" in bundle["withheld"]
+    assert all("salt" not in entry for entry in bundle["entries"])  # no offline guessing
     withheld = verify_bundle(public.content, log_key=LOG_KEY)
     assert withheld.document_version is None
     assert [e.event for e in withheld.entries] == ["issued", "reversed"]

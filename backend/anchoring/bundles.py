@@ -132,9 +132,9 @@ def verify_bundle(
 
     Returns only if every check listed in the module docstring passes; otherwise raises the
     :class:`BundleError` subclass naming the first failure, checked in this order: keys and
-    quorum, bundle shape, checkpoint signature, origin, witness quorum, and then per entry:
-    document and openings, then per entry: inclusion proof, statement shape, statement
-    against document, commitment.
+    quorum, bundle shape, checkpoint signature, origin, witness quorum, document and its
+    openings, and then per entry: inclusion proof, statement shape, statement against
+    document, commitment.
     """
     verifier, witnesses = _verifiers(log_key, witness_keys, quorum)
     parsed = _parse(bundle)
@@ -214,13 +214,15 @@ def _parse(bundle: Mapping[str, Any] | bytes) -> _Bundle:
         number=header["number"],
         header=header,
         document=document,
-        entries=tuple(_parse_entry(n, entry) for n, entry in enumerate(entries)),
+        entries=tuple(
+            _parse_entry(n, entry, salted=document is not None) for n, entry in enumerate(entries)
+        ),
         checkpoint=_text(bundle, "checkpoint", "checkpoint").encode(),
         raw=bundle,
     )
 
 
-def _parse_entry(n: int, entry: object) -> _Entry:
+def _parse_entry(n: int, entry: object, *, salted: bool) -> _Entry:
     where = f"entries[{n}]"
     if not isinstance(entry, Mapping):
         raise MalformedBundleError(f"{where}: not an object")
@@ -231,7 +233,10 @@ def _parse_entry(n: int, entry: object) -> _Entry:
     proof = entry.get("inclusion_proof")
     if not isinstance(proof, list):
         raise MalformedBundleError(f"{where}.inclusion_proof: not a list")
-    salt = _base64(_text(entry, "salt", f"{where}.salt"), f"{where}.salt", SALT_SIZE)
+    # A bundle withholding the document withholds the salts too (nothing to check them on).
+    salt = b""
+    if salted or "salt" in entry:
+        salt = _base64(_text(entry, "salt", f"{where}.salt"), f"{where}.salt", SALT_SIZE)
     return _Entry(
         event=_text(entry, "event", f"{where}.event"),
         statement=_text(entry, "statement", f"{where}.statement").encode(),

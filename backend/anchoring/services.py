@@ -127,6 +127,10 @@ class AnchoringService:
             bundle["document"] = form.document(receipt, issuer, items).decode()
         else:
             bundle["withheld"] = WITHHELD
+            # The salt too: with it, the commitment would let a guess of the withheld
+            # personal data (the scan page shows it half masked) be tested offline.
+            for entry_out in proved:
+                del entry_out["salt"]
         bundle["entries"] = proved
         bundle["checkpoint"] = cosigned[0].decode()
         return bundle
