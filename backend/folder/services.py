@@ -13,7 +13,6 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -190,7 +189,7 @@ class FolderService:
         loaded = await self._receipts.load(receipt)
         return FolderReceipt(entry.added_at, loaded)
 
-    async def proof_bundle(self, user: User, receipt_id: uuid.UUID) -> dict[str, Any]:
+    async def proof_bundle(self, user: User, receipt_id: uuid.UUID) -> dict[str, object]:
         """The ledger proof bundle of a receipt in ``user``'s folder, with the openings of its
         personal fields (the folder's owner sees them in full already); ``NotInFolder`` for
         any other receipt, ``NotYetAnchored`` while it is not in the ledger."""
