@@ -202,6 +202,11 @@ def cmd_ledger_verify(settings: Settings | None, args: argparse.Namespace) -> in
         f"verified: receipt {report.code}-{report.number} ({events}) is in {report.origin} "
         f"at size {report.tree_size}, cosigned by {len(report.witnesses)} witness(es)"
     )
+    if report.document_version is None:
+        print("document withheld (first-form receipt): only its statements were checked")
+    else:
+        opened = ", ".join(report.opened or {}) or "none"
+        print(f"document v{report.document_version} matches every commitment; opened: {opened}")
     return 0
 
 

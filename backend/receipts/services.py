@@ -306,13 +306,14 @@ class ReceiptService:
         return None if found is None else await self.load(found.receipt)
 
     async def scan_bundle(self, token: str) -> dict[str, Any] | None:
-        """The proof bundle of the receipt ``token`` opens, or ``None`` for an unknown token."""
+        """The public proof bundle (no personal data) of the receipt ``token`` opens, or
+        ``None`` for an unknown token."""
         found = await ScanToken.filter(token=token, revoked_at=None).first()
         if found is None:
             return None
         receipt = await Receipt.get(id=found.receipt_id).select_related("issuer")  # type: ignore[attr-defined]
         items = list(await LineItem.filter(receipt_id=receipt.id))
-        return await self._anchoring.proof_bundle(receipt, receipt.issuer, items)
+        return await self._anchoring.proof_bundle(receipt, receipt.issuer, items, disclose=False)
 
     async def reissue_scan_token(self, issuer: Issuer, receipt_id: uuid.UUID) -> str:
         """Revoke the receipt's scan token (its printed QR stops working) and mint a new one."""
@@ -330,11 +331,14 @@ class ReceiptService:
             )
         return token
 
-    async def proof_bundle(self, issuer: Issuer, receipt_id: uuid.UUID) -> dict[str, Any]:
-        """The ledger proof bundle of one of ``issuer``'s receipts."""
+    async def proof_bundle(
+        self, issuer: Issuer, receipt_id: uuid.UUID, *, disclose: bool = True
+    ) -> dict[str, Any]:
+        """The ledger proof bundle of one of ``issuer``'s receipts: with the openings of its
+        personal fields unless ``disclose`` is false (a copy that may be passed on)."""
         receipt = await self._own(None, issuer, receipt_id)
         items = list(await LineItem.filter(receipt_id=receipt.id))
-        return await self._anchoring.proof_bundle(receipt, receipt.issuer, items)
+        return await self._anchoring.proof_bundle(receipt, receipt.issuer, items, disclose=disclose)
 
     async def wait_until_anchored(
         self, issuer: Issuer, receipt_id: uuid.UUID, *, timeout: float

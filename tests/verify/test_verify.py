@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from backend import sealing
 from backend.anchoring.models import LedgerEntry
 from backend.db import connection, dialect_sql
-from backend.receipts.canonical import canonical_json, commitment
+from backend.receipts.canonical import canonical_json
 from backend.receipts.models import ReceiptEvent
 from backend.services import Services
 from backend.verify.models import VerificationCount
@@ -234,9 +234,8 @@ async def test_rewriting_the_ledger_row_as_well_is_caught_by_the_tree(
     await conn.execute_query(dialect_sql(conn, TAMPERING["total"]), [issued["id"]])
     # The forger also recomputes the commitment in the stored statement from the changed row.
     entry = await LedgerEntry.get(receipt_id=issued["id"], event="issued")
-    bundle_document = await _document(verify_app, issued["id"])
     fields = json.loads(bytes(entry.statement))
-    fields["commitment"] = commitment(bytes(entry.salt), bundle_document)
+    fields["commitment"] = await _recomputed(entry)
     entry.statement = canonical_json(fields)
     await entry.save(update_fields=["statement"])
 
@@ -248,13 +247,15 @@ async def test_rewriting_the_ledger_row_as_well_is_caught_by_the_tree(
     )
 
 
-async def _document(app: Starlette, receipt_id: str) -> bytes:
-    from backend.receipts.canonical import receipt_document
+async def _recomputed(entry: LedgerEntry) -> str:
+    """The commitment a forger computes for ``entry`` from the changed receipt row."""
+    from backend.anchoring.commitments import expected_commitment, form_of
     from backend.receipts.models import LineItem, Receipt
 
-    receipt = await Receipt.get(id=receipt_id).select_related("issuer")
+    receipt = await Receipt.get(id=entry.receipt_id).select_related("issuer")  # type: ignore[attr-defined]
     items = list(await LineItem.filter(receipt_id=receipt.id))
-    return canonical_json(receipt_document(receipt, receipt.issuer, items))
+    form = form_of(await LedgerEntry.filter(receipt_id=receipt.id))
+    return expected_commitment(entry, form, receipt, receipt.issuer, items)
 
 
 async def test_an_issuer_can_require_all_five_elements(
