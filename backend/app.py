@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Match, Route
 from tortoise.exceptions import BaseORMException
 
-from backend import db
+from backend import db, logredact, sealing
 from backend.anchoring.views import ENDPOINTS as LEDGER_ENDPOINTS
 from backend.auth.views import DEMO_ENDPOINTS
 from backend.auth.views import ENDPOINTS as AUTH_ENDPOINTS
@@ -46,6 +46,7 @@ from backend.folder.pages import PAGES as FOLDER_PAGES
 from backend.folder.views import ENDPOINTS as FOLDER_ENDPOINTS
 from backend.headers import SecurityHeaders
 from backend.hospital.views import ENDPOINTS as HOSPITAL_ENDPOINTS
+from backend.keys.services import keyring_for
 from backend.openapi import build_openapi
 from backend.outbox.mail_sink import demo_sink_for
 from backend.outbox.views import ENDPOINTS as OUTBOX_ENDPOINTS
@@ -179,6 +180,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
     """A Piaojia app for ``settings``. The database opens in the lifespan, not here."""
 
     check_fonts()
+    sealing.install(keyring_for(settings))  # before any row with personal data is touched
+    logredact.install()  # scan tokens in request paths are logged cut short
     services = services_from_settings(settings, clock=clock)
 
     @asynccontextmanager

@@ -11,13 +11,15 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
-from backend import db
+from backend import db, sealing
 from backend.config import Settings, SettingsError, load_settings
 from backend.console.cli import add_console_commands
 from backend.documents.errors import PkiError
 from backend.documents.fonts import FontsMissing
 from backend.errors import DomainError
 from backend.issuers.models import IssuerKind, StaffRole
+from backend.keys.cli import add_keys_commands, reseal
+from backend.keys.services import keyring_for
 from backend.outbox.cli import add_outbox_commands
 from backend.transit.cli import add_transit_commands
 from backend.witness.cli import add_witness_commands
@@ -41,6 +43,11 @@ def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> in
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     applied = asyncio.run(db.migrate(settings.database_url))
     _say(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
+    # Migration 12 made the personal-data columns sealed bytes but has no key: what is still in
+    # clear (rows from before it) is sealed here, so no migrated database keeps it.
+    sealed = reseal(settings, batch=500, only_clear=True, quiet=True)
+    if sealed:
+        _say(f"sealed personal data in {sealed} row(s) written before sealing")
     return 0
 
 
@@ -195,6 +202,11 @@ def cmd_ledger_verify(settings: Settings | None, args: argparse.Namespace) -> in
         f"verified: receipt {report.code}-{report.number} ({events}) is in {report.origin} "
         f"at size {report.tree_size}, cosigned by {len(report.witnesses)} witness(es)"
     )
+    if report.document_version is None:
+        print("document withheld (first-form receipt): only its statements were checked")
+    else:
+        opened = ", ".join(report.opened or {}) or "none"
+        print(f"document v{report.document_version} matches every commitment; opened: {opened}")
     return 0
 
 
@@ -338,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_witness_commands(commands)
     add_outbox_commands(commands)
     add_transit_commands(commands)
+    add_keys_commands(commands)
 
     demo = commands.add_parser(
         "demo", help="seed the demo hospital and metro (PIAOJIA_DEMO=1) and print their keys"
@@ -354,6 +367,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         _say(f"piaojia: configuration error: {exc}")
         return 2
+    if settings is not None:
+        sealing.install(keyring_for(settings))
     try:
         code: int = args.run(settings, args)
     except DomainError as exc:

@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeAlias, TypeVar
+from typing import TypeAlias, TypeVar, get_args, get_type_hints
 from urllib.parse import urlsplit
 
 PREFIX = "PIAOJIA_"
@@ -110,6 +110,9 @@ class Settings:
     # without it PostgreSQL deployments count in the database, SQLite ones in memory.
     redis_url: Secret | None = None
     redis_prefix: str = "piaojia"
+    # Keys that seal personal data at rest, newest first; the key derived from secret_key is
+    # always in the ring too (backend.sealing, `piaojia keys rotate`).
+    data_keys: tuple[Secret, ...] = ()
 
 
 def _parse_bool(raw: str) -> bool:
@@ -153,6 +156,25 @@ def _parse_secret(raw: str) -> Secret:
     if len(raw) < 32:
         raise ValueError("expected at least 32 characters (try: openssl rand -hex 32)")
     return Secret(raw)
+
+
+def _parse_data_keys(raw: str) -> tuple[Secret, ...]:
+    keys = tuple(Secret(part.strip()) for part in raw.split(",") if part.strip())
+    if not keys or any(len(key.reveal()) < 32 for key in keys):
+        raise ValueError(
+            "expected keys of at least 32 characters separated by ',', newest first "
+            "(try: piaojia keys new)"
+        )
+    return keys
+
+
+def _is_secret(parse: Callable[[str], object]) -> bool:
+    """Whether ``parse`` makes a Secret (or a tuple of them): its input is then never shown."""
+    try:
+        made = get_type_hints(parse).get("return")
+    except (NameError, TypeError):
+        return False
+    return made is Secret or Secret in get_args(made)
 
 
 def _parse_interval(raw: str) -> float:
@@ -315,11 +337,16 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raw = env.get(PREFIX + name)
         if raw is None:
             return default
+        # Secrecy follows the type: a setting parsed into a Secret never shows its value, nor
+        # the parser's own error (which could quote it) as the cause in a traceback.
+        hidden = secret or _is_secret(parse)
         try:
             return parse(raw)
         except ValueError as exc:
-            shown = "(hidden)" if secret else repr(raw)  # a URL may hold a password
-            raise SettingsError(f"{PREFIX}{name}={shown} is not valid: {exc}") from exc
+            if not hidden:
+                raise SettingsError(f"{PREFIX}{name}={raw!r} is not valid: {exc}") from exc
+            reason = str(exc) if raw not in str(exc) else "the value is malformed"
+            raise SettingsError(f"{PREFIX}{name}=(hidden) is not valid: {reason}") from None
 
     demo = read("DEMO", _parse_bool, defaults.demo)
     if not demo and PREFIX + "SECRET_KEY" not in env:
@@ -340,7 +367,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     wechat_appid = DEMO_WECHAT_APPID if demo else defaults.wechat_appid
     wechat_secret = Secret(DEMO_WECHAT_SECRET) if demo else defaults.wechat_secret
     return Settings(
-        database_url=read("DATABASE_URL", _parse_database_url, defaults.database_url),
+        # A PostgreSQL URL may hold a password: never shown, though the setting is a plain str.
+        database_url=read("DATABASE_URL", _parse_database_url, defaults.database_url, secret=True),
         host=read("HOST", _parse_host, defaults.host),
         port=read("PORT", _parse_port, defaults.port),
         public_base_url=public_base_url,
@@ -370,7 +398,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_body_bytes=read("MAX_BODY_BYTES", _parse_positive, defaults.max_body_bytes),
         max_line_items=read("MAX_LINE_ITEMS", _parse_positive, defaults.max_line_items),
         log_level=read("LOG_LEVEL", _parse_log_level, defaults.log_level),
-        smtp_url=read("SMTP_URL", _parse_smtp_url, defaults.smtp_url, secret=True),
+        smtp_url=read("SMTP_URL", _parse_smtp_url, defaults.smtp_url),
         mail_from=read("MAIL_FROM", _parse_mail_from, defaults.mail_from),
         mail_from_name=read("MAIL_FROM_NAME", _parse_display_name, defaults.mail_from_name),
         smtp_timeout=read("SMTP_TIMEOUT", _parse_seconds, defaults.smtp_timeout),
@@ -387,4 +415,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         trusted_proxies=read("TRUSTED_PROXIES", _parse_trusted_proxies, defaults.trusted_proxies),
         redis_url=read("REDIS_URL", _parse_redis_url, defaults.redis_url, secret=True),
         redis_prefix=read("REDIS_PREFIX", _parse_key_prefix, defaults.redis_prefix),
+        data_keys=read("DATA_KEYS", _parse_data_keys, defaults.data_keys),
     )

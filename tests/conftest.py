@@ -21,9 +21,10 @@ import pytest
 from starlette.applications import Starlette
 from tortoise import context as tortoise_context
 
-from backend import db
+from backend import db, sealing
 from backend.app import create_app
 from backend.config import Secret, Settings
+from backend.keys.services import keyring_for
 from chain.note import NoteSigner
 from tests.factories import TEST_SECRET
 from tests.lifespan import lifespan
@@ -116,6 +117,12 @@ async def database_url(
         pytest.skip(f"PostgreSQL is not reachable ({reason}); only SQLite was tested")
     await _empty_postgres(postgres_url)
     return postgres_url + "?minsize=1&maxsize=16"
+
+
+@pytest.fixture(autouse=True)
+def sealing_keys() -> None:
+    """Every test starts with the ring of the test secret (an app installs its own again)."""
+    sealing.install(keyring_for(Settings(secret_key=Secret(TEST_SECRET))))
 
 
 @pytest.fixture(autouse=True)

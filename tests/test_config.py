@@ -60,3 +60,68 @@ def test_the_secret_key_is_required_outside_demo_mode() -> None:
     with pytest.raises(SettingsError, match="PIAOJIA_SECRET_KEY is not set"):
         load_settings({})
     assert load_settings({"PIAOJIA_DEMO": "1"}).demo
+
+
+MARKER = "ZqX7mark"
+# Each setting that holds a secret, malformed in a way its parser refuses, carrying MARKER.
+MALFORMED_SECRETS = [
+    ("PIAOJIA_SECRET_KEY", f"{MARKER}-too-short"),
+    ("PIAOJIA_LEDGER_KEY", f"PUBLIC+KEY+{MARKER}+0123456789abcdef0123456789"),
+    ("PIAOJIA_WECHAT_SECRET", f"{MARKER}!not-only-letters-and-digits"),
+    ("PIAOJIA_SMTP_URL", f"smtp://mailer:{MARKER}@relay.example.cn:25/path"),
+    ("PIAOJIA_SMTP_URL", f"smtp://:{MARKER}@relay.example.cn:2x5"),
+    ("PIAOJIA_DATA_KEYS", f"{'k' * 40},{MARKER}"),
+    ("PIAOJIA_DATABASE_URL", f"mysql://root:{MARKER}@db.example.cn/piaojia"),
+]
+
+
+@pytest.mark.parametrize(("variable", "value"), MALFORMED_SECRETS)
+def test_a_malformed_secret_never_shows_its_value(variable: str, value: str) -> None:
+    environ = {"PIAOJIA_SECRET_KEY": SECRET, variable: value}
+    with pytest.raises(SettingsError) as caught:
+        load_settings(environ)
+    message = str(caught.value)
+    assert message.startswith(f"{variable}=(hidden) is not valid: ")
+    assert MARKER not in message and MARKER not in repr(caught.value)
+    # Nor in what a traceback would print after it: the parser's error is not chained.
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+def test_secrecy_follows_the_parsed_type() -> None:
+    from backend import config
+
+    parsers = [config._parse_secret, config._parse_signer_key, config._parse_wechat_secret]
+    assert all(config._is_secret(p) for p in [*parsers, config._parse_smtp_url])
+    assert config._is_secret(config._parse_data_keys)  # a tuple of secrets
+    assert not config._is_secret(config._parse_port) and not config._is_secret(str)
+    # Every Secret-typed setting has a Secret-making parser: none is left to a flag.
+    secret_fields = [
+        f.name for f in config.Settings.__dataclass_fields__.values() if "Secret" in str(f.type)
+    ]
+    assert sorted(secret_fields) == [
+        "data_keys",
+        "ledger_key",
+        "secret_key",
+        "smtp_url",
+        "wechat_secret",
+    ]
+
+
+@pytest.mark.parametrize(("variable", "value"), MALFORMED_SECRETS)
+def test_the_command_line_never_shows_a_malformed_secret(variable: str, value: str) -> None:
+    from tests.test_cli import piaojia
+
+    failed = piaojia("sqlite://:memory:", "migrate", env={variable: value})
+    assert failed.returncode == 2
+    assert variable in failed.stderr and "(hidden)" in failed.stderr
+    assert MARKER not in failed.stderr + failed.stdout
+    assert "Traceback" not in failed.stderr
+
+
+def test_a_ledger_key_malformed_past_its_prefix_is_not_shown_either() -> None:
+    from tests.test_cli import piaojia
+
+    for value in (f"PRIVATE+KEY+{MARKER}+0000+AAAA", f"PRIVATE+KEY+log+{MARKER}+AQID"):
+        failed = piaojia("sqlite://:memory:", "ledger", "key", env={"PIAOJIA_LEDGER_KEY": value})
+        assert failed.returncode == 2 and "ledger signing key is malformed" in failed.stderr
+        assert MARKER not in failed.stderr + failed.stdout

@@ -9,7 +9,12 @@ from starlette.applications import Starlette
 
 from backend.anchoring.models import LedgerEntry
 from backend.issuers.models import Issuer
-from backend.receipts.canonical import canonical_json, commitment, receipt_document
+from backend.receipts.canonical import (
+    canonical_json,
+    commitment,
+    commitment_salt,
+    receipt_document,
+)
 from backend.receipts.models import LineItem, Receipt
 from backend.services import Services
 from chain.checkpoint import open_checkpoint
@@ -45,10 +50,14 @@ async def test_issue_and_reversal_are_anchored_without_personal_data(
     receipt = await Receipt.get(id=issued["id"])
     issuer = await Issuer.get(id=cashier.issuer_id)
     items = list(await LineItem.filter(receipt_id=receipt.id))
-    document = canonical_json(receipt_document(receipt, issuer, items))
+    # Version 2: the stored secret is the receipt key the field salts come from, and the
+    # published salt is derived from it.
+    key = bytes(first.salt)
+    document = canonical_json(receipt_document(receipt, issuer, items, key=key))
     assert json.loads(bytes(first.statement))["commitment"] == commitment(
-        bytes(first.salt), document
+        commitment_salt(key), document
     )
+    assert "张三" not in document.decode() and json.loads(document)["v"] == 2
 
 
 async def test_failed_issue_anchors_nothing(app: Starlette, client: httpx.AsyncClient) -> None:

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import importlib
 import re
+import sqlite3
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 import pytest
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 from tortoise.utils import get_schema_sql
 
 from backend import db
+from tests.conftest import POSTGRES_SERVER, _admin
+from tests.conftest import _with_database as _pg_with_database
 
 MIGRATIONS = sorted(
     (path for path in (db.MIGRATIONS_DIR / "models").glob("[0-9]*_*.py")),
@@ -24,7 +31,7 @@ def normalised(sql: str) -> list[str]:
     return sorted(line.strip() for line in re.split(r";\s*\n", sql.strip() + "\n") if line.strip())
 
 
-async def test_migrations_together_match_the_models(database_url: str) -> None:
+async def test_migrations_together_match_the_models(database_url: str, tmp_path: Path) -> None:
     assert [path.name.split("_")[0] for path in MIGRATIONS] == [
         "0",
         "1",
@@ -38,21 +45,116 @@ async def test_migrations_together_match_the_models(database_url: str) -> None:
         "9",
         "10",
         "11",
+        "12",
         "14",
         "15",
     ]
     await db.open_database(database_url)
     try:
+        # Since migration 12 alters columns, the migrations' text no longer adds up to the
+        # models' CREATE statements: the database the migrations built (the test database) is
+        # compared, table by table, with one built from the models.
         connection = db.connection()
-        applied = ""
-        for path in MIGRATIONS:
-            module = importlib.import_module(f"backend.migrations.models.{Path(path).stem}")
-            if getattr(module, "HAND_WRITTEN", False):
-                continue  # what models cannot declare (a partial index, deferred keys): below
-            applied += (await module.upgrade(connection)).strip().rstrip(";") + ";\n"
-        assert normalised(applied) == normalised(get_schema_sql(connection, safe=False))
+        migrated = await schema_of(connection.execute_query_dict, db.dialect())
+        described = await _schema_of_models(connection, tmp_path)
+        assert "payer_name_hash" in str(described)  # the comparison sees the newest columns
+        assert migrated == described
     finally:
         await db.close_database()
+
+
+def altered_later(table: str, after: int) -> bool:
+    """Whether a migration after number ``after`` alters ``table``'s columns: its CREATE
+    statement then no longer matches the models (test_migrations_together… covers it)."""
+    for path in MIGRATIONS:
+        module = importlib.import_module(f"backend.migrations.models.{path.stem}")
+        number = int(path.name.split("_")[0])
+        if number > after and table in getattr(module, "ALTERED_TABLES", ()):
+            return True
+    return False
+
+
+Fetch = Callable[[str], Awaitable[list[dict[str, Any]]]]
+
+
+async def schema_of(fetch: Fetch, dialect: str) -> dict[str, Any]:
+    """Tables, columns (type, NOT NULL), indexes, unique and foreign keys, as the database has
+    them (column order aside: SQLite adds a changed column at the end)."""
+    if dialect == "postgres":
+        columns = await fetch(
+            "SELECT table_name, column_name, data_type, character_maximum_length, is_nullable "
+            "FROM information_schema.columns WHERE table_schema = 'public'"
+        )
+        indexes = await fetch(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"
+        )
+        keys = await fetch(
+            "SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint "
+            "WHERE connamespace = 'public'::regnamespace"
+        )
+        return {
+            "columns": sorted(tuple(row.values()) for row in columns),
+            "indexes": sorted(tuple(row.values()) for row in indexes),
+            "keys": sorted(tuple(row.values()) for row in keys),
+        }
+    found: dict[str, Any] = {}
+    tables = await fetch(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    )
+    for table in sorted(row["name"] for row in tables):
+        info = await fetch(f'PRAGMA table_info("{table}")')
+        # Defaults aside: SQLite adds a NOT NULL column only with one.
+        cols = sorted((c["name"], c["type"], c["notnull"], c["pk"]) for c in info)
+        idx = []
+        for index in await fetch(f'PRAGMA index_list("{table}")'):
+            parts = await fetch(f'PRAGMA index_info("{index["name"]}")')
+            named = index["name"] if index["origin"] == "c" else index["origin"]
+            idx.append((named, index["unique"], tuple(p["name"] for p in parts)))
+        fks = await fetch(f'PRAGMA foreign_key_list("{table}")')
+        refs = sorted((f["from"], f["table"], f["to"], f["on_delete"]) for f in fks)
+        found[table] = {"columns": cols, "indexes": sorted(idx), "keys": refs}
+    return found
+
+
+async def _schema_of_models(conn: BaseDBAsyncClient, tmp: Path) -> dict[str, Any]:
+    """The schema Tortoise makes from the models (and the hand-written migrations add), built
+    in a fresh database of ``conn``'s kind."""
+    scripts = [get_schema_sql(conn, safe=False)]
+    for path in MIGRATIONS:
+        module = importlib.import_module(f"backend.migrations.models.{path.stem}")
+        if getattr(module, "HAND_WRITTEN", False):
+            scripts.append(await module.upgrade(conn))
+    dialect = str(conn.capabilities.dialect)
+    if dialect == "sqlite":
+        fresh = sqlite3.connect(tmp / "models.db")
+        fresh.row_factory = sqlite3.Row
+        try:
+            for script in scripts:
+                fresh.executescript(script)
+
+            async def fetch_sqlite(sql: str) -> list[dict[str, Any]]:
+                return [dict(row) for row in fresh.execute(sql).fetchall()]
+
+            return await schema_of(fetch_sqlite, dialect)
+        finally:
+            fresh.close()
+    name = f"piaojia_models_{uuid.uuid4().hex[:8]}"
+    await _admin(f'CREATE DATABASE "{name}"')
+    try:
+        pg = await asyncpg.connect(_pg_with_database(POSTGRES_SERVER, name))
+        try:
+            for script in scripts:
+                if script.strip():
+                    await pg.execute(script)
+
+            async def fetch_pg(sql: str) -> list[dict[str, Any]]:
+                return [dict(row) for row in await pg.fetch(sql)]
+
+            return await schema_of(fetch_pg, dialect)
+        finally:
+            await pg.close()
+    finally:
+        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def test_pending_entries_have_their_partial_index(database_url: str) -> None:

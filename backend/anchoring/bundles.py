@@ -3,7 +3,9 @@
 A proof bundle (format ``piaojia-proof-bundle/v1``) carries a receipt's canonical document, the
 ledger statements about it with their salts, leaf indexes and inclusion proofs, and the signed
 (and usually witness-cosigned) checkpoint those proofs lead to. :func:`verify_bundle` checks all
-of it with nothing but the keys it is given: no network, no database.
+of it with nothing but the keys it is given: no network, no database. A public bundle's
+document holds the payer's personal fields as commitments only; a bundle for whoever holds the
+receipt's data adds their openings (see ``bundle_document``).
 
 What a successful check means, link by link:
 
@@ -11,7 +13,9 @@ What a successful check means, link by link:
 - every statement is a leaf of that checkpoint's tree, at its stated index;
 - every statement names the document's receipt (issuer, 票据代码, 票据号码) and its event;
 - every statement's commitment is SHA-256(salt ‖ document): the document is the one the issuer
-  committed to, byte for byte.
+  committed to, byte for byte (not checked when a first-form receipt's public bundle withholds
+  its document: the report then says so);
+- every opening's value and field salt hash to the document's commitment to that field.
 """
 
 from __future__ import annotations
@@ -23,6 +27,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from backend.anchoring.bundle_document import Identity, document_identity
+from backend.anchoring.bundle_errors import (
+    BundleError,
+    CheckpointSignatureError,
+    CommitmentMismatchError,
+    InclusionProofError,
+    MalformedBundleError,
+    OriginMismatchError,
+    StatementMismatchError,
+    VerifierConfigError,
+    WitnessQuorumError,
+)
 from backend.anchoring.statements import STATEMENT_VERSION
 from backend.receipts.canonical import canonical_json, commitment
 from chain.checkpoint import Checkpoint, open_checkpoint
@@ -43,46 +59,10 @@ from chain.verify import verify_inclusion
 BUNDLE_FORMAT = "piaojia-proof-bundle/v1"
 SALT_SIZE = 16
 STATEMENT_FIELDS = frozenset({"v", "event", "issuer", "code", "number", "at", "commitment"})
-
-
-class BundleError(Exception):
-    """A proof bundle did not verify; the message is one line naming what failed."""
-
-
-class VerifierConfigError(BundleError):
-    """The keys or quorum given to the verifier are unusable (not a fault of the bundle)."""
-
-
-class MalformedBundleError(BundleError):
-    """The bundle is not a well-formed ``piaojia-proof-bundle/v1`` document."""
-
-
-class CheckpointSignatureError(BundleError):
-    """The checkpoint is not validly signed by the log key."""
-
-
-class OriginMismatchError(BundleError):
-    """The bundle, its checkpoint and the log key do not name the same log."""
-
-
-class WitnessQuorumError(BundleError):
-    """Fewer than ``quorum`` of the given witness keys validly cosigned the checkpoint."""
-
-
-class StatementMismatchError(BundleError):
-    """A statement (or the bundle's receipt header) names another receipt or event."""
-
-
-class CommitmentMismatchError(BundleError):
-    """A statement's commitment is not SHA-256(salt ‖ document): the document was altered."""
-
-
-class InclusionProofError(BundleError):
-    """An entry's inclusion proof does not lead from its statement to the checkpoint root."""
-
-    def __init__(self, entry: int, message: str) -> None:
-        super().__init__(message)
-        self.entry = entry
+WITHHELD = (
+    "this receipt was committed in the first document form, which holds personal data in "
+    "clear: its document is given to its issuer only; the statements below still verify"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +87,11 @@ class BundleReport:
     entries: tuple[VerifiedEntry, ...]
     witnesses: tuple[str, ...]
     """Names of the given witness keys whose cosignature verified, in the order given."""
+    document_version: int | None = None
+    """The document's form (1 or 2); ``None``: the bundle withholds it, so no statement's
+    commitment was checked against a document (only that the statements are in the log)."""
+    opened: dict[str, str | None] | None = None
+    """The personal fields the bundle opened and proved, by path (``payer.name``…)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +109,11 @@ class _Bundle:
     receipt_id: str
     code: str
     number: str
-    document: bytes
+    header: dict[str, str]
+    document: bytes | None
     entries: tuple[_Entry, ...]
     checkpoint: bytes
+    raw: Mapping[str, Any]
 
 
 def verify_bundle(
@@ -145,14 +132,15 @@ def verify_bundle(
 
     Returns only if every check listed in the module docstring passes; otherwise raises the
     :class:`BundleError` subclass naming the first failure, checked in this order: keys and
-    quorum, bundle shape, checkpoint signature, origin, witness quorum, and then per entry:
-    inclusion proof, statement shape, statement against document, commitment.
+    quorum, bundle shape, checkpoint signature, origin, witness quorum, document and its
+    openings, and then per entry: inclusion proof, statement shape, statement against
+    document, commitment.
     """
     verifier, witnesses = _verifiers(log_key, witness_keys, quorum)
     parsed = _parse(bundle)
     checkpoint = _open_checkpoint(parsed, verifier)
     cosigned = _check_quorum(parsed.checkpoint, witnesses, quorum)
-    document = _document_identity(parsed)
+    document = document_identity(parsed.raw, parsed.header, parsed.document)
     verified = tuple(
         _check_entry(n, entry, parsed, document, checkpoint)
         for n, entry in enumerate(parsed.entries)
@@ -166,6 +154,8 @@ def verify_bundle(
         number=parsed.number,
         entries=verified,
         witnesses=cosigned,
+        document_version=document.version,
+        opened=document.opened,
     )
 
 
@@ -209,18 +199,30 @@ def _parse(bundle: Mapping[str, Any] | bytes) -> _Bundle:
     entries = bundle.get("entries")
     if not isinstance(entries, list) or not entries:
         raise MalformedBundleError("entries: not a non-empty list")
+    header = {name: _text(receipt, name, f"receipt.{name}") for name in ("id", "code", "number")}
+    if "issuer" in receipt:
+        header["issuer"] = _text(receipt, "issuer", "receipt.issuer")
+    document = None
+    if "document" in bundle or "withheld" not in bundle:
+        document = _text(bundle, "document", "document").encode()
+    elif not isinstance(bundle["withheld"], str):
+        raise MalformedBundleError("withheld: not a string")
     return _Bundle(
         origin=_text(bundle, "log_origin", "log_origin"),
-        receipt_id=_text(receipt, "id", "receipt.id"),
-        code=_text(receipt, "code", "receipt.code"),
-        number=_text(receipt, "number", "receipt.number"),
-        document=_text(bundle, "document", "document").encode(),
-        entries=tuple(_parse_entry(n, entry) for n, entry in enumerate(entries)),
+        receipt_id=header["id"],
+        code=header["code"],
+        number=header["number"],
+        header=header,
+        document=document,
+        entries=tuple(
+            _parse_entry(n, entry, salted=document is not None) for n, entry in enumerate(entries)
+        ),
         checkpoint=_text(bundle, "checkpoint", "checkpoint").encode(),
+        raw=bundle,
     )
 
 
-def _parse_entry(n: int, entry: object) -> _Entry:
+def _parse_entry(n: int, entry: object, *, salted: bool) -> _Entry:
     where = f"entries[{n}]"
     if not isinstance(entry, Mapping):
         raise MalformedBundleError(f"{where}: not an object")
@@ -231,7 +233,10 @@ def _parse_entry(n: int, entry: object) -> _Entry:
     proof = entry.get("inclusion_proof")
     if not isinstance(proof, list):
         raise MalformedBundleError(f"{where}.inclusion_proof: not a list")
-    salt = _base64(_text(entry, "salt", f"{where}.salt"), f"{where}.salt", SALT_SIZE)
+    # A bundle withholding the document withholds the salts too (nothing to check them on).
+    salt = b""
+    if salted or "salt" in entry:
+        salt = _base64(_text(entry, "salt", f"{where}.salt"), f"{where}.salt", SALT_SIZE)
     return _Entry(
         event=_text(entry, "event", f"{where}.event"),
         statement=_text(entry, "statement", f"{where}.statement").encode(),
@@ -307,46 +312,8 @@ def _check_quorum(
     return tuple(cosigned)
 
 
-@dataclass(frozen=True, slots=True)
-class _Identity:
-    issuer: str
-    code: str
-    number: str
-
-
-def _document_identity(bundle: _Bundle) -> _Identity:
-    try:
-        document = json.loads(bundle.document)
-    except ValueError as exc:
-        raise MalformedBundleError(f"document: not JSON: {exc}") from exc
-    if not isinstance(document, dict):
-        raise MalformedBundleError("document: not a JSON object")
-    # The commitment binds these exact bytes; canonical form makes sure they have one reading
-    # (no duplicate keys), so the code and number read here are the ones committed to.
-    if canonical_json(document) != bundle.document:
-        raise MalformedBundleError("document: not canonical JSON")
-    issuer = document.get("issuer")
-    credit_code = issuer.get("credit_code") if isinstance(issuer, dict) else None
-    fields = {
-        "id": document.get("id"),
-        "code": document.get("code"),
-        "number": document.get("number"),
-        "issuer.credit_code": credit_code,
-    }
-    for name, value in fields.items():
-        if not isinstance(value, str):
-            raise MalformedBundleError(f"document: {name} is not a string")
-    header = {"id": bundle.receipt_id, "code": bundle.code, "number": bundle.number}
-    for name, value in header.items():
-        if fields[name] != value:
-            raise StatementMismatchError(
-                f"receipt: {name} {value!r} is not the document's {fields[name]!r}"
-            )
-    return _Identity(str(credit_code), bundle.code, bundle.number)
-
-
 def _check_entry(
-    n: int, entry: _Entry, bundle: _Bundle, document: _Identity, checkpoint: Checkpoint
+    n: int, entry: _Entry, bundle: _Bundle, document: Identity, checkpoint: Checkpoint
 ) -> VerifiedEntry:
     where = f"entry {n} ({entry.event}, leaf {entry.leaf_index})"
     # Inclusion first: only a statement proven to be in the log is worth comparing further.
@@ -374,7 +341,11 @@ def _check_entry(
             raise StatementMismatchError(
                 f"{where}: statement {name} {fields[name]!r} is not the {source} {value!r}"
             )
-    if commitment(entry.salt, bundle.document) != fields["commitment"]:
+    # A withheld document (a first-form receipt's public bundle) has no commitment to check.
+    if (
+        bundle.document is not None
+        and commitment(entry.salt, bundle.document) != fields["commitment"]
+    ):
         raise CommitmentMismatchError(
             f"{where}: SHA-256(salt ‖ document) is not the statement's commitment; "
             "the document or salt was altered"
@@ -401,6 +372,7 @@ def _statement_fields(where: str, statement: bytes) -> dict[str, Any]:
 
 __all__ = [
     "BUNDLE_FORMAT",
+    "WITHHELD",
     "BundleError",
     "BundleReport",
     "CheckpointSignatureError",

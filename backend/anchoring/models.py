@@ -13,8 +13,9 @@ class LedgerEntry(Model):
 
     id = fields.BigIntField(primary_key=True)
     statement = fields.BinaryField()
-    # The commitment in the statement is SHA-256(salt || canonical receipt): the salt stays
-    # here so that the holder of a receipt, and only they, can recompute it.
+    # 32 bytes: the secret the statement's published commitment salt is derived from, and for
+    # an ``issued`` statement the receipt key its field salts come from (receipts.canonical);
+    # 16 bytes: a statement of a first-form receipt, whose commitment salt this is as is.
     salt = fields.BinaryField()
     event = fields.CharField(max_length=32)
     receipt: fields.ForeignKeyRelation[Receipt] = fields.ForeignKeyField(

@@ -6,7 +6,6 @@ import asyncio
 import base64
 import contextlib
 import logging
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +13,8 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from backend.anchoring.bundles import BUNDLE_FORMAT
+from backend.anchoring.bundles import BUNDLE_FORMAT, WITHHELD
+from backend.anchoring.commitments import ReceiptForm, form_of, new_entry, published_salt
 from backend.anchoring.errors import NotYetAnchored
 from backend.anchoring.leader import LeaderLock
 from backend.anchoring.models import LedgerEntry
@@ -22,7 +22,7 @@ from backend.anchoring.statements import statement
 from backend.anchoring.storage import SqlStorage
 from backend.anchoring.witnessing import Witnessing
 from backend.issuers.models import Issuer
-from backend.receipts.canonical import canonical_json, commitment, receipt_document
+from backend.receipts.canonical import openings
 from backend.receipts.models import LineItem, Receipt
 from chain.checkpoint import SignedCheckpoint
 from chain.errors import IntegrationConflictError
@@ -69,15 +69,22 @@ class AnchoringService:
         return LedgerState("anchored", index)
 
     async def proof_bundle(
-        self, receipt: Receipt, issuer: Issuer, items: list[LineItem]
+        self, receipt: Receipt, issuer: Issuer, items: list[LineItem], *, disclose: bool
     ) -> dict[str, Any]:
         """Everything needed to check, offline, that the ledger holds this receipt's events.
+
+        With ``disclose`` false (a public bundle: scan-token holders, the PDF) it carries no
+        personal data: a version-2 receipt's document holds its personal fields as
+        commitments only, and a first-form receipt's document is withheld altogether (its
+        statements still verify). With ``disclose`` true (the issuer, the folder's owner) it
+        adds the ``openings`` of every personal field, or the first-form document.
 
         The inclusion proofs are against the latest checkpoint cosigned by the witness quorum
         when that covers every entry, else against the latest checkpoint. Raises
         ``NotYetAnchored`` while no event of the receipt is integrated.
         """
-        entries = await LedgerEntry.filter(receipt_id=receipt.id, leaf_index__not_isnull=True)
+        every = list(await LedgerEntry.filter(receipt_id=receipt.id).order_by("id"))
+        entries = [e for e in every if e.leaf_index is not None]
         if not entries:
             raise NotYetAnchored("the receipt is not in the ledger yet; try again in a second")
         last = max(int(e.leaf_index) for e in entries if e.leaf_index is not None)
@@ -96,19 +103,37 @@ class AnchoringService:
                 {
                     "event": entry.event,
                     "statement": bytes(entry.statement).decode(),
-                    "salt": base64.b64encode(bytes(entry.salt)).decode(),
+                    "salt": base64.b64encode(published_salt(bytes(entry.salt))).decode(),
                     "leaf_index": index,
                     "inclusion_proof": [base64.b64encode(h).decode() for h in proof.hashes],
                 }
             )
-        return {
+        bundle: dict[str, Any] = {
             "format": BUNDLE_FORMAT,
             "log_origin": self.ledger.origin,
-            "receipt": {"id": str(receipt.id), "code": receipt.code, "number": receipt.number},
-            "document": canonical_json(receipt_document(receipt, issuer, items)).decode(),
-            "entries": proved,
-            "checkpoint": cosigned[0].decode(),
+            "receipt": {
+                "id": str(receipt.id),
+                "code": receipt.code,
+                "number": receipt.number,
+                "issuer": issuer.credit_code,
+            },
         }
+        form = form_of(every) or ReceiptForm(None)
+        if form.key is not None:
+            bundle["document"] = form.document(receipt, issuer, items).decode()
+            if disclose:
+                bundle["openings"] = openings(receipt, key=form.key)
+        elif disclose:
+            bundle["document"] = form.document(receipt, issuer, items).decode()
+        else:
+            bundle["withheld"] = WITHHELD
+            # The salt too: with it, the commitment would let a guess of the withheld
+            # personal data (the scan page shows it half masked) be tested offline.
+            for entry_out in proved:
+                del entry_out["salt"]
+        bundle["entries"] = proved
+        bundle["checkpoint"] = cosigned[0].decode()
+        return bundle
 
     async def anchor(
         self,
@@ -122,17 +147,22 @@ class AnchoringService:
     ) -> int:
         """Append the statement of ``event`` on ``receipt``; returns its pending id.
 
-        Runs on ``conn``: if the caller's transaction rolls back, nothing was anchored.
+        The statement commits to the receipt's document in the form of its issue statement
+        (version 2 for every receipt issued since it exists). Runs on ``conn``: if the
+        caller's transaction rolls back, nothing was anchored.
         """
-        salt = secrets.token_bytes(16)
-        document = canonical_json(receipt_document(receipt, issuer, items))
+        form = None
+        if event != "issued":
+            earlier = await LedgerEntry.filter(receipt_id=receipt.id).using_db(conn)
+            form = form_of(earlier)
+        salt, committed = new_entry(form, receipt, issuer, items)
         entry = statement(
             event=event,
             credit_code=issuer.credit_code,
             code=receipt.code,
             number=receipt.number,
             at=at,
-            commitment=commitment(salt, document),
+            commitment=committed,
         )
         return await self._storage.append_on(
             conn, statement=entry, salt=salt, event=event, receipt_id=receipt.id

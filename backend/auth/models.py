@@ -10,6 +10,8 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from backend import sealing
+
 
 class User(Model):
     """A mini-program user, one per openid."""
@@ -36,8 +38,8 @@ class UserSession(Model):
     # SHA-256 (hex) of the token: a copy of the database does not hand out working tokens.
     token_hash = fields.CharField(max_length=64, unique=True)
     # WeChat's key for decrypting the user's data and checking signatures: a secret that stays
-    # on the server, never in an answer or a log.
-    session_key = fields.CharField(max_length=128)
+    # on the server, never in an answer or a log; sealed at rest.
+    session_key = sealing.SealedTextField()
     created_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)

@@ -212,7 +212,7 @@ def _info_rows(doc: MedicalReceiptDocument) -> tuple[tuple[tuple[str, str, float
     return (
         (
             ("交款人", doc.payer_name, 38.0),
-            ("证件号码", doc.payer_id_number or "—", 55.0),
+            ("证件号码", doc.payer_id_masked or "—", 55.0),
             ("收款单位", doc.issuer_name, 66.0),
             ("统一社会信用代码", doc.issuer_credit_code, CONTENT_WIDTH - 159.0),
         ),

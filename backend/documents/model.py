@@ -52,7 +52,8 @@ class MedicalReceiptDocument:
     issuer_name: str
     issuer_credit_code: str
     payer_name: str
-    payer_id_number: str | None
+    # Masked as on the scan page (4401**********1235): the PDF is a copy that gets passed on.
+    payer_id_masked: str | None
     visit_type: str  # "门诊" / "住院"
     visit_number: str
     department: str

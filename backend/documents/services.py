@@ -36,12 +36,15 @@ from backend.issuers.models import Issuer
 from backend.receipts.errors import ReceiptNotFound
 from backend.receipts.models import ReceiptKind, VisitType
 from backend.receipts.services import LoadedReceipt, ReceiptService
-from backend.scan.masking import mask_name
+from backend.scan.masking import mask_id_number, mask_name
 from backend.transit.documents import transit_document
 from backend.transit.models import TransitInvoice
 
 VISIT_NAMES = {VisitType.OUTPATIENT: "门诊", VisitType.INPATIENT: "住院"}
 PROOF_ATTACHMENT = "ledger-proof.json"
+# Part of a stored receipt PDF's version: PDFs stored before the ID number was masked and the
+# embedded proof made public are rendered again rather than served.
+RECEIPT_LAYOUT = "public-2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +131,8 @@ class DocumentService:
         receipt = loaded.receipt
         bundle: dict[str, Any] | None = None
         if loaded.ledger.state != "pending":
-            bundle = await self._receipts.proof_bundle(receipt.issuer, receipt.id)
+            # The public bundle: whoever the PDF is passed on to learns no personal data.
+            bundle = await self._receipts.proof_bundle(receipt.issuer, receipt.id, disclose=False)
         document: worker.Document
         if receipt.kind == ReceiptKind.TRANSIT:
             detail = await TransitInvoice.get(receipt_id=receipt.id)
@@ -148,6 +152,7 @@ class DocumentService:
             filename = f"电子票据-{receipt.code}-{receipt.number}.pdf"
         version = "|".join(
             [
+                RECEIPT_LAYOUT,
                 str(receipt.status),
                 str(loaded.reversed_by.id if loaded.reversed_by else ""),
                 loaded.ledger.state,
@@ -176,7 +181,7 @@ class DocumentService:
             issuer_name=issuer.name,
             issuer_credit_code=issuer.credit_code,
             payer_name=receipt.payer_name,
-            payer_id_number=receipt.payer_id_number,
+            payer_id_masked=mask_id_number(receipt.payer_id_number),
             visit_type=visit,
             visit_number=receipt.visit_number or "",
             department=receipt.department or "",

@@ -189,6 +189,13 @@ class FolderService:
         loaded = await self._receipts.load(receipt)
         return FolderReceipt(entry.added_at, loaded)
 
+    async def proof_bundle(self, user: User, receipt_id: uuid.UUID) -> dict[str, object]:
+        """The ledger proof bundle of a receipt in ``user``'s folder, with the openings of its
+        personal fields (the folder's owner sees them in full already); ``NotInFolder`` for
+        any other receipt, ``NotYetAnchored`` while it is not in the ledger."""
+        receipt = (await self.detail(user, receipt_id)).loaded.receipt
+        return await self._receipts.proof_bundle(receipt.issuer, receipt.id, disclose=True)
+
     async def remove(self, user: User, receipt_id: uuid.UUID) -> None:
         """Take a receipt out of ``user``'s folder; the receipt itself stays.
 

@@ -90,6 +90,11 @@ async def get_receipt(request: Request) -> Response:
     return json_answer(FolderReceiptOut(added_at=china_time(found.added_at), receipt=out))
 
 
+async def receipt_proof(request: Request) -> Response:
+    user = await user_for(request)
+    return json_answer(await folder_service(request).proof_bundle(user, _receipt_id(request)))
+
+
 async def email_copy(request: Request) -> Response:
     user = await user_for(request)
     body = await read_body(request)
@@ -190,6 +195,14 @@ ENDPOINTS = [
         summary="One receipt of your folder in full",
         tag="folder",
         response=FolderReceiptOut,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/folder/receipts/{receipt_id}/proof",
+        receipt_proof,
+        name="folder.proof",
+        summary="A folder receipt's ledger proof bundle, opening its personal fields",
+        tag="folder",
     ),
     Endpoint(
         "DELETE",

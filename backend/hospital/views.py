@@ -51,7 +51,17 @@ class ListReceiptsQuery(Model):
     issued_from: Day | None = Field(None, alias="from", description="first day, China time")
     issued_to: Day | None = Field(None, alias="to", description="last day, China time")
     status: ReceiptStatus | None = None
-    payer: Annotated[str, Text(100)] | None = None
+    payer: (
+        Annotated[
+            str,
+            Text(100),
+            Field(
+                description="the payer's full name, ID number or phone, matched exactly "
+                "(payer fields are sealed at rest and found by keyed hash)",
+            ),
+        ]
+        | None
+    ) = None
     limit: Annotated[int, Field(ge=1, le=200)] = 50
     cursor: Annotated[str, Field(max_length=200)] | None = None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from backend import sealing
 from backend.issuers.models import Staff
 
 
@@ -18,7 +19,8 @@ class IdempotencyRecord(Model):
     # SHA-256 of method, path and body: the same key with another request is a conflict.
     request_hash = fields.CharField(max_length=64)
     status_code = fields.SmallIntField()
-    response_body = fields.TextField()
+    # The first answer holds whatever the request answered (a payer's data): sealed at rest.
+    response_body = sealing.SealedTextField()
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from backend import sealing
 from backend.issuers.models import Issuer
 from backend.receipts.models import Receipt
 
@@ -38,7 +39,7 @@ class OutboxMessage(Model):
     receipt: fields.ForeignKeyRelation[Receipt] = fields.ForeignKeyField(
         "models.Receipt", related_name="outbox_messages", on_delete=fields.RESTRICT
     )
-    recipient = fields.CharField(max_length=254)
+    recipient = sealing.SealedTextField()  # an email address: sealed at rest
     state = fields.CharEnumField(MessageState, max_length=16, default=MessageState.QUEUED)
     # Queued: when the next attempt is due. Sending: when the claim lapses, so a message whose
     # relay died is claimed again then.

@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import re
 import secrets
 import uuid
 from collections.abc import Awaitable, Callable
@@ -47,9 +48,19 @@ from backend.outbox.smtp_client import Accepted, DeliveryFailure
 from backend.receipts.models import Receipt, ReceiptEvent, ScanToken
 from backend.receipts.services import Clock
 from backend.scan.masking import mask_email
+from backend.sealing import unseal
 
 log = logging.getLogger("piaojia.mail")
 T = TypeVar("T")
+
+# Servers quote the recipient in replies ("550 5.1.1 <wang@example.cn>: unknown user"): what is
+# kept of a reply (attempts, the message, the trail, the log) names the address masked only.
+_ADDRESS = re.compile(r"[^\s<>\"'(),;:@]+@[A-Za-z0-9.-]+")
+
+
+def _masked_addresses(reply: str) -> str:
+    return _ADDRESS.sub(lambda m: mask_email(m.group(0)), reply)
+
 
 # The inner SELECT locks the rows it picks (PostgreSQL), skipping rows another relay is claiming
 # right now, so each due message goes to one relay; SQLite has one writer at a time anyway.
@@ -266,7 +277,7 @@ class Relay:
                 id=uuid.UUID(str(row["id"])),
                 kind=str(row["kind"]),
                 receipt_id=uuid.UUID(str(row["receipt_id"])),
-                recipient=str(row["recipient"]),
+                recipient=str(unseal(row["recipient"], "outbox_message.recipient")),
                 attempts=int(row["attempts"]),
                 claim=token,
                 lease_until=lease_until,
@@ -402,7 +413,7 @@ class Relay:
             ours = {(str(row["id"]), row["claim"]) for row in held}
             for recorded in batch:
                 item, result, finished = recorded.item, recorded.result, recorded.finished
-                reply = result.reply[:500]
+                reply = _masked_addresses(result.reply)[:500]
                 detail = {
                     "to": mask_email(item.recipient),
                     "message": str(item.id),

@@ -7,7 +7,6 @@ that asked for it rolls back, no mail goes out; if it commits, the relay sends i
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -27,6 +26,7 @@ from backend.receipts.models import Receipt, ReceiptEvent
 from backend.receipts.schemas import CHINA_STANDARD_TIME
 from backend.receipts.services import Clock
 from backend.scan.masking import mask_email
+from backend.sealing import ring, unseal
 
 MAX_REMINDER_DAYS = 90
 
@@ -276,7 +276,9 @@ class OutboxService:
             for row in rows:
                 receipt_id = uuid.UUID(str(row["id"]))
                 try:
-                    address = normalise_address(str(row["payer_email"]))
+                    address = normalise_address(
+                        str(unseal(row["payer_email"], "receipt.payer_email"))
+                    )
                 except InvalidEmailAddress:
                     continue  # an address the outbox cannot send to gets no reminder
                 queued += await self._queue_reminder(receipt_id, address, now)
@@ -311,8 +313,9 @@ class OutboxService:
 
 
 def _address_key(address: str) -> str:
-    # Counters name addresses by hash: the quota table need not hold anyone's address.
-    return hashlib.sha256(address.lower().encode()).hexdigest()[:40]
+    # Counters name addresses by keyed hash: the quota table holds nobody's address, and a copy
+    # of it cannot confirm a guessed one. (A key rotation starts today's counts afresh.)
+    return ring().hash(address.lower(), "mail_quota.address")
 
 
 def _seconds_to_midnight(now: datetime) -> int:

@@ -7,10 +7,12 @@ points at the original; the original's status then reads ``reversed``.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
 
+from backend import sealing
 from backend.issuers.models import Issuer, Staff
 
 
@@ -54,10 +56,14 @@ class Receipt(Model):
     )
     reversal_reason = fields.CharField(max_length=200, null=True)
 
-    payer_name = fields.CharField(max_length=100)
-    payer_id_number = fields.CharField(max_length=18, null=True)
-    payer_email = fields.CharField(max_length=254, null=True)
-    payer_phone = fields.CharField(max_length=20, null=True)
+    # Personal data, sealed at rest (backend.sealing); found by the keyed hashes beside them.
+    payer_name = sealing.SealedTextField()
+    payer_id_number = sealing.SealedTextField(null=True)
+    payer_email = sealing.SealedTextField(null=True)
+    payer_phone = sealing.SealedTextField(null=True)
+    payer_name_hash = fields.CharField(max_length=32, null=True)
+    payer_id_number_hash = fields.CharField(max_length=32, null=True)
+    payer_phone_hash = fields.CharField(max_length=32, null=True)
 
     visit_type = fields.CharEnumField(VisitType, max_length=16, null=True)
     visit_number = fields.CharField(max_length=40, null=True)
@@ -81,7 +87,49 @@ class Receipt(Model):
         table = "receipt"
         unique_together = (("issuer", "code", "number"),)
         # ("code", "number"): public verification finds a receipt without knowing its issuer.
-        indexes = (("issuer", "issued_at"), ("code", "number"))
+        indexes = (
+            ("issuer", "issued_at"),
+            ("code", "number"),
+            ("issuer", "payer_name_hash"),
+            ("issuer", "payer_id_number_hash"),
+            ("issuer", "payer_phone_hash"),
+        )
+
+    async def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every write of a receipt keeps its search hashes in step with its payer fields.
+        for column, value in payer_hashes(self.payer_name, self.payer_id_number, self.payer_phone):
+            setattr(self, column, value)
+        await super().save(*args, **kwargs)
+
+
+# What each searchable payer field is hashed for, and how it is normalised first.
+PAYER_SEARCH = (
+    ("payer_name_hash", "receipt.payer_name", sealing.name_key),
+    ("payer_id_number_hash", "receipt.payer_id_number", sealing.id_number_key),
+    ("payer_phone_hash", "receipt.payer_phone", sealing.phone_key),
+)
+
+
+def payer_hashes(
+    name: str | None, id_number: str | None, phone: str | None, ring: sealing.Keyring | None = None
+) -> list[tuple[str, str | None]]:
+    """The hash columns of a receipt with these payer fields, under the current key of ``ring``
+    (default: the installed one)."""
+    ring = ring or sealing.ring()
+    return [
+        (column, None if value is None else ring.hash(normalise(value), purpose))
+        for (column, purpose, normalise), value in zip(
+            PAYER_SEARCH, (name, id_number, phone), strict=True
+        )
+    ]
+
+
+def payer_search_hashes(text: str) -> dict[str, list[str]]:
+    """For a search by "name, ID number or phone": the hashes each hash column may hold."""
+    ring = sealing.ring()
+    return {
+        column: ring.hashes(normalise(text), purpose) for column, purpose, normalise in PAYER_SEARCH
+    }
 
 
 class LineItem(Model):

@@ -40,6 +40,7 @@ from backend.receipts.models import (
     ReceiptKind,
     ReceiptStatus,
     ScanToken,
+    payer_search_hashes,
 )
 from backend.receipts.numbering import draw_check_code, format_number
 from backend.receipts.tokens import new_scan_token
@@ -74,6 +75,7 @@ class ReceiptFilter:
     issued_from: date | None = None
     issued_to: date | None = None
     status: ReceiptStatus | None = None
+    # The payer's full name, ID number or phone, matched exactly (the fields are sealed).
     payer_name: str | None = None
 
 
@@ -304,13 +306,14 @@ class ReceiptService:
         return None if found is None else await self.load(found.receipt)
 
     async def scan_bundle(self, token: str) -> dict[str, Any] | None:
-        """The proof bundle of the receipt ``token`` opens, or ``None`` for an unknown token."""
+        """The public proof bundle (no personal data) of the receipt ``token`` opens, or
+        ``None`` for an unknown token."""
         found = await ScanToken.filter(token=token, revoked_at=None).first()
         if found is None:
             return None
         receipt = await Receipt.get(id=found.receipt_id).select_related("issuer")  # type: ignore[attr-defined]
         items = list(await LineItem.filter(receipt_id=receipt.id))
-        return await self._anchoring.proof_bundle(receipt, receipt.issuer, items)
+        return await self._anchoring.proof_bundle(receipt, receipt.issuer, items, disclose=False)
 
     async def reissue_scan_token(self, issuer: Issuer, receipt_id: uuid.UUID) -> str:
         """Revoke the receipt's scan token (its printed QR stops working) and mint a new one."""
@@ -328,11 +331,14 @@ class ReceiptService:
             )
         return token
 
-    async def proof_bundle(self, issuer: Issuer, receipt_id: uuid.UUID) -> dict[str, Any]:
-        """The ledger proof bundle of one of ``issuer``'s receipts."""
+    async def proof_bundle(
+        self, issuer: Issuer, receipt_id: uuid.UUID, *, disclose: bool = True
+    ) -> dict[str, Any]:
+        """The ledger proof bundle of one of ``issuer``'s receipts: with the openings of its
+        personal fields unless ``disclose`` is false (a copy that may be passed on)."""
         receipt = await self._own(None, issuer, receipt_id)
         items = list(await LineItem.filter(receipt_id=receipt.id))
-        return await self._anchoring.proof_bundle(receipt, receipt.issuer, items)
+        return await self._anchoring.proof_bundle(receipt, receipt.issuer, items, disclose=disclose)
 
     async def wait_until_anchored(
         self, issuer: Issuer, receipt_id: uuid.UUID, *, timeout: float
@@ -360,7 +366,12 @@ class ReceiptService:
         if filters.status is not None:
             query = query.filter(status=filters.status)
         if filters.payer_name:
-            query = query.filter(payer_name__contains=filters.payer_name)
+            # Payer fields are sealed: a search matches a full name, ID number or phone exactly,
+            # by keyed hash, under every key of the ring while keys rotate.
+            wanted = payer_search_hashes(filters.payer_name)
+            lookups: list[dict[str, Any]] = [{f"{c}__in": h} for c, h in wanted.items()]
+            matches = (Q(**lookup) for lookup in lookups)
+            query = query.filter(Q(*matches, join_type="OR"))
         if cursor is not None:
             at, last_id = _decode_cursor(cursor)
             query = query.filter(Q(issued_at__lt=at) | Q(issued_at=at, id__lt=last_id))

@@ -19,6 +19,8 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from backend.sealing import unseal
+
 SCAN_SQL = """
 SELECT t.token, r.id, r.kind, r.code, r.number, r.issued_at, r.status, r.payer_name,
        r.payer_id_number, r.visit_type, r.department, r.visit_start, r.total_fen,
@@ -178,8 +180,9 @@ def scan_record(rows: Sequence[Mapping[str, Any]]) -> ScanRecord:
         number=first["number"],
         issued_at=_datetime(first["issued_at"]),
         status=first["status"],
-        payer_name=first["payer_name"],
-        payer_id_number=first["payer_id_number"],
+        # Sealed at rest: opened here, masked by the page.
+        payer_name=unseal(first["payer_name"], "receipt.payer_name") or "",
+        payer_id_number=unseal(first["payer_id_number"], "receipt.payer_id_number"),
         visit_type=first["visit_type"],
         department=first["department"],
         visit_start=_date(first["visit_start"]),

@@ -14,6 +14,7 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from backend import sealing
 from backend.auth.models import User
 from backend.issuers.models import Issuer, Staff
 from backend.receipts.models import Receipt
@@ -130,7 +131,7 @@ class TransitInvoice(Model):
         "models.User", related_name="transit_invoices", on_delete=fields.RESTRICT
     )
     buyer_kind = fields.CharEnumField(BuyerKind, max_length=16)
-    buyer_name = fields.CharField(max_length=100)
+    buyer_name = sealing.SealedTextField()  # a person's name for 个人: sealed at rest
     buyer_tax_id = fields.CharField(max_length=18, null=True)
     tax_rate = fields.CharEnumField(TaxRate, max_length=8)
     net_fen = fields.BigIntField()

@@ -28,12 +28,12 @@ from typing import Any, Literal
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from backend.anchoring.commitments import expected_commitment, form_of
 from backend.anchoring.models import LedgerEntry
 from backend.anchoring.services import AnchoringService
 from backend.anchoring.witnessing import Witnessing
 from backend.db import dialect_sql
 from backend.issuers.models import Issuer, IssuerKind, Staff
-from backend.receipts.canonical import canonical_json, commitment, receipt_document
 from backend.receipts.models import LineItem, Receipt, ReceiptEvent, ReceiptStatus
 from backend.receipts.schemas import CHINA_STANDARD_TIME
 from backend.receipts.services import Clock
@@ -277,11 +277,12 @@ class VerifyService:
         """What does not match between the stored receipt and the ledger, and the proofs."""
         problems: list[str] = []
         entries = list(await LedgerEntry.filter(receipt_id=receipt.id).order_by("id"))
-        document = canonical_json(receipt_document(receipt, receipt.issuer, items))
-        if not any(entry.event == "issued" for entry in entries):
+        form = form_of(entries)
+        if form is None:
             problems.append("the ledger has no issue statement for this receipt")
         for entry in entries:
-            problems.extend(_statement_problems(entry, receipt, document))
+            expected = expected_commitment(entry, form, receipt, receipt.issuer, items)
+            problems.extend(_statement_problems(entry, receipt, expected))
         size, note = await self._proof_size(entries)
         proven = []
         for entry in entries:
@@ -525,7 +526,7 @@ def _claimed(claim: ReimbursementClaim) -> AlreadyClaimed:
     )
 
 
-def _statement_problems(entry: LedgerEntry, receipt: Receipt, document: bytes) -> list[str]:
+def _statement_problems(entry: LedgerEntry, receipt: Receipt, committed: str) -> list[str]:
     fields = _statement_fields(bytes(entry.statement))
     expected = {
         "event": entry.event,
@@ -538,7 +539,7 @@ def _statement_problems(entry: LedgerEntry, receipt: Receipt, document: bytes) -
         for name, value in expected.items()
         if fields.get(name) != value
     ]
-    if fields.get("commitment") != commitment(bytes(entry.salt), document):
+    if fields.get("commitment") != committed:
         problems.append(f"the stored receipt is not the one the {entry.event} statement commits to")
     return problems
 

@@ -364,7 +364,9 @@ async def test_the_services_own_bundle_verifies(app: Starlette, client: httpx.As
 
     assert (report.receipt_id, report.number) == (issued["id"], issued["number"])
     assert [(e.event, e.leaf_index) for e in report.entries] == [("issued", 0), ("reversed", 3)]
+    assert report.document_version == 2 and report.opened is not None
+    assert report.opened["payer.name"] == "张三"  # the issuer's bundle opens the fields
     tampered = response.json()
-    tampered["document"] = tampered["document"].replace("张三", "李四")
+    tampered["document"] = tampered["document"].replace('"total_fen":8560', '"total_fen":8561')
     with pytest.raises(CommitmentMismatchError):
         verify_bundle(tampered, log_key=log_key)

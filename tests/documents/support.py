@@ -43,7 +43,7 @@ def medical(**changes: object) -> MedicalReceiptDocument:
         issuer_name="广州市第一人民医院",
         issuer_credit_code="12440100455350868X",
         payer_name="张三",
-        payer_id_number="440106199001011234",
+        payer_id_masked="4401**********1234",
         visit_type="门诊",
         visit_number="MZ20261127001",
         department="内科",

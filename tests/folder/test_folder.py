@@ -10,10 +10,12 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from backend.anchoring.bundles import verify_bundle
 from backend.auth.standin import demo_openid
 from backend.folder.models import FolderEntry
 from backend.outbox.models import OutboxMessage
 from backend.receipts.models import Receipt, ReceiptEvent
+from backend.services import Services
 from tests.auth.support import login
 from tests.factories import issuer_with_staff, receipt_request
 from tests.folder.support import issue, reverse, scan_token
@@ -143,6 +145,7 @@ async def test_a_bad_add_body_is_422(wx_client: httpx.AsyncClient, body: object)
         ("GET", FOLDER),
         ("GET", "/api/v1/folder/totals"),
         ("GET", f"{FOLDER}/{uuid.uuid4()}"),
+        ("GET", f"{FOLDER}/{uuid.uuid4()}/proof"),
         ("DELETE", f"{FOLDER}/{uuid.uuid4()}"),
         ("GET", "/api/v1/me"),
     ],
@@ -219,6 +222,35 @@ async def test_someone_elses_receipt_is_404(
         assert (removed.status_code, error_code(removed)) == (404, "not_in_folder")
         assert "alice" not in read.text
     assert await FolderEntry.filter(receipt_id=kept["id"]).count() == 1
+
+
+async def test_the_folders_owner_gets_the_proof_that_opens_the_personal_fields(
+    wx_app: Starlette, wx_client: httpx.AsyncClient
+) -> None:
+    cashier = await issuer_with_staff(wx_app)
+    receipt = await issue(wx_client, cashier)
+    alice = await login(wx_client, "demo-alice")
+    bob = await login(wx_client, "demo-bob")
+    await wx_client.post(FOLDER, json={"scan_token": scan_token(receipt)}, headers=alice)
+    pending = await wx_client.get(f"{FOLDER}/{receipt['id']}/proof", headers=alice)
+    assert (pending.status_code, error_code(pending)) == (409, "not_yet_anchored")
+    services: Services = wx_app.state.services
+    await services.sequencer.integrate_once()
+
+    response = await wx_client.get(f"{FOLDER}/{receipt['id']}/proof", headers=alice)
+
+    assert response.status_code == 200, response.text
+    log_key = (await wx_client.get("/ledger/key")).text.strip()
+    report = verify_bundle(response.content, log_key=log_key)
+    assert report.opened is not None
+    assert (report.opened["payer.name"], report.opened["payer.id_number"]) == (
+        "张三",
+        "440106199001011235",
+    )
+    for receipt_id in (receipt["id"], str(uuid.uuid4()), "not-a-uuid"):
+        other = await wx_client.get(f"{FOLDER}/{receipt_id}/proof", headers=bob)
+        assert (other.status_code, error_code(other)) == (404, "not_in_folder")
+        assert "张三" not in other.text
 
 
 async def test_removing_keeps_the_receipt_and_frees_it_for_others(

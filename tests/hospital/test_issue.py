@@ -199,7 +199,11 @@ async def test_list_filters_and_pages(app: Starlette, client: httpx.AsyncClient)
     cashier = await issuer_with_staff(app)
     ids = []
     for name in ("张三", "李四", "张三丰", "王五", "张三"):
-        payer = {"name": name}
+        payer = {"name": name} | (
+            {"id_number": "440106199001011235", "phone": "+86 138-0013-8000"}
+            if name == "李四"
+            else {}
+        )
         response = await client.post(
             URL, json=receipt_request(payer=payer), headers=cashier.headers
         )
@@ -218,8 +222,17 @@ async def test_list_filters_and_pages(app: Starlette, client: httpx.AsyncClient)
     assert len(seen) == 6 and len(set(seen)) == 6
     assert seen[1:] == ids[::-1]  # newest first; the red receipt came last
 
+    # Payer fields are sealed: a search is an exact match by keyed hash, of a whole name (as
+    # people write it: full-width spaces and padding aside), an ID number or a phone number.
     by_name = (await client.get(URL, params={"payer": "张三"}, headers=cashier.headers)).json()
-    assert {r["payer_name"] for r in by_name["receipts"]} == {"张三", "张三丰"}
+    assert [r["id"] for r in by_name["receipts"]] == [ids[4], ids[0]]
+    padded = await client.get(URL, params={"payer": "\u3000张三 "}, headers=cashier.headers)
+    assert [r["id"] for r in padded.json()["receipts"]] == [ids[4], ids[0]]
+    for found_by in ("440106199001011235", "8613800138000", "+86 138 0013 8000"):
+        page = (await client.get(URL, params={"payer": found_by}, headers=cashier.headers)).json()
+        assert {r["payer_name"] for r in page["receipts"]} == {"李四"}, found_by
+    nobody = await client.get(URL, params={"payer": "张"}, headers=cashier.headers)
+    assert nobody.json()["receipts"] == []
     reversed_only = await client.get(URL, params={"status": "reversed"}, headers=cashier.headers)
     assert [r["id"] for r in reversed_only.json()["receipts"]] == [ids[1]]
     today = (

@@ -9,7 +9,10 @@ import asyncio
 import signal
 from datetime import UTC, datetime
 
-from backend import db
+from backend import db, sealing
+from backend.config import Secret, Settings
+from backend.keys.services import keyring_for
+from tests.factories import TEST_SECRET
 from tests.outbox.support import PdfSource, make_relay, open_database
 
 
@@ -18,6 +21,8 @@ def now() -> datetime:
 
 
 async def main(database_url: str, port: int, concurrency: int, timeout: float) -> None:
+    # The ring the tests' app seals with: addresses in the outbox are sealed at rest.
+    sealing.install(keyring_for(Settings(secret_key=Secret(TEST_SECRET))))
     await open_database(database_url)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

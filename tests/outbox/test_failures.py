@@ -89,6 +89,10 @@ async def test_a_550_reply_makes_the_message_dead_at_once(
     assert "User unknown" in attempt.reply
     dead = await ReceiptEvent.get(receipt_id=message.receipt_id, type="email_dead")  # type: ignore[attr-defined]
     assert dead.detail is not None and dead.detail["reply"].startswith("550 5.1.1")
+    # The address the server quoted is kept masked only, wherever the reply is kept.
+    await message.refresh_from_db()
+    for kept in (attempt.reply, dead.detail["reply"], message.last_reply or ""):
+        assert "wang@example.com" not in kept and "<w***@example.com>" in kept
 
 
 async def test_a_451_reply_is_retried_and_then_delivered_once(

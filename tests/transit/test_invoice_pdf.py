@@ -8,7 +8,9 @@ from urllib.parse import urlsplit
 import httpx
 from starlette.applications import Starlette
 
+from backend.anchoring.bundles import verify_bundle
 from backend.auth.standin import demo_openid
+from backend.services import Services
 from tests.auth.support import login
 from tests.documents.support import text_of, write
 from tests.transit.support import import_rows, metro, my_trip_ids, trip_row
@@ -37,3 +39,30 @@ async def test_the_invoice_pdf_by_its_scan_code(
     text = text_of(write(tmp_path, "invoice", pdf.content))
     for shown in ("客运服务费", "广州示范科技有限公司", "91350100M000100Y43", receipt["number"]):
         assert shown in text, shown
+
+
+async def test_a_personal_buyers_invoice_proof_names_nobody(
+    transit_app: Starlette, tclient: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    operator = await metro(transit_app)
+    rider = await login(tclient, "demo-bo")
+    await import_rows(tclient, operator, [trip_row(n, openid=demo_openid("bo")) for n in range(2)])
+    title = {"kind": "personal", "name": "欧阳小明"}
+    issued = await tclient.post(
+        INVOICES, json={"trips": await my_trip_ids(tclient, rider), "title": title}, headers=rider
+    )
+    assert issued.status_code == 201, issued.text
+    receipt = issued.json()["receipt"]
+    services: Services = transit_app.state.services
+    await services.sequencer.integrate_once()
+    log_key = (await tclient.get("/ledger/key")).text.strip()
+
+    public = await tclient.get(urlsplit(receipt["scan_url"]).path + "/proof")
+    assert public.status_code == 200, public.text
+    for private in ("欧阳小明", demo_openid("bo")):
+        assert private.encode() not in public.content
+    assert verify_bundle(public.content, log_key=log_key).document_version == 2
+    # The rider's folder holds the invoice: its owner may open the buyer's name.
+    own = await tclient.get(f"/api/v1/folder/receipts/{receipt['id']}/proof", headers=rider)
+    opened = verify_bundle(own.content, log_key=log_key).opened
+    assert opened is not None and opened["payer.name"] == "欧阳小明"

@@ -11,9 +11,10 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from backend import sealing
 from backend.anchoring.models import LedgerEntry
 from backend.db import connection, dialect_sql
-from backend.receipts.canonical import canonical_json, commitment
+from backend.receipts.canonical import canonical_json
 from backend.receipts.models import ReceiptEvent
 from backend.services import Services
 from backend.verify.models import VerificationCount
@@ -187,7 +188,7 @@ async def test_each_address_is_rate_limited(
 
 TAMPERING = {
     "total": "UPDATE receipt SET total_fen = total_fen - 100 WHERE id = $1",
-    "payer": "UPDATE receipt SET payer_name = '李四' WHERE id = $1",
+    "payer": "UPDATE receipt SET payer_name = $1 WHERE id = $2",
     "item": "UPDATE line_item SET amount_fen = amount_fen + 1 WHERE receipt_id = $1",
     "issue time": "UPDATE receipt SET visit_number = 'MZ0' WHERE id = $1",
 }
@@ -202,7 +203,10 @@ async def test_a_receipt_changed_behind_the_systems_back_is_tampered(
     assert (await vclient.get(API, params=ref(issued))).json()["genuine"] is True
 
     conn = connection()
-    await conn.execute_query(dialect_sql(conn, TAMPERING[what]), [issued["id"]])
+    # The payer's name is sealed at rest: the change is a well-formed seal of another name, as
+    # only someone holding the key could make (anything else fails to open, loudly).
+    extra = [sealing.seal("李四", "receipt.payer_name")] if what == "payer" else []
+    await conn.execute_query(dialect_sql(conn, TAMPERING[what]), [*extra, issued["id"]])
 
     answer = (await vclient.get(API, params=ref(issued))).json()
     assert answer["result"] == "tampered" and answer["genuine"] is False
@@ -230,9 +234,8 @@ async def test_rewriting_the_ledger_row_as_well_is_caught_by_the_tree(
     await conn.execute_query(dialect_sql(conn, TAMPERING["total"]), [issued["id"]])
     # The forger also recomputes the commitment in the stored statement from the changed row.
     entry = await LedgerEntry.get(receipt_id=issued["id"], event="issued")
-    bundle_document = await _document(verify_app, issued["id"])
     fields = json.loads(bytes(entry.statement))
-    fields["commitment"] = commitment(bytes(entry.salt), bundle_document)
+    fields["commitment"] = await _recomputed(entry)
     entry.statement = canonical_json(fields)
     await entry.save(update_fields=["statement"])
 
@@ -244,13 +247,15 @@ async def test_rewriting_the_ledger_row_as_well_is_caught_by_the_tree(
     )
 
 
-async def _document(app: Starlette, receipt_id: str) -> bytes:
-    from backend.receipts.canonical import receipt_document
+async def _recomputed(entry: LedgerEntry) -> str:
+    """The commitment a forger computes for ``entry`` from the changed receipt row."""
+    from backend.anchoring.commitments import expected_commitment, form_of
     from backend.receipts.models import LineItem, Receipt
 
-    receipt = await Receipt.get(id=receipt_id).select_related("issuer")
+    receipt = await Receipt.get(id=entry.receipt_id).select_related("issuer")  # type: ignore[attr-defined]
     items = list(await LineItem.filter(receipt_id=receipt.id))
-    return canonical_json(receipt_document(receipt, receipt.issuer, items))
+    form = form_of(await LedgerEntry.filter(receipt_id=receipt.id))
+    return expected_commitment(entry, form, receipt, receipt.issuer, items)
 
 
 async def test_an_issuer_can_require_all_five_elements(
