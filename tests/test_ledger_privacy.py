@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import json
 import os
 import secrets
@@ -23,15 +24,19 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from backend import sealing
 from backend.anchoring.bundles import (
     CommitmentMismatchError,
     MalformedBundleError,
     verify_bundle,
 )
+from backend.anchoring.commitments import stored_secret
 from backend.anchoring.models import LedgerEntry
+from backend.config import Secret, Settings
 from backend.documents.models import RenderedDocument
 from backend.documents.services import PROOF_ATTACHMENT
 from backend.documents.signing import verify_pdf
+from backend.keys.services import Resealer, keyring_for
 from backend.receipts.canonical import (
     PERSONAL_FIELDS,
     canonical_json,
@@ -221,7 +226,7 @@ async def rewrite_in_first_form(receipt_id: str) -> None:
     receipt = await Receipt.get(id=receipt_id).select_related("issuer")
     items = list(await LineItem.filter(receipt_id=receipt.id))
     entry = await LedgerEntry.get(receipt_id=receipt.id, event="issued")
-    assert entry.leaf_index is None and len(bytes(entry.salt)) == 32
+    assert entry.leaf_index is None and len(stored_secret(entry.salt)) == 32
     salt = secrets.token_bytes(16)
     document = canonical_json(legacy_receipt_document(receipt, receipt.issuer, items))
     fields = json.loads(bytes(entry.statement))
@@ -242,7 +247,7 @@ async def test_a_first_form_receipt_is_verified_by_its_issuer_and_withheld_from_
     )
     assert reversal.status_code == 201, reversal.text
     reversed_entry = await LedgerEntry.get(receipt_id=issued["id"], event="reversed")
-    assert len(bytes(reversed_entry.salt)) == 16
+    assert len(stored_secret(reversed_entry.salt)) == 16
     await integrate(app)
 
     own = await client.get(f"{URL}/{issued['id']}/proof", headers=issued["_headers"])
@@ -341,3 +346,27 @@ async def test_a_pdf_stored_before_masking_is_rendered_again(
     pdf = tmp_path / "again.pdf"
     pdf.write_bytes(again.content)
     assert "4401**********1235" in text_of(pdf)
+
+
+async def test_the_receipt_key_is_sealed_at_rest_and_survives_a_key_rotation(
+    app: Starlette, client: httpx.AsyncClient, settings: Settings
+) -> None:
+    # The receipt key opens the public commitments: in clear, a copy of the database alone
+    # would let the masked ID number be guessed against them.
+    issued = await issued_receipt(app, client, email=False)
+    entry = await LedgerEntry.get(receipt_id=issued["id"], event="issued")
+    stored = bytes(entry.salt)
+    key = stored_secret(stored)
+    assert stored.startswith(sealing.MAGIC) and len(key) == 32 and key not in stored
+    await integrate(app)
+
+    rotated = keyring_for(dataclasses.replace(settings, data_keys=(Secret("k" * 32),)))
+    sealing.install(rotated)
+    await Resealer(rotated).run()
+    await entry.refresh_from_db()
+    assert sealing.key_id_of(bytes(entry.salt)) == rotated.current.name
+    assert stored_secret(entry.salt) == key
+
+    own = await client.get(f"{URL}/{issued['id']}/proof", headers=issued["_headers"])
+    opened = verify_bundle(own.content, log_key=LOG_KEY).opened
+    assert opened is not None and opened["payer.id_number"] == ID_NUMBER

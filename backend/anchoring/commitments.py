@@ -9,10 +9,12 @@ field salts come from). See ``backend.receipts.canonical`` for both forms.
 
 from __future__ import annotations
 
+import base64
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from backend import sealing
 from backend.anchoring.models import LedgerEntry
 from backend.issuers.models import Issuer
 from backend.receipts.canonical import (
@@ -45,6 +47,30 @@ class ReceiptForm:
         return canonical_json(receipt_document(receipt, issuer, items, key=self.key))
 
 
+# Where a statement's secret is kept, as sealing names the column it binds a sealed value to.
+SECRET_COLUMN = "ledger_entry.salt"
+
+
+def sealed_secret(secret: bytes) -> bytes:
+    """What ``ledger_entry.salt`` keeps of ``secret``: sealed like the payer's fields.
+
+    A version-2 receipt key opens its personal fields' commitments, which are public: kept in
+    clear, a copy of the database alone would let the masked ID number or phone be guessed
+    against them. First-form salts are public anyway, and are sealed all the same.
+    """
+    return sealing.seal(base64.b64encode(secret).decode(), SECRET_COLUMN)
+
+
+def stored_secret(stored: bytes | memoryview) -> bytes:
+    """The secret ``ledger_entry.salt`` holds, sealed or (written before sealing) as is."""
+    raw = bytes(stored)
+    if not raw.startswith(sealing.MAGIC):
+        return raw
+    opened = sealing.unseal(raw, SECRET_COLUMN)
+    assert opened is not None
+    return base64.b64decode(opened)
+
+
 def is_legacy_secret(secret: bytes) -> bool:
     return len(secret) == LEGACY_SALT_SIZE
 
@@ -60,7 +86,7 @@ def form_of(entries: Iterable[LedgerEntry]) -> ReceiptForm | None:
     issued = next((e for e in entries if e.event == "issued"), None)
     if issued is None:
         return None
-    secret = bytes(issued.salt)
+    secret = stored_secret(issued.salt)
     return ReceiptForm(None if is_legacy_secret(secret) else secret)
 
 
@@ -88,7 +114,7 @@ def expected_commitment(
     items: list[LineItem],
 ) -> str:
     """The commitment ``entry``'s statement must carry if the stored receipt is unchanged."""
-    secret = bytes(entry.salt)
+    secret = stored_secret(entry.salt)
     if is_legacy_secret(secret):
         return commitment(secret, ReceiptForm(None).document(receipt, issuer, items))
     key = form.key if form is not None and form.key is not None else secret

@@ -14,7 +14,14 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from backend.anchoring.bundles import BUNDLE_FORMAT, WITHHELD
-from backend.anchoring.commitments import ReceiptForm, form_of, new_entry, published_salt
+from backend.anchoring.commitments import (
+    ReceiptForm,
+    form_of,
+    new_entry,
+    published_salt,
+    sealed_secret,
+    stored_secret,
+)
 from backend.anchoring.errors import NotYetAnchored
 from backend.anchoring.leader import LeaderLock
 from backend.anchoring.models import LedgerEntry
@@ -103,7 +110,7 @@ class AnchoringService:
                 {
                     "event": entry.event,
                     "statement": bytes(entry.statement).decode(),
-                    "salt": base64.b64encode(published_salt(bytes(entry.salt))).decode(),
+                    "salt": base64.b64encode(published_salt(stored_secret(entry.salt))).decode(),
                     "leaf_index": index,
                     "inclusion_proof": [base64.b64encode(h).decode() for h in proof.hashes],
                 }
@@ -165,7 +172,7 @@ class AnchoringService:
             commitment=committed,
         )
         return await self._storage.append_on(
-            conn, statement=entry, salt=salt, event=event, receipt_id=receipt.id
+            conn, statement=entry, salt=sealed_secret(salt), event=event, receipt_id=receipt.id
         )
 
 

@@ -12,6 +12,7 @@ run with ``SealBroken`` naming the table and row, rather than being skipped or o
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,8 @@ def keyring_for(settings: Settings) -> sealing.Keyring:
 class SealedTable:
     table: str
     columns: tuple[str, ...]
+    # The columns hold bytes, not text: sealed as their base64 (ledger entries' secrets).
+    binary: bool = False
 
 
 SEALED_TABLES = (
@@ -44,6 +47,7 @@ SEALED_TABLES = (
     SealedTable("idempotency_record", ("response_body",)),
     SealedTable("transit_invoice", ("buyer_name",)),
     SealedTable("outbox_message", ("recipient",)),
+    SealedTable("ledger_entry", ("salt",), binary=True),
 )
 
 
@@ -60,7 +64,9 @@ class Progress:
 Report = Callable[[Progress], None]
 
 
-def _clear_or_open(ring: sealing.Keyring, value: Any, context: str) -> str | None:
+def _clear_or_open(
+    ring: sealing.Keyring, value: Any, context: str, *, binary: bool = False
+) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -68,6 +74,8 @@ def _clear_or_open(ring: sealing.Keyring, value: Any, context: str) -> str | Non
     raw = bytes(value)
     if raw.startswith(sealing.MAGIC):
         return ring.open(raw, context)
+    if binary:
+        return base64.b64encode(raw).decode()  # bytes are sealed as their base64
     return raw.decode("utf-8")  # clear text that migration 12 turned into bytes
 
 
@@ -171,7 +179,8 @@ class Resealer:
             return None
         try:
             plain = {
-                c: _clear_or_open(self._ring, row[c], f"{spec.table}.{c}") for c in spec.columns
+                c: _clear_or_open(self._ring, row[c], f"{spec.table}.{c}", binary=spec.binary)
+                for c in spec.columns
             }
         except sealing.SealBroken as exc:
             raise sealing.SealBroken(f"{spec.table} row {row['id']}: {exc}") from None
