@@ -413,7 +413,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         mail_dir=read("MAIL_DIR", str, defaults.mail_dir),
         trusted_proxies=read("TRUSTED_PROXIES", _parse_trusted_proxies, defaults.trusted_proxies),
-        redis_url=read("REDIS_URL", _parse_redis_url, defaults.redis_url, secret=True),
+        redis_url=read("REDIS_URL", _parse_redis_url, defaults.redis_url),
         redis_prefix=read("REDIS_PREFIX", _parse_key_prefix, defaults.redis_prefix),
         data_keys=read("DATA_KEYS", _parse_data_keys, defaults.data_keys),
     )

@@ -72,6 +72,7 @@ MALFORMED_SECRETS = [
     ("PIAOJIA_SMTP_URL", f"smtp://:{MARKER}@relay.example.cn:2x5"),
     ("PIAOJIA_DATA_KEYS", f"{'k' * 40},{MARKER}"),
     ("PIAOJIA_DATABASE_URL", f"mysql://root:{MARKER}@db.example.cn/piaojia"),
+    ("PIAOJIA_REDIS_URL", f"redis://:{MARKER}@cache.example.cn:63x79/0"),
 ]
 
 
@@ -90,7 +91,12 @@ def test_a_malformed_secret_never_shows_its_value(variable: str, value: str) -> 
 def test_secrecy_follows_the_parsed_type() -> None:
     from backend import config
 
-    parsers = [config._parse_secret, config._parse_signer_key, config._parse_wechat_secret]
+    parsers = [
+        config._parse_secret,
+        config._parse_signer_key,
+        config._parse_wechat_secret,
+        config._parse_redis_url,
+    ]
     assert all(config._is_secret(p) for p in [*parsers, config._parse_smtp_url])
     assert config._is_secret(config._parse_data_keys)  # a tuple of secrets
     assert not config._is_secret(config._parse_port) and not config._is_secret(str)
@@ -101,6 +107,7 @@ def test_secrecy_follows_the_parsed_type() -> None:
     assert sorted(secret_fields) == [
         "data_keys",
         "ledger_key",
+        "redis_url",
         "secret_key",
         "smtp_url",
         "wechat_secret",
