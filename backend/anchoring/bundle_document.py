@@ -136,7 +136,7 @@ def _check_openings(raw: object, document: dict[str, Any]) -> dict[str, str | No
         value = opening["value"]
         if value is not None and not isinstance(value, str):
             raise MalformedBundleError(f"{where}.value: not a string or null")
-        salt = _salt(opening["salt"], f"{where}.salt")
+        salt = decode_base64(opening["salt"], f"{where}.salt", FIELD_SALT_SIZE)
         if field_commitment(salt, value) != _at(document, name):
             raise CommitmentMismatchError(
                 f"{where}: SHA-256(field salt ‖ value) is not the document's commitment to "
@@ -146,13 +146,15 @@ def _check_openings(raw: object, document: dict[str, Any]) -> dict[str, str | No
     return opened
 
 
-def _salt(value: object, where: str) -> bytes:
+def decode_base64(value: object, where: str, size: int) -> bytes:
+    """The ``size`` bytes a bundle's base64 field ``where`` holds; ``MalformedBundleError``
+    for anything else."""
     if not isinstance(value, str):
         raise MalformedBundleError(f"{where}: not a base64 string")
     try:
         raw = base64.b64decode(value.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError) as exc:
         raise MalformedBundleError(f"{where}: not base64") from exc
-    if len(raw) != FIELD_SALT_SIZE:
-        raise MalformedBundleError(f"{where}: {len(raw)} bytes, expected {FIELD_SALT_SIZE}")
+    if len(raw) != size:
+        raise MalformedBundleError(f"{where}: {len(raw)} bytes, expected {size}")
     return raw

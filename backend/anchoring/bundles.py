@@ -20,14 +20,12 @@ What a successful check means, link by link:
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from backend.anchoring.bundle_document import Identity, document_identity
+from backend.anchoring.bundle_document import Identity, decode_base64, document_identity
 from backend.anchoring.bundle_errors import (
     BundleError,
     CheckpointSignatureError,
@@ -236,14 +234,15 @@ def _parse_entry(n: int, entry: object, *, salted: bool) -> _Entry:
     # A bundle withholding the document withholds the salts too (nothing to check them on).
     salt = b""
     if salted or "salt" in entry:
-        salt = _base64(_text(entry, "salt", f"{where}.salt"), f"{where}.salt", SALT_SIZE)
+        salt = decode_base64(_text(entry, "salt", f"{where}.salt"), f"{where}.salt", SALT_SIZE)
     return _Entry(
         event=_text(entry, "event", f"{where}.event"),
         statement=_text(entry, "statement", f"{where}.statement").encode(),
         salt=salt,
         leaf_index=index,
         proof=tuple(
-            _base64(h, f"{where}.inclusion_proof[{i}]", HASH_SIZE) for i, h in enumerate(proof)
+            decode_base64(h, f"{where}.inclusion_proof[{i}]", HASH_SIZE)
+            for i, h in enumerate(proof)
         ),
     )
 
@@ -253,18 +252,6 @@ def _text(obj: Mapping[str, Any], key: str, where: str) -> str:
     if not isinstance(value, str) or not value:
         raise MalformedBundleError(f"{where}: not a non-empty string")
     return value
-
-
-def _base64(value: object, where: str, size: int) -> bytes:
-    if not isinstance(value, str):
-        raise MalformedBundleError(f"{where}: not a base64 string")
-    try:
-        raw = base64.b64decode(value.encode("ascii"), validate=True)
-    except (binascii.Error, UnicodeEncodeError) as exc:
-        raise MalformedBundleError(f"{where}: not base64") from exc
-    if len(raw) != size:
-        raise MalformedBundleError(f"{where}: {len(raw)} bytes, expected {size}")
-    return raw
 
 
 def _open_checkpoint(bundle: _Bundle, verifier: NoteVerifier) -> Checkpoint:
