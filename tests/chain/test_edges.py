@@ -75,13 +75,13 @@ def test_keys_and_signers_with_bad_names_or_encodings_are_refused() -> None:
     key = Ed25519PrivateKey.generate()
     with pytest.raises(MalformedKeyError, match="invalid key name"):
         NoteVerifier("bad name", key.public_key())
-    good = NoteSigner.generate(ORIGIN).key_string()
-    prefix, _, b64 = good.rpartition("+")
+    # Split by position, not from the right: the base64 key itself may hold a "+".
+    private, key, name, hex_id, b64 = NoteSigner.generate(ORIGIN).key_string().split("+", 4)
+    prefix = f"{private}+{key}+{name}+{hex_id}"
     with pytest.raises(MalformedKeyError, match="malformed signer key"):
         NoteSigner.from_key_string(f"{prefix}+{b64[:-2]}!!")
-    name_and_id, _, _ = prefix.rpartition("+")
     with pytest.raises(MalformedKeyError, match="malformed signer key"):
-        NoteSigner.from_key_string(f"{name_and_id}+zzzzzzzz+{b64}")
+        NoteSigner.from_key_string(f"{private}+{key}+{name}+zzzzzzzz+{b64}")
 
     class Nameless:
         name = "with space"
