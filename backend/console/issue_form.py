@@ -136,8 +136,11 @@ def split_problems(form: Form, filled: FilledForm) -> Problems:
 def validation_problems(errors: Sequence[Mapping[str, Any]], rows: list[int]) -> Problems:
     """The validator's ``errors`` for the body, in Chinese, each against its form field."""
     found = Problems()
+    item_wrong = any(str(next(iter(e.get("loc", ())), "")) == "items" for e in errors)
     for error in errors:
         loc = [str(part) for part in error.get("loc", ())]
+        if loc == ["total"] and item_wrong:
+            continue  # the form has no total field: it is the items' sum, wrong with them
         form_field = FORM_FIELDS.get(".".join(loc[:2]))
         shown_loc: list[str | int] = list(loc)
         if len(loc) >= 2 and loc[0] == "items" and loc[1].isdigit() and int(loc[1]) < len(rows):

@@ -65,7 +65,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_logged_in": ("log in first", "请先登录，或登录已过期，请重新登录。"),
     "login_slowed": (
         "too many logins; try again in {retry_after:duration}",
-        "登录尝试过多，请 {retry_after:duration}后再试。",
+        "密码错误次数过多或登录过于频繁，请 {retry_after:duration}后再试。",
     ),
     "login_locked": (
         "too many wrong passwords; try again in {retry_after:duration}",
