@@ -177,7 +177,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "too_many_trips": ("too many trips in one batch", "一次上传的行程过多，请分批上传。"),
     "invalid_title": (
         "the buyer title is not valid",
-        "抬头信息不正确：单位抬头需填写 18 位统一社会信用代码（最后一位是校验码），"
+        "抬头信息不正确：单位抬头的统一社会信用代码不正确或未填写（共 18 位，最后一位是校验码）；"
         "个人抬头只需填写姓名。",
     ),
     "trip_count_out_of_range": (
