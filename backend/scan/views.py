@@ -124,7 +124,16 @@ async def proof(request: Request) -> Response:
 async def receipt_pdf(request: Request) -> Response:
     token = request.path_params["token"]
     found = services(request)
-    await found.scan.check(token, client=client_address(request))
+    try:
+        await found.scan.check(token, client=client_address(request))
+    except (UnknownScanToken, TooManyRequests, LimiterUnavailable) as exc:
+        if "text/html" not in request.headers.get("accept", ""):
+            raise
+        # A browser tapping 查看电子票 gets a page to read, not the API's JSON.
+        if isinstance(exc, UnknownScanToken):
+            page = _templates(request).get_template("scan/not_found.html").render()
+            return HTMLResponse(page, status_code=404, headers=NO_STORE)
+        return _refused_page(request, exc)
     rendered = await found.documents.receipt_pdf_by_token(token)
     return file_answer(
         request,

@@ -28,24 +28,21 @@ def server(database_url: str, tmp_path: Path, server_env: dict[str, str]) -> Ite
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     mail_dir = tmp_path / "mail"
-    env = (
-        {k: v for k, v in os.environ.items() if not k.startswith("PIAOJIA_")}
-        | {
-            "PIAOJIA_DEMO": "1",
-            "PIAOJIA_DATABASE_URL": database_url,
-            "PIAOJIA_SECRET_KEY": TEST_SECRET,
-            "PIAOJIA_LEDGER_KEY_FILE": str(tmp_path / "ledger.key"),
-            "PIAOJIA_LEDGER_INTERVAL": "0.2",
-            "PIAOJIA_PUBLIC_BASE_URL": url,
-            "PIAOJIA_RENDER_WORKERS": "1",
-            "PIAOJIA_CA_DIR": str(tmp_path / "ca"),
-            "PIAOJIA_MAIL_DIR": str(mail_dir),
-            # Demo mode runs its own mail sink on this port, writing to PIAOJIA_MAIL_DIR.
-            "PIAOJIA_SMTP_URL": f"smtp://127.0.0.1:{free_port()}",
-            "PYTHONPATH": str(ROOT),
-        }
-        | server_env
-    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIAOJIA_")} | {
+        "PIAOJIA_DEMO": "1",
+        "PIAOJIA_DATABASE_URL": database_url,
+        "PIAOJIA_SECRET_KEY": TEST_SECRET,
+        "PIAOJIA_LEDGER_KEY_FILE": str(tmp_path / "ledger.key"),
+        "PIAOJIA_LEDGER_INTERVAL": "0.2",
+        "PIAOJIA_PUBLIC_BASE_URL": url,
+        "PIAOJIA_RENDER_WORKERS": "1",
+        "PIAOJIA_CA_DIR": str(tmp_path / "ca"),
+        "PIAOJIA_MAIL_DIR": str(mail_dir),
+        # Demo mode runs its own mail sink on this port, writing to PIAOJIA_MAIL_DIR.
+        "PIAOJIA_SMTP_URL": f"smtp://127.0.0.1:{free_port()}",
+        "PYTHONPATH": str(ROOT),
+    }
+    env |= server_env
     log_path = tmp_path / "server.log"
     with log_path.open("w") as log_file:
         process = subprocess.Popen(

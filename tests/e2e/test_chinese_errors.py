@@ -143,6 +143,11 @@ async def test_the_scan_and_folder_pages_say_what_went_wrong_in_chinese(
             await _no_json(page)
             assert await fits_the_screen(page)
             await shot(page, shots, "zh-04-scan-throttled")
+            # So is the PDF the page links to, opened in the browser.
+            pdf = await page.goto(f"{scan_url}/receipt.pdf")
+            assert pdf is not None and pdf.status == 429
+            assert "扫码过于频繁" in await page.inner_text("#refused-message")
+            await _no_json(page)
         finally:
             await browser.close()
 
