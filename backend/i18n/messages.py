@@ -89,5 +89,8 @@ def chinese(exc: Any) -> str:
 
 def in_language(exc: Any, language: Language) -> str:
     """The message of the domain error ``exc`` in ``language``: in English the raise site's own
-    sentence, in Chinese ``chinese(exc)``."""
-    return chinese(exc) if language == "zh" else str(getattr(exc, "message", exc))
+    sentence (the table's when it gave none), in Chinese ``chinese(exc)``."""
+    if language == "zh":
+        return chinese(exc)
+    own = str(getattr(exc, "message", "") or "")
+    return own or message(str(getattr(exc, "code", "error")), "en", error_details(exc)) or ""

@@ -156,3 +156,12 @@ def test_english_says_one_second_and_many_seconds() -> None:
 def test_a_missing_detail_gives_no_message_rather_than_an_error() -> None:
     assert message("trip_count_out_of_range", "zh", {}) is None
     assert message("no_such_code", "zh", {}) is None
+
+
+def test_english_is_the_raise_sites_sentence_or_else_the_tables() -> None:
+    from backend.errors import TooManyRequests as Slow
+    from backend.i18n.messages import in_language
+
+    assert in_language(Slow("wait a bit", retry_after=3), "en") == "wait a bit"
+    assert in_language(Slow("", retry_after=1), "en") == "too many requests; try again in 1 second"
+    assert in_language(Slow("", retry_after=90), "zh") == "操作太频繁，请 2 分钟后再试。"
