@@ -46,6 +46,8 @@ from backend.folder.pages import PAGES as FOLDER_PAGES
 from backend.folder.views import ENDPOINTS as FOLDER_ENDPOINTS
 from backend.headers import SecurityHeaders
 from backend.hospital.views import ENDPOINTS as HOSPITAL_ENDPOINTS
+from backend.i18n.language import Language, negotiate
+from backend.i18n.messages import in_language, message
 from backend.keys.services import keyring_for
 from backend.openapi import build_openapi
 from backend.outbox.mail_sink import demo_sink_for
@@ -94,10 +96,22 @@ def _error(status: int, code: str, message: str, **details: Any) -> JSONResponse
     return JSONResponse({"error": {"code": code, "message": message, **details}}, status)
 
 
+def _language(request: Request) -> Language:
+    return negotiate(request.headers.get("accept-language"))
+
+
+def _said(request: Request, code: str, english: str) -> str:
+    """``english``, or the code's Chinese when the client prefers Chinese."""
+    if _language(request) == "zh":
+        return message(code, "zh", {}) or english
+    return english
+
+
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     status = next(code for kind, code in STATUS_BY_ERROR if isinstance(exc, kind))
-    response = _error(status, exc.code, exc.message, **exc.details)
+    # The code and details stay as they are for programs; the message is in the reader's language.
+    response = _error(status, exc.code, in_language(exc, _language(request)), **exc.details)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="piaojia"'
     if isinstance(exc, TooManyRequests | LimiterUnavailable):
@@ -113,11 +127,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     codes = {404: "no_such_endpoint", 405: "method_not_allowed"}
     code = codes.get(exc.status_code, "http_error")
-    message = f"{request.method} {request.url.path}: {exc.detail}"
+    said = f"{request.method} {request.url.path}: {exc.detail}"
     if exc.status_code != 405:
-        return _error(exc.status_code, code, message)
+        return _error(exc.status_code, code, _said(request, code, said))
     allowed = _allowed_methods(request)
-    response = _error(405, code, f"{message}; this path takes {', '.join(allowed)}")
+    said = f"{said}; this path takes {', '.join(allowed)}"
+    response = _error(405, code, _said(request, code, said))
     response.headers["Allow"] = ", ".join(allowed)
     return response
 
@@ -141,9 +156,8 @@ async def _database_error(request: Request, exc: Exception) -> Response:
     # moment's unavailability, not a fault: 503 with Retry-After. Anything else is a 500.
     if db.is_busy(exc):
         log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
-        response = _error(
-            503, "database_busy", "the database is busy; send the request again in a moment"
-        )
+        said = "the database is busy; send the request again in a moment"
+        response = _error(503, "database_busy", _said(request, "database_busy", said))
         response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
         return response
     return await _unexpected(request, exc)
@@ -151,7 +165,8 @@ async def _database_error(request: Request, exc: Exception) -> Response:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return _error(500, "internal_error", "something went wrong on our side; it has been logged")
+    said = "something went wrong on our side; it has been logged"
+    return _error(500, "internal_error", _said(request, "internal_error", said))
 
 
 def _version() -> str:

@@ -18,6 +18,7 @@ category into a status code::
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 
@@ -40,6 +41,9 @@ class InvalidInput(DomainError):
 
 class ValidationFailed(InvalidInput):
     code = "validation_failed"
+    # The validator's own errors (``loc``, ``type``, ``ctx``) behind the message, when there are
+    # any: what says each field's problem in Chinese (``backend.i18n.fields``). Not sent as is.
+    errors: Sequence[Mapping[str, Any]] = ()
 
 
 class Unauthenticated(DomainError):

@@ -138,7 +138,9 @@ def validation_failed(exc: ValidationError) -> ValidationFailed:
     summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems[:5])
     if len(problems) > 5:
         summary += f"; and {len(problems) - 5} more"
-    return ValidationFailed(summary, fields=problems[:50])
+    failed = ValidationFailed(summary, fields=problems[:50])
+    failed.errors = exc.errors(include_url=False, include_input=False)[:50]
+    return failed
 
 
 def bearer_key(request: Request) -> str:

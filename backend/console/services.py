@@ -43,6 +43,7 @@ from backend.console.errors import (
 )
 from backend.console.models import ConsoleSession, LoginThrottle, StaffPassword
 from backend.errors import Conflict
+from backend.i18n.messages import duration
 from backend.issuers.models import Issuer, Staff, StaffRole
 from backend.issuers.services import StaffService
 from backend.receipts.errors import ReceiptNotFound
@@ -244,7 +245,7 @@ class ConsoleService:
         if row.locked_until is not None and now < row.locked_until:
             wait = int((row.locked_until - now).total_seconds()) + 1
             raise LoginLocked(
-                f"too many wrong passwords: this login is locked for {wait} more seconds",
+                f"too many wrong passwords: this login is locked for {duration(wait, 'en')} more",
                 retry_after=wait,
             )
         if row.failures >= self._slow_after and row.last_failure_at is not None:
@@ -252,7 +253,8 @@ class ConsoleService:
             if now < row.last_failure_at + delay:
                 wait = int((row.last_failure_at + delay - now).total_seconds()) + 1
                 raise LoginSlowed(
-                    f"too many wrong passwords: try again in {wait} seconds", retry_after=wait
+                    f"too many wrong passwords: try again in {duration(wait, 'en')}",
+                    retry_after=wait,
                 )
 
     async def authenticate(self, token: str | None) -> Staff:

@@ -31,14 +31,21 @@ from backend.console.errors import (
     CsrfFailed,
     NotLoggedIn,
 )
+from backend.console.issue_form import (
+    Problems,
+    payload_from_form,
+    split_problems,
+    validation_problems,
+)
 from backend.console.services import ConsoleService
 from backend.errors import DomainError, InvalidInput, PayloadTooLarge, UnsupportedMedia
 from backend.hospital.schemas import Category, IssueMedicalReceipt, ReverseReceipt
+from backend.i18n.messages import chinese
 from backend.idempotency.services import Answer, request_fingerprint
 from backend.issuers.models import IssuerKind, Staff, StaffRole
 from backend.receipts.errors import ReceiptNotFound
 from backend.receipts.models import ReceiptKind, ReceiptStatus
-from backend.receipts.money import AmountError, format_fen, parse_fen
+from backend.receipts.money import format_fen
 from backend.receipts.schemas import china_time
 from backend.receipts.services import ReceiptFilter
 from backend.textfields import control_character
@@ -111,7 +118,7 @@ def render(
 def _error_page(request: Request, exc: DomainError, staff: Staff | None) -> Response:
     status = _status_of(exc)
     response = render(
-        request, "console/error.html", status, staff=staff, code=exc.code, message=exc.message
+        request, "console/error.html", status, staff=staff, code=exc.code, message=chinese(exc)
     )
     if isinstance(exc, PayloadTooLarge):
         # The rest of the body is not read: close the connection and say so, as the API does.
@@ -252,7 +259,7 @@ async def login_submit(request: Request) -> Response:
             login_csrf=csrf.token_for(_secret(request), "login", binding),
             next=_safe_next(form.get("next")),
             login=form.get("login", "")[:50],
-            message=exc.message,
+            message=chinese(exc),  # with the wait a lockout names, in seconds
         )
         retry = getattr(exc, "retry_after", None)
         if retry is not None:
@@ -345,8 +352,15 @@ def _rows(request: Request) -> int:
 
 
 def _issue_form(
-    request: Request, staff: Staff, values: Form, rows: int, errors: list[str], status: int = 200
+    request: Request,
+    staff: Staff,
+    values: Form,
+    rows: int,
+    problems: Problems | None = None,
+    status: int = 200,
 ) -> Response:
+    """The issuing form with ``values`` as entered and, next to each field, what is wrong."""
+    problems = problems or Problems()
     return render(
         request,
         "console/issue.html",
@@ -354,7 +368,8 @@ def _issue_form(
         staff=staff,
         values=values,
         rows=rows,
-        errors=errors,
+        errors=problems.messages,
+        field_errors=problems.by_field,
         categories=[c.value for c in Category],
         visit_types=[("outpatient", "门诊"), ("inpatient", "住院")],
         idempotency_key=values.get("idempotency_key") or str(uuid.uuid4()),
@@ -364,41 +379,7 @@ def _issue_form(
 @page(CASHIER, HOSPITAL)
 async def issue_page(request: Request, staff: Staff, form: Form) -> Response:
     """The issuing form: payer, visit, an item table and the payment split."""
-    return _issue_form(request, staff, {}, _rows(request), [])
-
-
-def _payload_from_form(form: Form, rows: int) -> dict[str, Any]:
-    items = []
-    for i in range(rows):
-        item = {
-            k: form.get(f"item-{i}-{k}", "").strip()
-            for k in ("category", "name", "quantity", "unit", "amount")
-        }
-        if any(item[k] for k in ("name", "quantity", "unit", "amount")):
-            items.append(item)
-    try:
-        total: int | None = sum(parse_fen(item["amount"]) for item in items)
-    except AmountError:
-        total = None
-    payment = {k: form.get(k, "").strip() or "0.00" for k in ("fund", "other", "account")}
-    cash = form.get("cash", "").strip()
-    if not cash and total is not None:
-        try:
-            cash = format_fen(total - sum(parse_fen(v) for v in payment.values()))
-        except AmountError:
-            cash = ""
-    optional = {k: form.get(k, "").strip() or None for k in ("id_number", "email", "phone")}
-    return {
-        "payer": {"name": form.get("payer_name", ""), **optional},
-        "visit": {
-            "type": form.get("visit_type", ""),
-            "number": form.get("visit_number", ""),
-            "department": form.get("department", ""),
-        },
-        "items": items,
-        "payment": {**payment, "cash": cash or "0.00"},
-        "total": format_fen(total) if total is not None else "",
-    }
+    return _issue_form(request, staff, {}, _rows(request))
 
 
 @page(CASHIER, HOSPITAL)
@@ -409,13 +390,16 @@ async def issue_submit(request: Request, staff: Staff, form: Form) -> Response:
         rows = max(FORM_ROWS, min(int(form.get("rows", FORM_ROWS)), MAX_FORM_ROWS))
     except ValueError:
         rows = FORM_ROWS
-    payload = _payload_from_form(form, rows)
+    filled = payload_from_form(form, rows)
+    payload = filled.payload
+    wrong = split_problems(form, filled)
+    if wrong.messages:
+        return _issue_form(request, staff, form, rows, wrong, 422)
     try:
         request_body = IssueMedicalReceipt.model_validate(payload)
     except ValidationError as exc:
-        failed = validation_failed(exc)
-        problems = [f"{p['field']}: {p['message']}" for p in failed.details.get("fields", [])]
-        return _issue_form(request, staff, form, rows, problems, 422)
+        wrong = validation_problems(validation_failed(exc).errors, filled.rows)
+        return _issue_form(request, staff, form, rows, wrong, 422)
     found = services(request)
 
     async def issue(conn: BaseDBAsyncClient) -> Answer:
@@ -431,7 +415,9 @@ async def issue_submit(request: Request, staff: Staff, form: Form) -> Response:
             operation=issue,
         )
     except InvalidInput as exc:
-        return _issue_form(request, staff, form, rows, [exc.message], _status_of(exc))
+        wrong = Problems()
+        wrong.add(None, chinese(exc))
+        return _issue_form(request, staff, form, rows, wrong, _status_of(exc))
     receipt_id = json.loads(answer.body)["id"]
     return RedirectResponse(f"/console/receipts/{receipt_id}?issued=1", status_code=303)
 

@@ -12,9 +12,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from tortoise.transactions import in_transaction
 
+from backend.errors import DomainError, TooManyRequests
+from backend.i18n.messages import chinese
 from backend.outbox.schemas import EmailRequest, QueuedEmailOut
 from backend.receipts.schemas import Model
 from backend.scan.errors import UnknownScanToken
+from backend.throttle.errors import LimiterUnavailable
 from backend.web import (
     Endpoint,
     client_address,
@@ -53,24 +56,59 @@ def _templates(request: Request) -> Environment:
     return env
 
 
-async def open_receipt(request: Request) -> Response:
-    token = request.path_params["token"]
+def _refused_page(request: Request, exc: DomainError) -> Response:
+    """A person's page for a refused open: "slow down" in Chinese, with the wait."""
+    retry = getattr(exc, "retry_after", None)
+    headers = {**NO_STORE, **({"Retry-After": str(retry)} if retry is not None else {})}
+    status = 429 if isinstance(exc, TooManyRequests) else 503
+    page = _templates(request).get_template("scan/refused.html").render(message=chinese(exc))
+    return HTMLResponse(page, status_code=status, headers=headers)
+
+
+async def _receipt_page(
+    request: Request,
+    token: str,
+    *,
+    emailed: str | None = None,
+    refused: DomainError | None = None,
+    address: str = "",
+) -> Response:
+    """The H5 page of the receipt ``token`` opens; with ``refused``, the email form says in
+    Chinese why the copy was not sent and keeps the ``address`` typed."""
     try:
         view = await services(request).scan.open(token, client=client_address(request))
     except UnknownScanToken:
-        if wants_json(request):
-            raise
         page = _templates(request).get_template("scan/not_found.html").render()
         return HTMLResponse(page, status_code=404, headers=NO_STORE)
-    if wants_json(request):
-        return json_answer(view, headers=NO_STORE)
-    emailed = request.query_params.get("emailed")
+    except (TooManyRequests, LimiterUnavailable) as exc:
+        return _refused_page(request, exc)
     page = (
         _templates(request)
         .get_template("scan/receipt.html")
-        .render(view=view, token=token, emailed=emailed)
+        .render(
+            view=view,
+            token=token,
+            emailed=emailed,
+            email_error=chinese(refused) if refused else None,
+            email_value=address[:254],
+        )
     )
-    return HTMLResponse(page, headers=NO_STORE)
+    if refused is None:
+        return HTMLResponse(page, headers=NO_STORE)
+    from backend.app import STATUS_BY_ERROR  # the one table; imported late (app imports us)
+
+    status = next(code for kind, code in STATUS_BY_ERROR if isinstance(refused, kind))
+    retry = getattr(refused, "retry_after", None)
+    headers = {**NO_STORE, **({"Retry-After": str(retry)} if retry is not None else {})}
+    return HTMLResponse(page, status_code=status, headers=headers)
+
+
+async def open_receipt(request: Request) -> Response:
+    token = request.path_params["token"]
+    if wants_json(request):
+        view = await services(request).scan.open(token, client=client_address(request))
+        return json_answer(view, headers=NO_STORE)
+    return await _receipt_page(request, token, emailed=request.query_params.get("emailed"))
 
 
 async def proof(request: Request) -> Response:
@@ -86,7 +124,16 @@ async def proof(request: Request) -> Response:
 async def receipt_pdf(request: Request) -> Response:
     token = request.path_params["token"]
     found = services(request)
-    await found.scan.check(token, client=client_address(request))
+    try:
+        await found.scan.check(token, client=client_address(request))
+    except (UnknownScanToken, TooManyRequests, LimiterUnavailable) as exc:
+        if "text/html" not in request.headers.get("accept", ""):
+            raise
+        # A browser tapping 查看电子票 gets a page to read, not the API's JSON.
+        if isinstance(exc, UnknownScanToken):
+            page = _templates(request).get_template("scan/not_found.html").render()
+            return HTMLResponse(page, status_code=404, headers=NO_STORE)
+        return _refused_page(request, exc)
     rendered = await found.documents.receipt_pdf_by_token(token)
     return file_answer(
         request,
@@ -109,11 +156,19 @@ async def email_copy(request: Request) -> Response:
         address = (fields.get("email") or fields.get("to") or [""])[0]
     else:
         address = parse_body(body, EmailRequest, request.headers.get("content-type")).to
-    loaded = await found.scan.find(token, client=client_address(request))
-    async with in_transaction() as conn:
-        queued = await found.outbox.queue_receipt_email(
-            conn, receipt=loaded.receipt, to=address, requested_by="patient"
-        )
+    try:
+        loaded = await found.scan.find(token, client=client_address(request))
+        async with in_transaction() as conn:
+            queued = await found.outbox.queue_receipt_email(
+                conn, receipt=loaded.receipt, to=address, requested_by="patient"
+            )
+    except DomainError as exc:
+        if not form:
+            raise
+        # The page's form: the page again, saying in Chinese what to do, never raw JSON.
+        if isinstance(exc, UnknownScanToken):
+            return await _receipt_page(request, token)
+        return await _receipt_page(request, token, refused=exc, address=address)
     if form:
         return RedirectResponse(f"/s/{token}?emailed={quote(queued.to)}", status_code=303)
     return json_answer(QueuedEmailOut(id=queued.id, to=queued.to), status=202)

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from backend.errors import TooManyRequests, ValidationFailed
+from backend.i18n.messages import chinese
 from backend.issuers.models import IssuerKind, StaffRole
 from backend.throttle.errors import LimiterUnavailable
 from backend.verify.errors import DailyLimitReached, MoreElementsNeeded, NoMatchingReceipt
@@ -33,6 +34,7 @@ from backend.web import (
     services,
     staff_for,
 )
+from backend.whereabouts.services import EVENT_LABELS
 
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 REIMBURSERS = (StaffRole.REIMBURSER,)
@@ -75,10 +77,10 @@ async def verify_page(request: Request) -> Response:
     except TooManyRequests as exc:
         outcome = "daily_limit" if isinstance(exc, DailyLimitReached) else "too_many"
         headers = {"Retry-After": str(exc.retry_after)}
-        return _page(request, outcome, form, status=429, headers=headers)
+        return _page(request, outcome, form, status=429, headers=headers, said=chinese(exc))
     except LimiterUnavailable as exc:
         headers = {"Retry-After": str(exc.retry_after)}
-        return _page(request, "unavailable", form, status=503, headers=headers)
+        return _page(request, "unavailable", form, status=503, headers=headers, said=chinese(exc))
     answer = VerifyAnswer.of(found).model_dump(mode="json")
     return _page(request, "genuine" if found.genuine else "tampered", form, view=answer)
 
@@ -92,11 +94,19 @@ def _page(
     headers: dict[str, str] | None = None,
     view: dict[str, Any] | None = None,
     invalid: list[str] | None = None,
+    said: str = "",
 ) -> Response:
     page = (
         _templates(request)
         .get_template("verify/verify.html")
-        .render(outcome=outcome, form=form, view=view, invalid=invalid or [])
+        .render(
+            outcome=outcome,
+            form=form,
+            view=view,
+            invalid=invalid or [],
+            said=said,  # the error's Chinese, with the wait it names
+            event_labels=EVENT_LABELS,  # the ledger's event names as people say them
+        )
     )
     return HTMLResponse(page, status_code=status, headers={**NO_STORE, **(headers or {})})
 

@@ -1,8 +1,9 @@
 """A real HTTP server of the app with the console wired, for the browser tests.
 
-``python -m tests.console.server PORT SEEDFILE``: settings from the environment (as ``piaojia
-serve``), seeds one hospital with a cashier and an admin (password ``PASSWORD``) and a second
-hospital with a cashier, writes their ids and logins to SEEDFILE as JSON, then serves.
+``python -m tests.console.server PORT SEEDFILE [LOCK_AFTER]``: settings from the environment
+(as ``piaojia serve``), seeds one hospital with a cashier and an admin (password ``PASSWORD``)
+and a second hospital with a cashier, writes their ids and logins to SEEDFILE as JSON, then
+serves; a login locks after LOCK_AFTER wrong passwords (8).
 """
 
 from __future__ import annotations
@@ -53,9 +54,10 @@ async def seed(services: Services, console: ConsoleService) -> dict[str, str]:
 
 def main() -> None:
     port, seed_file = int(sys.argv[1]), Path(sys.argv[2])
+    lock_after = int(sys.argv[3]) if len(sys.argv) > 3 else 8  # wrong passwords before a lock
     settings = load_settings()
     app = create_app(settings)
-    console, _ = install(app)
+    console, _ = install(app, lock_after=lock_after)
     seeded = asyncio.run(seed(app.state.services, console))
     seed_file.write_text(json.dumps(seeded), encoding="utf-8")
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)

@@ -38,7 +38,15 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def server(database_url: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+def server_args() -> list[str]:
+    """More arguments for ``tests.console.server`` (a module may override this fixture)."""
+    return []
+
+
+@pytest.fixture
+def server(
+    database_url: str, tmp_path: Path, server_args: list[str]
+) -> Iterator[tuple[str, dict[str, str]]]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -56,7 +64,7 @@ def server(database_url: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, s
     }
     log_file = (tmp_path / "server.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.console.server", str(port), str(seed_file)],
+        [sys.executable, "-m", "tests.console.server", str(port), str(seed_file), *server_args],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

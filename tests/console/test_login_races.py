@@ -60,7 +60,7 @@ async def test_concurrent_wrong_passwords_check_no_more_than_the_throttle_allows
         token = csrf_of((await client.get("/console/login")).text)
         right = {"login": cashier.login, "password": PASSWORD, "csrf_token": token}
         refused = await client.post("/console/login", data=right)
-        assert refused.status_code == 429 and "locked" in refused.text
+        assert refused.status_code == 429 and "已暂时锁定" in refused.text
         assert (await LoginThrottle.get(login=cashier.login)).failures == 8
         # When the lock ends, one more password is checked, and it locks the name again.
         clock.now += timedelta(minutes=16)

@@ -193,7 +193,7 @@ async def test_wrong_passwords_are_slowed_then_locked_out(
         assert waits[4] > 15 * 60 - 5  # the eighth mistake locks the login for 15 minutes
         clock.now += timedelta(minutes=10)
         locked = await attempt(PASSWORD)
-        assert locked.status_code == 429 and "locked" in locked.text
+        assert locked.status_code == 429 and "已暂时锁定" in locked.text
         clock.now += timedelta(minutes=6)
         opened = await attempt(PASSWORD)
         assert opened.status_code == 303 and "pj_console=" in opened.headers["set-cookie"]

@@ -18,7 +18,13 @@ from tests.factories import TEST_SECRET
 
 
 @pytest.fixture
-def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
+def server_env() -> dict[str, str]:
+    """Settings a test module gives its server on top of the defaults (override to set)."""
+    return {}
+
+
+@pytest.fixture
+def server(database_url: str, tmp_path: Path, server_env: dict[str, str]) -> Iterator[Server]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     mail_dir = tmp_path / "mail"
@@ -36,6 +42,7 @@ def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
         "PIAOJIA_SMTP_URL": f"smtp://127.0.0.1:{free_port()}",
         "PYTHONPATH": str(ROOT),
     }
+    env |= server_env
     log_path = tmp_path / "server.log"
     with log_path.open("w") as log_file:
         process = subprocess.Popen(
