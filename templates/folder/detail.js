@@ -162,14 +162,17 @@
     }, function () { fail("网络异常，请稍后再试"); });
   }
 
+  var poppingOurselves = false;  // the back button's popstate closes the detail; ours must not
+
   function closeDetail(reload) {
     current = null;
     showDetail(false);
-    if (history.state && history.state.detail) history.back();
+    if (history.state && history.state.detail) { poppingOurselves = true; history.back(); }
     if (reload) return Promise.all([loadTotals(), loadPage(true)]);
   }
 
   window.addEventListener("popstate", function () {
+    if (poppingOurselves) { poppingOurselves = false; return; }
     if (!$("detail").hidden && !(history.state && history.state.detail)) { current = null; showDetail(false); }
   });
   $("detail-back").addEventListener("click", function () { closeDetail(false); });
