@@ -46,6 +46,7 @@ from backend.verify.models import ClaimState, ReimbursementClaim
 # since the trail may be shown to the issuer.
 CLAIMED = "claimed"
 UNCLAIMED = "unclaimed"
+CODE_DIGITS = 8  # a 票据代码 (and a transit invoice's code) is 8 digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,12 +155,7 @@ class FolderService:
         if filters.reimbursement is not None:
             query = query.filter(receipt__reimbursement_claim__state=filters.reimbursement)
         if filters.text:
-            text = filters.text
-            query = query.filter(
-                Q(receipt__issuer__name__icontains=text)
-                | Q(receipt__number__contains=text)
-                | Q(receipt__code__contains=text)
-            )
+            query = query.filter(_text_matches(filters.text))
         if cursor is not None:
             at, last_id = _decode_cursor(cursor)
             query = query.filter(
@@ -251,6 +247,19 @@ class FolderService:
     async def count(self, user: User) -> int:
         """How many receipts ``user`` keeps."""
         return await FolderEntry.filter(user_id=user.id).count()
+
+
+def _text_matches(text: str) -> Q:
+    found = (
+        Q(receipt__issuer__name__icontains=text)
+        | Q(receipt__number__contains=text)
+        | Q(receipt__code__contains=text)
+    )
+    if text.isascii() and text.isdigit() and len(text) > CODE_DIGITS:
+        # An invoice prints its 票据代码 and 票据号码 as one 18-digit 发票号码.
+        code, number = text[:CODE_DIGITS], text[CODE_DIGITS:]
+        found |= Q(receipt__code=code, receipt__number__startswith=number)
+    return found
 
 
 async def _reissue_refusal(receipt: Receipt) -> str | None:

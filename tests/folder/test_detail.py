@@ -165,6 +165,8 @@ async def test_the_list_filters_by_text_kind_and_status(
     assert await ids(q="医院") == everything
     assert await ids(q="测试") == sorted([first["id"], third["id"]])
     assert await ids(q=third["number"]) == [third["id"]]
+    assert await ids(q=third["code"] + third["number"]) == [third["id"]]  # as an invoice prints
+    assert third["id"] in await ids(q=third["code"] + third["number"][:-1])  # typed so far
     assert await ids(q="  ") == everything
     assert await ids(q="不存在的医院") == []
     assert await ids(q="%_") == []  # LIKE's wildcards are plain characters here
