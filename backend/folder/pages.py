@@ -4,10 +4,15 @@ The page is a shell; a small inline script does the rest against the folder API.
 mini-program session token in the browser's localStorage; without one it shows the demo login
 form (a name becomes the code ``demo-<name>`` that the demo-mode WeChat stand-in accepts).
 ``?add=<scan token>`` (the 加入票夹 button of the scan page) adds that receipt to the folder
-and shows it at the top. Riders use the 乘车开票 tab (``#trips`` opens it): their un-invoiced
-trips, a title (个人 or 单位 with its 统一社会信用代码) and an optional email address for the
-invoice, which then appears in the folder; transit cards are bound there too. The script is
-allowed by a per-response nonce and may talk only to this origin.
+and shows it at the top. Tapping a row opens its detail (``folder/detail.html``, run by
+``folder/detail.js`` inside the same script): the receipt masked as on the scan page, its
+status and reimbursement state, its 查验 link, its PDF (fetched with the session), an email
+copy, 移出票夹 after a confirmation, and for a transit invoice 换开 with a new title or why it
+cannot be re-issued; ``folder/filter.html`` filters the list by kind, status and text.
+Riders use the 乘车开票 tab (``#trips`` opens it): their un-invoiced trips, a title (个人 or
+单位 with its 统一社会信用代码) and an optional email address for the invoice, which then
+appears in the folder; transit cards are bound there too. The script is allowed by a
+per-response nonce and may talk only to this origin.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, StringConstraints, model_validator
 
@@ -12,6 +12,8 @@ from backend.folder.models import FolderEntry
 from backend.receipts.models import ReceiptKind, ReceiptStatus
 from backend.receipts.money import format_fen
 from backend.receipts.schemas import Model, ReceiptOut, china_time
+from backend.textfields import Text
+from backend.verify.models import ClaimState
 
 
 class AddToFolder(Model):
@@ -35,6 +37,12 @@ class FolderFilterQuery(Model):
 
 class FolderListQuery(FolderFilterQuery):
     status: ReceiptStatus | None = None
+    reimbursement: Literal["locked", "closed"] | None = Field(
+        None, description="only receipts a reimbursing party holds (locked) or has booked (closed)"
+    )
+    q: Annotated[str, Text(40, min_length=0)] | None = Field(
+        None, description="text in the issuer's name, or digits of the receipt's code or number"
+    )
     limit: Annotated[int, Field(ge=1, le=200)] = 50
     cursor: Annotated[str, Field(max_length=200)] | None = None
 
@@ -54,6 +62,7 @@ class FolderItemOut(Model):
     issuer: FolderIssuerOut
     total: str
     reverses: uuid.UUID | None
+    reimbursement: ClaimState = Field(description="available, locked (报销中) or closed (已报销)")
     added_at: str
 
 
@@ -62,9 +71,49 @@ class FolderPage(Model):
     next_cursor: str | None
 
 
+class ReimbursementStateOut(Model):
+    state: ClaimState = Field(description="available, locked (报销中) or closed (已报销)")
+    since: str | None = Field(description="when it was locked, or closed")
+
+
+class MaskedPayerOut(Model):
+    """The payer (or invoice title) as the scan page and the PDF show it, for screens."""
+
+    name: str = Field(description="张*三")
+    id_number: str | None = Field(description="4401**********1234")
+
+
+class ReissueOut(Model):
+    allowed: bool
+    refusal: str | None = Field(
+        description="the error code a re-issue would get now: invoice_not_valid, "
+        "receipt_claimed_locked or receipt_claimed_closed"
+    )
+
+
+class InvoiceTitleOut(Model):
+    kind: str = Field(description="personal (个人) or company (单位)")
+    name: str = Field(description="masked as on the scan page")
+    tax_id: str | None = Field(description="the 统一社会信用代码, masked")
+
+
+class FolderInvoiceOut(Model):
+    """What a transit invoice adds: its title, tax and whether the rider may re-issue it."""
+
+    buyer: InvoiceTitleOut
+    tax_rate: str
+    net: str
+    tax: str
+    reissue: ReissueOut
+
+
 class FolderReceiptOut(Model):
     added_at: str
     receipt: ReceiptOut
+    shown: MaskedPayerOut
+    reimbursement: ReimbursementStateOut
+    verify_url: str = Field(description="the public 查验 page, as printed in the PDF's QR code")
+    invoice: FolderInvoiceOut | None = Field(description="transit invoices only")
 
 
 class MonthTotal(Model):
@@ -93,7 +142,9 @@ class MeOut(Model):
     folder_count: int = Field(description="how many receipts are in the user's folder")
 
 
-def folder_item_out(entry: FolderEntry) -> FolderItemOut:
+def folder_item_out(
+    entry: FolderEntry, reimbursement: ClaimState = ClaimState.AVAILABLE
+) -> FolderItemOut:
     """The list answer for one entry; ``entry.receipt`` and its issuer must be loaded."""
     receipt = entry.receipt
     return FolderItemOut(
@@ -106,5 +157,6 @@ def folder_item_out(entry: FolderEntry) -> FolderItemOut:
         issuer=FolderIssuerOut(id=receipt.issuer.id, name=receipt.issuer.name),
         total=format_fen(receipt.total_fen),
         reverses=receipt.reverses_id,  # type: ignore[attr-defined]
+        reimbursement=reimbursement,
         added_at=china_time(entry.added_at),
     )

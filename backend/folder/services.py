@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -37,11 +38,15 @@ from backend.receipts.models import (
     ScanToken,
 )
 from backend.receipts.services import Clock, LoadedReceipt, ReceiptService
+from backend.transit.models import TransitInvoice
+from backend.verify.claims import ReversalGuard
+from backend.verify.models import ClaimState, ReimbursementClaim
 
 # Whereabouts (去向) steps written by the folder; the event detail names no user on purpose,
 # since the trail may be shown to the issuer.
 CLAIMED = "claimed"
 UNCLAIMED = "unclaimed"
+CODE_DIGITS = 8  # a 票据代码 (and a transit invoice's code) is 8 digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,8 @@ class FolderFilter:
     issued_from: date | None = None  # China time, inclusive
     issued_to: date | None = None  # China time, inclusive
     status: ReceiptStatus | None = None
+    reimbursement: ClaimState | None = None  # locked or closed only
+    text: str | None = None  # in the issuer's name, the receipt's code or number
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +77,14 @@ class FolderTotals:
 
 @dataclass(frozen=True, slots=True)
 class FolderReceipt:
+    """One receipt of a folder, with where it stands in reimbursement and, for a transit
+    invoice, its detail and why a re-issue would be refused now (``None``: it would not)."""
+
     added_at: datetime
     loaded: LoadedReceipt
+    claim: ReimbursementClaim | None = None
+    invoice: TransitInvoice | None = None
+    reissue_refusal: str | None = None
 
 
 class FolderService:
@@ -139,6 +152,10 @@ class FolderService:
         query = _filtered(user, filters)
         if filters.status is not None:
             query = query.filter(receipt__status=filters.status)
+        if filters.reimbursement is not None:
+            query = query.filter(receipt__reimbursement_claim__state=filters.reimbursement)
+        if filters.text:
+            query = query.filter(_text_matches(filters.text))
         if cursor is not None:
             at, last_id = _decode_cursor(cursor)
             query = query.filter(
@@ -187,7 +204,19 @@ class FolderService:
             raise NotInFolder("this receipt is not in your folder")
         receipt = await Receipt.filter(id=receipt_id).select_related("issuer", "staff").get()
         loaded = await self._receipts.load(receipt)
-        return FolderReceipt(entry.added_at, loaded)
+        claim = await ReimbursementClaim.get_or_none(receipt_id=receipt_id)
+        invoice = await TransitInvoice.get_or_none(receipt_id=receipt_id)
+        refusal = None if invoice is None else await _reissue_refusal(receipt)
+        return FolderReceipt(entry.added_at, loaded, claim, invoice, refusal)
+
+    async def reimbursement_states(
+        self, receipt_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, ClaimState]:
+        """Where each of these receipts stands in reimbursement; absent ids are available."""
+        rows = await ReimbursementClaim.filter(receipt_id__in=list(receipt_ids)).values_list(
+            "receipt_id", "state"
+        )
+        return {uuid.UUID(str(rid)): ClaimState(state) for rid, state in rows}
 
     async def proof_bundle(self, user: User, receipt_id: uuid.UUID) -> dict[str, object]:
         """The ledger proof bundle of a receipt in ``user``'s folder, with the openings of its
@@ -199,7 +228,10 @@ class FolderService:
     async def remove(self, user: User, receipt_id: uuid.UUID) -> None:
         """Take a receipt out of ``user``'s folder; the receipt itself stays.
 
-        ``NotInFolder`` if it is not there (also when another user keeps it).
+        Only the folder entry goes (and the trail says so): the receipt, its ledger entries,
+        a reimbursement claim on it (a locked receipt stays locked) and a transit invoice's
+        trips are untouched, and its scan code adds it again. ``NotInFolder`` if it is not
+        there (also when another user keeps it).
         """
         now = self._clock()
         async with in_transaction() as conn:
@@ -215,6 +247,27 @@ class FolderService:
     async def count(self, user: User) -> int:
         """How many receipts ``user`` keeps."""
         return await FolderEntry.filter(user_id=user.id).count()
+
+
+def _text_matches(text: str) -> Q:
+    found = (
+        Q(receipt__issuer__name__icontains=text)
+        | Q(receipt__number__contains=text)
+        | Q(receipt__code__contains=text)
+    )
+    if text.isascii() and text.isdigit() and len(text) > CODE_DIGITS:
+        # An invoice prints its 票据代码 and 票据号码 as one 18-digit 发票号码.
+        code, number = text[:CODE_DIGITS], text[CODE_DIGITS:]
+        found |= Q(receipt__code=code, receipt__number__startswith=number)
+    return found
+
+
+async def _reissue_refusal(receipt: Receipt) -> str | None:
+    # The page's hint only: TransitService.reissue enforces the same rules in its transaction.
+    if receipt.status != ReceiptStatus.VALID or receipt.reverses_id is not None:  # type: ignore[attr-defined]
+        return "invoice_not_valid"
+    refusal = await ReversalGuard().refusal(receipt.id)
+    return None if refusal is None else refusal.code
 
 
 def _filtered(user: User, filters: FolderFilter) -> QuerySet[FolderEntry]:

@@ -15,22 +15,39 @@ from backend.folder.errors import NotInFolder
 from backend.folder.schemas import (
     AddToFolder,
     FolderFilterQuery,
+    FolderInvoiceOut,
     FolderItemOut,
     FolderListQuery,
     FolderPage,
     FolderReceiptOut,
     FolderTotals,
+    InvoiceTitleOut,
     KindTotal,
+    MaskedPayerOut,
     MeOut,
     MonthTotal,
+    ReimbursementStateOut,
+    ReissueOut,
     folder_item_out,
 )
-from backend.folder.services import FolderFilter, FolderService
+from backend.folder.services import FolderFilter, FolderReceipt, FolderService
 from backend.outbox.schemas import EmailRequest, QueuedEmailOut
 from backend.receipts.models import ReceiptStatus
 from backend.receipts.money import format_fen
 from backend.receipts.schemas import china_time, receipt_out
-from backend.web import Endpoint, json_answer, parse_body, parse_query, read_body, services
+from backend.scan.masking import mask_id_number, mask_name
+from backend.transit.models import BuyerKind
+from backend.verify.models import ClaimState
+from backend.verify.services import mask_organisation
+from backend.web import (
+    Endpoint,
+    file_answer,
+    json_answer,
+    parse_body,
+    parse_query,
+    read_body,
+    services,
+)
 
 
 def folder_service(request: Request) -> FolderService:
@@ -45,12 +62,37 @@ def _receipt_id(request: Request) -> uuid.UUID:
 
 
 def _filters(query: FolderFilterQuery, status: ReceiptStatus | None = None) -> FolderFilter:
+    listing = query if isinstance(query, FolderListQuery) else None
     return FolderFilter(
         kind=query.kind,
         issuer_id=query.issuer,
         issued_from=query.issued_from,
         issued_to=query.issued_to,
         status=status,
+        reimbursement=ClaimState(listing.reimbursement)
+        if listing and listing.reimbursement
+        else None,
+        text=listing.q if listing and listing.q else None,
+    )
+
+
+def _invoice_out(found: FolderReceipt) -> FolderInvoiceOut | None:
+    detail = found.invoice
+    if detail is None:
+        return None
+    return FolderInvoiceOut(
+        buyer=InvoiceTitleOut(
+            kind=detail.buyer_kind,
+            # A company is named as verification names a reimbursing party: recognisable.
+            name=mask_organisation(detail.buyer_name)
+            if detail.buyer_kind == BuyerKind.COMPANY
+            else mask_name(detail.buyer_name),
+            tax_id=mask_id_number(detail.buyer_tax_id),
+        ),
+        tax_rate=detail.tax_rate,
+        net=format_fen(detail.net_fen),
+        tax=format_fen(detail.tax_fen),
+        reissue=ReissueOut(allowed=found.reissue_refusal is None, refusal=found.reissue_refusal),
     )
 
 
@@ -58,19 +100,25 @@ async def add_receipt(request: Request) -> Response:
     user = await user_for(request)
     body = await read_body(request)
     payload = parse_body(body, AddToFolder, request.headers.get("content-type"))
-    entry, created = await folder_service(request).add(user, payload.scan_token)
-    return json_answer(folder_item_out(entry), 201 if created else 200)
+    folder = folder_service(request)
+    entry, created = await folder.add(user, payload.scan_token)
+    states = await folder.reimbursement_states([entry.receipt.id])
+    return json_answer(
+        folder_item_out(entry, states.get(entry.receipt.id, ClaimState.AVAILABLE)),
+        201 if created else 200,
+    )
 
 
 async def list_receipts(request: Request) -> Response:
     user = await user_for(request)
     query = parse_query(request, FolderListQuery)
-    entries, next_cursor = await folder_service(request).list(
+    folder = folder_service(request)
+    entries, next_cursor = await folder.list(
         user, _filters(query, query.status), limit=query.limit, cursor=query.cursor
     )
-    return json_answer(
-        FolderPage(receipts=[folder_item_out(e) for e in entries], next_cursor=next_cursor)
-    )
+    states = await folder.reimbursement_states([e.receipt.id for e in entries])
+    items = [folder_item_out(e, states.get(e.receipt.id, ClaimState.AVAILABLE)) for e in entries]
+    return json_answer(FolderPage(receipts=items, next_cursor=next_cursor))
 
 
 async def get_receipt(request: Request) -> Response:
@@ -87,7 +135,40 @@ async def get_receipt(request: Request) -> Response:
         ledger_state=loaded.ledger.state,
         leaf_index=loaded.ledger.leaf_index,
     )
-    return json_answer(FolderReceiptOut(added_at=china_time(found.added_at), receipt=out))
+    claim = found.claim
+    since = None
+    if claim is not None and claim.state != ClaimState.AVAILABLE:
+        since = claim.closed_at if claim.state == ClaimState.CLOSED else claim.locked_at
+    return json_answer(
+        FolderReceiptOut(
+            added_at=china_time(found.added_at),
+            receipt=out,
+            shown=MaskedPayerOut(
+                name=mask_name(loaded.receipt.payer_name),
+                id_number=mask_id_number(loaded.receipt.payer_id_number),
+            ),
+            reimbursement=ReimbursementStateOut(
+                state=claim.state if claim is not None else ClaimState.AVAILABLE,
+                since=china_time(since) if since else None,
+            ),
+            verify_url=services(request).documents.verify_url(loaded),
+            invoice=_invoice_out(found),
+        )
+    )
+
+
+async def receipt_pdf(request: Request) -> Response:
+    user = await user_for(request)
+    found = await folder_service(request).detail(user, _receipt_id(request))
+    receipt = found.loaded.receipt
+    rendered = await services(request).documents.receipt_pdf(receipt.issuer, receipt.id)
+    return file_answer(
+        request,
+        rendered.pdf,
+        etag=rendered.etag,
+        media_type="application/pdf",
+        filename=rendered.filename,
+    )
 
 
 async def receipt_proof(request: Request) -> Response:
@@ -195,6 +276,15 @@ ENDPOINTS = [
         summary="One receipt of your folder in full",
         tag="folder",
         response=FolderReceiptOut,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/folder/receipts/{receipt_id}/receipt.pdf",
+        receipt_pdf,
+        name="folder.pdf",
+        summary="The signed PDF of a receipt or transit invoice in your folder",
+        tag="folder",
+        media_type="application/pdf",
     ),
     Endpoint(
         "GET",

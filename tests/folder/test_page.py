@@ -40,6 +40,9 @@ async def test_the_page_keeps_to_its_content_security_policy(wx_client: httpx.As
     ids = {attrs.get("id") for _, attrs in parser.tags}
     assert {"tab-trips", "trip-list", "invoice-form", "title-tax-id", "invoice-email"} <= ids
     assert {"card-form", "login-form", "receipt-list"} <= ids
+    # A row's detail and the filters are on the page too, run by the same script.
+    assert {"filters", "filter-text", "filter-status", "detail", "d-pdf", "d-email-form"} <= ids
+    assert {"d-remove", "d-remove-confirm", "d-reissue-form", "rk-tax-id", "no-match"} <= ids
     # A card binds on proof of a trip on it: the form asks for its date, entry station and fare.
     assert {"card-number", "card-trip-date", "card-trip-station", "card-trip-fare"} <= ids
     # Errors are the server's Chinese messages: the page asks for them, and keeps no wording.

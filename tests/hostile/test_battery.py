@@ -183,6 +183,7 @@ def queries(w: World) -> Iterator[Case]:
         yield "cashier", "GET", "/api/v1/issuer/receipts", {"params": {"state": bad}}
         yield "console_admin", "GET", "/console/receipts", {"params": {"payer": bad}}
         yield "console_admin", "GET", "/console/receipts", {"params": {"status": bad}}
+        yield "user", "GET", "/api/v1/folder/receipts", {"params": {"q": bad}}
         for field in ("code", "number", "check", "date", "amount"):
             ref = {"code": w.code, "number": w.number, "check": w.check, field: bad}
             yield "nobody", "GET", "/api/v1/verify", {"params": ref}
@@ -197,6 +198,7 @@ def queries(w: World) -> Iterator[Case]:
         yield "cashier", "GET", f"/api/v1/issuer/receipts/{quoted}/events", {}
         yield "user", "GET", f"/api/v1/folder/receipts/{quoted}", {}
         yield "user", "DELETE", f"/api/v1/folder/receipts/{quoted}", {}
+        yield "user", "GET", f"/api/v1/folder/receipts/{quoted}/receipt.pdf", {}
         yield "console_admin", "GET", f"/console/receipts/{quoted}", {}
 
 
