@@ -205,8 +205,14 @@ def load_ca(settings: Settings) -> DeploymentCA:
 
 
 def render_pool(settings: Settings) -> ProcessPoolExecutor:
-    # spawn, not fork: the parent runs threads (database drivers) that fork would copy mid-state.
-    context = multiprocessing.get_context("spawn")
+    """A pool of rendering processes, started on first use.
+
+    Not fork: the parent runs threads (database drivers) that fork would copy mid-state. The
+    processes fork from a fork server, a clean single-threaded process started once per parent
+    that has already imported the renderer (reportlab, pyHanko: about a second), so a pool made
+    again (a restart, a test's app) starts its processes at once instead of importing again."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["backend.documents.worker"])
     return ProcessPoolExecutor(max_workers=settings.render_workers, mp_context=context)
 
 
