@@ -45,6 +45,11 @@ class Server:
 
     def piaojia(self, *args: str) -> str:
         """Run ``python -m backend ARGS`` against the server's database; its output."""
+        return self.piaojia_done(*args).stdout.strip()
+
+    def piaojia_done(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run ``python -m backend ARGS`` against the server's database, which must succeed;
+        its output and messages (stderr)."""
         done = subprocess.run(
             [sys.executable, "-m", "backend", *args],
             capture_output=True,
@@ -54,7 +59,7 @@ class Server:
             timeout=120,
         )
         assert done.returncode == 0, done.stderr
-        return done.stdout.strip()
+        return done
 
 
 async def phone(browser: Browser) -> BrowserContext:
