@@ -18,9 +18,10 @@ CHAIN_COVERAGE := 100
 
 .PHONY: run test test-fast lint system-packages clean
 
+# The demo: `piaojia serve` prints every URL and console login once it listens.
 run: $(STAMP)
 	PIAOJIA_DEMO=1 $(BIN)/piaojia migrate
-	PIAOJIA_DEMO=1 $(BIN)/piaojia demo
+	PIAOJIA_DEMO=1 $(BIN)/piaojia demo --quiet
 	PIAOJIA_DEMO=1 $(BIN)/piaojia serve
 
 test: $(STAMP) lint

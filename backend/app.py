@@ -45,6 +45,7 @@ from backend.errors import (
 from backend.folder.pages import PAGES as FOLDER_PAGES
 from backend.folder.views import ENDPOINTS as FOLDER_ENDPOINTS
 from backend.headers import SecurityHeaders
+from backend.home.views import PAGES as HOME_PAGES
 from backend.hospital.views import ENDPOINTS as HOSPITAL_ENDPOINTS
 from backend.i18n.language import Language, negotiate
 from backend.i18n.messages import in_language, message
@@ -262,7 +263,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
     # Console pages are HTML for people, not part of the API description.
     routes += [
         Route(path, page, methods=[method], name=name)
-        for method, path, page, name in [*CONSOLE_PAGES, *FOLDER_PAGES]
+        for method, path, page, name in [*CONSOLE_PAGES, *FOLDER_PAGES, *HOME_PAGES]
     ]
     app = Starlette(
         routes=routes,

@@ -7,17 +7,17 @@ import argparse
 import asyncio
 import dataclasses
 import sys
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from backend import db, sealing
 from backend.config import Settings, SettingsError, load_settings
-from backend.console.cli import add_console_commands
+from backend.console.cli import add_staff_commands
 from backend.documents.errors import PkiError
 from backend.documents.fonts import FontsMissing
 from backend.errors import DomainError
-from backend.issuers.models import IssuerKind, StaffRole
+from backend.issuers.models import IssuerKind
 from backend.keys.cli import add_keys_commands, reseal
 from backend.keys.services import keyring_for
 from backend.outbox.cli import add_outbox_commands
@@ -69,18 +69,23 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     load_ca(settings)
     check_fonts()
 
-    uvicorn.run(
-        "backend.app:app_from_environment",
-        factory=True,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
-        workers=args.workers,
-        log_level=settings.log_level,
-        access_log=args.access_log,
+    options: dict[str, Any] = {
+        "factory": True,
+        "host": args.host or settings.host,
+        "port": args.port or settings.port,
+        "workers": args.workers,
+        "log_level": settings.log_level,
+        "access_log": args.access_log,
         # The client address comes from the socket; the app believes X-Forwarded-For only from
         # PIAOJIA_TRUSTED_PROXIES (backend.web.client_address), never uvicorn's 127.0.0.1 default.
-        proxy_headers=False,
-    )
+        "proxy_headers": False,
+    }
+    if settings.demo and args.workers == 1:  # the demo prints its URLs once it listens
+        from backend.demo.cli import serve_announcing
+
+        serve_announcing(uvicorn.Config("backend.app:app_from_environment", **options), settings)
+    else:
+        uvicorn.run("backend.app:app_from_environment", **options)
     return 0
 
 
@@ -105,30 +110,15 @@ def cmd_issuer_create(settings: Settings, args: argparse.Namespace) -> int:
     return _with_database(settings, work)
 
 
-def cmd_staff_create(settings: Settings, args: argparse.Namespace) -> int:
-    from backend.issuers.services import StaffService
-
-    async def work() -> int:
-        service = StaffService(secret_key=settings.secret_key.reveal().encode())
-        _, api_key = await service.create(
-            issuer_id=args.issuer, role=StaffRole(args.role), name=args.name
-        )
-        print(api_key)
-        _say("this key is shown once and stored only as a hash: keep it now")
-        return 0
-
-    return _with_database(settings, work)
-
-
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
-    from backend.demo import seed_demo
+    from backend.demo.seed import seed_demo
     from backend.services import services_from_settings
 
     if not settings.demo:
         _say("piaojia: error: demo data is only seeded with PIAOJIA_DEMO=1")
         return 2
     services = services_from_settings(settings)
-    return _with_database(settings, lambda: seed_demo(settings, services))
+    return _with_database(settings, lambda: seed_demo(settings, services, quiet=args.quiet))
 
 
 def cmd_ledger_init(settings: Settings, args: argparse.Namespace) -> int:
@@ -250,13 +240,6 @@ def cmd_ledger_audit(settings: Settings | None, args: argparse.Namespace) -> int
     return 0
 
 
-def _uuid(text: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an issuer id (a UUID)") from exc
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="piaojia",
@@ -291,17 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     issuer_create.set_defaults(run=cmd_issuer_create)
 
-    staff = commands.add_parser("staff", help="manage staff API keys").add_subparsers(
-        dest="action", required=True, metavar="ACTION"
-    )
-    staff_create = staff.add_parser(
-        "create", help="create a staff member; prints the new API key alone on stdout"
-    )
-    staff_create.add_argument("--issuer", required=True, type=_uuid, help="issuer id")
-    staff_create.add_argument("--role", required=True, choices=[r.value for r in StaffRole])
-    staff_create.add_argument("--name", required=True)
-    staff_create.set_defaults(run=cmd_staff_create)
-    add_console_commands(staff)
+    add_staff_commands(commands)
 
     ledger = commands.add_parser("ledger", help="the ledger: keys, sequencing").add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -353,7 +326,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_keys_commands(commands)
 
     demo = commands.add_parser(
-        "demo", help="seed the demo hospital and metro (PIAOJIA_DEMO=1) and print their keys"
+        "demo",
+        help="seed the demo hospital and metro (PIAOJIA_DEMO=1): staff keys, console logins, "
+        "a receipt, riders' trips; prints them and the URLs to open",
+    )
+    demo.add_argument(
+        "--quiet", action="store_true", help="print only errors (piaojia serve prints the URLs)"
     )
     demo.set_defaults(run=cmd_demo)
     return parser

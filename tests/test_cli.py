@@ -118,6 +118,8 @@ def test_errors_are_one_clear_line(database_url: str) -> None:
         ["serve"],
         ["issuer", "create"],
         ["staff", "create"],
+        ["staff", "list"],
+        ["staff", "set-password"],
         ["demo"],
         ["ledger", "init"],
         ["ledger", "key"],

@@ -1,4 +1,4 @@
-"""``piaojia staff set-password``: give a staff member a console login and password."""
+"""``piaojia staff …``: staff API keys, the list of an issuer's staff, console passwords."""
 
 from __future__ import annotations
 
@@ -7,17 +7,37 @@ import asyncio
 import getpass
 import sys
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from backend import db
 from backend.config import Settings
+from backend.issuers.models import StaffRole
 
 
-def _uuid(text: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a staff id (a UUID)") from exc
+def _uuid(what: str) -> Callable[[str], uuid.UUID]:
+    def parse(text: str) -> uuid.UUID:
+        try:
+            return uuid.UUID(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what} (a UUID)") from exc
+
+    return parse
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
+    async def run() -> int:
+        await db.open_database(settings.database_url)
+        try:
+            return await work()
+        finally:
+            await db.close_database()
+
+    return asyncio.run(run())
 
 
 def _read_password() -> str:
@@ -30,44 +50,129 @@ def _read_password() -> str:
     return first
 
 
+def cmd_staff_create(settings: Settings, args: argparse.Namespace) -> int:
+    """Create a staff member: its API key alone on stdout (for scripts), its id on stderr."""
+    from backend.issuers.services import StaffService
+
+    async def work() -> int:
+        service = StaffService(secret_key=settings.secret_key.reveal().encode())
+        staff, api_key = await service.create(
+            issuer_id=args.issuer, role=StaffRole(args.role), name=args.name
+        )
+        print(api_key)
+        _say(f"staff id {staff.id} (piaojia staff set-password --staff {staff.id} gives a login)")
+        _say("this key is shown once and stored only as a hash: keep it now")
+        return 0
+
+    return _with_database(settings, work)
+
+
+def cmd_staff_list(settings: Settings, args: argparse.Namespace) -> int:
+    """Print the issuer's staff, active and revoked, as a table: id, login, role, active.
+    An unknown issuer exits 2 with one line saying so."""
+    from backend.console.models import StaffPassword
+    from backend.issuers.models import Issuer, Staff
+
+    async def work() -> int:
+        if not await Issuer.exists(id=args.issuer):
+            _say(f"piaojia: error: 没有这个开票单位 (no issuer has the id {args.issuer})")
+            return 2
+        people = await Staff.filter(issuer_id=args.issuer).order_by("created_at", "id")
+        logins = {
+            row.staff_id: row.login  # type: ignore[attr-defined]
+            for row in await StaffPassword.filter(staff_id__in=[p.id for p in people])
+        }
+        rows = [("id", "login", "role", "active", "name")] + [
+            (
+                str(p.id),
+                logins.get(p.id, "-"),
+                str(p.role),
+                "no" if p.revoked_at else "yes",
+                p.name,
+            )
+            for p in people
+        ]
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        for row in rows:
+            print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[4])
+        return 0
+
+    return _with_database(settings, work)
+
+
 def cmd_set_password(settings: Settings, args: argparse.Namespace) -> int:
     """Set a staff member's console password (and login name) read from stdin or a prompt;
-    prints the login name alone on stdout. Ends the staff member's console sessions.
+    prints the login name alone on stdout. Ends the staff member's console sessions. The
+    staff member is ``--staff ID``, or without it the one whose login is ``--login NAME``;
+    an unknown login exits 2 with one line saying so, having changed nothing.
 
     Domain errors (unknown staff, weak password, login taken) propagate to ``main``, which
     prints them and exits 1 having changed nothing."""
+    from backend.console.models import StaffPassword
     from backend.console.services import ConsoleService
     from backend.issuers.services import StaffService
     from backend.services import utc_now
 
-    password = _read_password()
     service = ConsoleService(
         staff=StaffService(secret_key=settings.secret_key.reveal().encode()), clock=utc_now
     )
 
+    if args.staff is None and not args.login:
+        _say("piaojia: error: 请指明员工 (name the staff member: --staff ID or --login NAME)")
+        return 2
+
     async def work() -> int:
-        await db.open_database(settings.database_url)
-        try:
-            login = await service.set_password(args.staff, password, login=args.login)
-        finally:
-            await db.close_database()
+        staff_id = args.staff
+        if staff_id is None:
+            found = await StaffPassword.get_or_none(login=args.login.strip())
+            if found is None:
+                _say(
+                    f"piaojia: error: 没有登录名为 {args.login!r} 的员工 (no staff member has "
+                    f"the console login {args.login!r}; piaojia staff list --issuer ID shows them)"
+                )
+                return 2
+            staff_id = found.staff_id  # type: ignore[attr-defined]
+        password = _read_password()
+        login = await service.set_password(staff_id, password, login=args.login)
         print(login)
         return 0
 
-    return asyncio.run(work())
+    return _with_database(settings, work)
 
 
-def add_console_commands(subparsers: Any) -> None:
-    """Add ``set-password`` to the ``staff`` command's actions (``subparsers`` is what
-    ``staff``'s ``add_subparsers`` returned). The command stores its function as ``run``,
-    called as ``args.run(settings, args)``."""
-    set_password = subparsers.add_parser(
+def add_staff_commands(commands: Any) -> None:
+    """Add ``staff`` and its actions (create, list, set-password) to the top-level commands
+    (``commands`` is what the parser's ``add_subparsers`` returned). Each action stores its
+    function as ``run``, called as ``args.run(settings, args)``."""
+    staff = commands.add_parser(
+        "staff", help="manage staff: API keys, the list, console passwords"
+    ).add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = staff.add_parser(
+        "create",
+        help="create a staff member; prints the new API key alone on stdout, its id on stderr",
+    )
+    create.add_argument("--issuer", required=True, type=_uuid("an issuer id"), help="issuer id")
+    create.add_argument("--role", required=True, choices=[r.value for r in StaffRole])
+    create.add_argument("--name", required=True)
+    create.set_defaults(run=cmd_staff_create)
+
+    listing = staff.add_parser(
+        "list", help="list an issuer's staff: id, console login, role, active, name"
+    )
+    listing.add_argument("--issuer", required=True, type=_uuid("an issuer id"), help="issuer id")
+    listing.set_defaults(run=cmd_staff_list)
+
+    set_password = staff.add_parser(
         "set-password",
         help="set a staff member's console password (read from stdin or a prompt); "
         "prints the login name alone on stdout",
+        description="Name the staff member by --staff ID (see piaojia staff list), or by "
+        "--login NAME alone for one who has a console login already.",
     )
-    set_password.add_argument("--staff", required=True, type=_uuid, help="staff id")
+    set_password.add_argument("--staff", type=_uuid("a staff id"), help="staff id")
     set_password.add_argument(
-        "--login", help="console login name (default: the current one, else the staff name)"
+        "--login",
+        help="with --staff: the console login name to give (default: the current one, else "
+        "the staff name); alone: the login of the staff member whose password to set",
     )
     set_password.set_defaults(run=cmd_set_password)

@@ -45,6 +45,11 @@ class Server:
 
     def piaojia(self, *args: str) -> str:
         """Run ``python -m backend ARGS`` against the server's database; its output."""
+        return self.piaojia_done(*args).stdout.strip()
+
+    def piaojia_done(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run ``python -m backend ARGS`` against the server's database, which must succeed;
+        its output and messages (stderr)."""
         done = subprocess.run(
             [sys.executable, "-m", "backend", *args],
             capture_output=True,
@@ -54,7 +59,7 @@ class Server:
             timeout=120,
         )
         assert done.returncode == 0, done.stderr
-        return done.stdout.strip()
+        return done
 
 
 async def phone(browser: Browser) -> BrowserContext:
@@ -96,14 +101,16 @@ async def fits_the_screen(page: Page) -> bool:
     return overflow <= 0
 
 
-def wait_for_mail(directory: Path, seconds: float = 30) -> EmailMessage:
-    """The first message the demo mail sink wrote to ``directory``."""
+def wait_for_mail(directory: Path, seconds: float = 30, *, to: str | None = None) -> EmailMessage:
+    """The first message the demo mail sink wrote to ``directory`` (to ``to``, if given: the
+    demo's own receipt mails its payer too)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         found = sorted(directory.glob("*.eml")) if directory.exists() else []
-        if found:
-            message = email.message_from_bytes(found[0].read_bytes(), policy=email.policy.default)
+        for path in found:
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
             assert isinstance(message, EmailMessage)
-            return message
+            if to is None or to in str(message["To"]):
+                return message
         time.sleep(0.2)
-    pytest.fail(f"no mail arrived in {directory} within {seconds} s")
+    pytest.fail(f"no mail {f'to {to} ' if to else ''}arrived in {directory} within {seconds} s")

@@ -283,7 +283,7 @@ async def test_rider_picks_trips_and_gets_a_company_invoice_by_email(
             await browser.close()
 
     # The mail sink got the invoice PDF, made out to the company, with the trips in detail.
-    mail = wait_for_mail(server.mail_dir)
+    mail = wait_for_mail(server.mail_dir, to=RIDER_EMAIL)
     assert mail["To"] is not None and RIDER_EMAIL in str(mail["To"])
     pdfs = [p for p in mail.iter_attachments() if p.get_content_type() == "application/pdf"]
     assert len(pdfs) == 1
