@@ -15,6 +15,8 @@ SYSTEM_PACKAGES := fonts-wqy-microhei fonts-hanazono poppler-utils zbar-tools li
 # outside verifiers rely on) entirely.
 COVERAGE_FLOOR := 90
 CHAIN_COVERAGE := 100
+# Test processes (pytest-xdist): one per core by default; `make test WORKERS=1` runs them in one.
+WORKERS ?= auto
 
 .PHONY: run test test-fast lint system-packages clean
 
@@ -25,14 +27,14 @@ run: $(STAMP)
 	PIAOJIA_DEMO=1 $(BIN)/piaojia serve
 
 test: $(STAMP) lint
-	$(BIN)/python -m pytest --cov=backend --cov=chain --cov-report=term:skip-covered \
+	$(BIN)/python -m pytest -n $(WORKERS) --cov=backend --cov=chain --cov-report=term:skip-covered \
 		--cov-fail-under=$(COVERAGE_FLOOR)
 	$(BIN)/python -m coverage report --include='chain/*' --fail-under=$(CHAIN_COVERAGE) \
 		--skip-covered --show-missing
 
 # The inner loop: lint and every test but the slow and browser ones, without coverage.
 test-fast: $(STAMP) lint
-	$(BIN)/python -m pytest -m "not slow and not browser"
+	$(BIN)/python -m pytest -n $(WORKERS) -m "not slow and not browser"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

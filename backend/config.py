@@ -77,6 +77,8 @@ class Settings:
     # Unknown scan tokens per client address and minute before answers slow down, then stop.
     scan_slow_after: int = 10
     scan_refuse_after: int = 30
+    # The window the scan and verification limits count in, in seconds ("a minute" above).
+    limit_window: int = 60
     # Mini-program login: WeChat's jscode2session under wechat_base_url. In demo mode the base
     # URL defaults to the app's own stand-in (/demo/wx) and appid and secret to placeholders.
     wechat_base_url: str = "https://api.weixin.qq.com"
@@ -385,6 +387,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         render_warm_up=read("RENDER_WARM_UP", _parse_bool, defaults.render_warm_up),
         scan_slow_after=read("SCAN_SLOW_AFTER", _parse_positive, defaults.scan_slow_after),
         scan_refuse_after=read("SCAN_REFUSE_AFTER", _parse_positive, defaults.scan_refuse_after),
+        limit_window=read("LIMIT_WINDOW", _parse_positive, defaults.limit_window),
         wechat_base_url=read("WECHAT_BASE_URL", _parse_base_url, wechat_base_url),
         wechat_appid=read("WECHAT_APPID", _parse_appid, wechat_appid),
         wechat_secret=read("WECHAT_SECRET", _parse_wechat_secret, wechat_secret),

@@ -31,7 +31,9 @@ FLUSH_SLICE = 250
 VISIT_TYPES = {"outpatient": "门诊", "inpatient": "住院"}
 
 
-def unknown_token_limit(storage: Storage, *, slow_after: int, refuse_after: int) -> AttemptLimit:
+def unknown_token_limit(
+    storage: Storage, *, slow_after: int, refuse_after: int, window: int = 60
+) -> AttemptLimit:
     """Unknown scan tokens per client address and minute, counted in ``storage``. Tokens carry
     192 bits, so guessing cannot succeed; the limit keeps a scanner from costing us database
     reads and from learning anything by timing."""
@@ -47,7 +49,7 @@ def unknown_token_limit(storage: Storage, *, slow_after: int, refuse_after: int)
         name="scan-unknown",
         slow_after=slow_after,
         refuse_after=refuse_after,
-        window_seconds=60,
+        window_seconds=window,
         refusal=refusal,
     )
 

@@ -8,7 +8,9 @@ from backend.throttle.services import AttemptLimit
 from backend.verify.errors import TooManyVerifications
 
 
-def address_limit(storage: Storage, *, slow_after: int, refuse_after: int) -> AttemptLimit:
+def address_limit(
+    storage: Storage, *, slow_after: int, refuse_after: int, window: int = 60
+) -> AttemptLimit:
     """Verifications per client address and minute, found or not, counted in ``storage``:
     a 6-character check code must not be guessed at the speed of the server."""
 
@@ -22,6 +24,6 @@ def address_limit(storage: Storage, *, slow_after: int, refuse_after: int) -> At
         name="verify-address",
         slow_after=slow_after,
         refuse_after=refuse_after,
-        window_seconds=60,
+        window_seconds=window,
         refusal=refusal,
     )

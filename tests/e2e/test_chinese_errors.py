@@ -30,6 +30,8 @@ def server_env() -> dict[str, str]:
         "PIAOJIA_MAIL_PER_RECEIPT_PER_DAY": "1",  # the second copy of a receipt is refused
         "PIAOJIA_SCAN_SLOW_AFTER": "3",
         "PIAOJIA_SCAN_REFUSE_AFTER": "4",
+        # An hour's window: a slow run must not see the count fade across a minute's edge.
+        "PIAOJIA_LIMIT_WINDOW": "3600",
     }
 
 
