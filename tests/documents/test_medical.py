@@ -51,8 +51,8 @@ def test_text_has_the_identifiers_amounts_and_people(receipt: Path) -> None:
         "个人现金支付",
         "79.10",
         "收款人：李四",
-        "叶 1234 / 树 5678",
-        "root 1a2b3c4d5e6f",
+        "第 1234 号 / 共 5678 条",
+        "根哈希 1a2b3c4d5e6f",
     ):
         assert expected in text, expected
     for item in ITEMS:
@@ -150,3 +150,19 @@ def test_inpatient_visit_shows_the_stay(fonts: FontSet, tmp_path: Path) -> None:
 
 def test_same_document_same_bytes(fonts: FontSet) -> None:
     assert render_medical(medical(), fonts) == render_medical(medical(), fonts)
+
+
+def test_the_ledger_line_is_plain_chinese(receipt: Path, fonts: FontSet, tmp_path: Path) -> None:
+    document = medical()
+    lines = text_of(receipt).splitlines()
+    plain = f"本票据已登记在公开账本，可扫码或访问 {document.verify_url} 核验"
+    assert plain in lines
+    # The log's coordinates stay on the page, on their own line after the plain one.
+    technical = next(line for line in lines if line.startswith("账本记录："))
+    assert lines.index(technical) > lines.index(plain)
+    assert "piaojia.example.cn/ledger" in technical
+    assert not any(jargon in line for line in lines for jargon in ("root ", "叶 ", "树 "))
+    # Not yet in the ledger: how to check it, and no claim that it is recorded.
+    pending = text_of(write(tmp_path, "pending", render_medical(medical(ledger=None), fonts)))
+    assert f"可扫码或访问 {document.verify_url} 核验本票据真伪" in pending
+    assert "已登记" not in pending and "账本记录" not in pending
