@@ -14,6 +14,7 @@ from backend.documents.model import ItemLine
 from tests.documents.support import (
     ITEMS,
     RARE_NAME,
+    characters_by_font,
     decode_qr,
     fonts_of,
     ink_fraction,
@@ -85,8 +86,13 @@ def test_page_renders_and_its_qr_gives_back_the_verify_url(receipt: Path) -> Non
 def test_a_rare_name_is_drawn_and_extracts_whole(fonts: FontSet, tmp_path: Path) -> None:
     pdf = write(tmp_path, "rare", render_medical(medical(payer_name=RARE_NAME), fonts))
     assert RARE_NAME in text_of(pdf)
-    names = {font["name"].split("+")[1] for font in fonts_of(pdf)}
-    assert "HanaMinA" in names
+    # Sans wherever a sans face has the character: 堃 in Micro Hei, 䶮 (Ext-A) in Zen Hei of
+    # the same family; only 𠮷 (Ext-B), which no embeddable sans face has, in serif HanaMin.
+    drawn = characters_by_font(pdf)
+    assert "堃" in drawn["WenQuanYiMicroHei-0"]
+    assert "䶮" in drawn["WenQuanYiZenHei-0"] and "䶮" not in drawn["HanaMinA"]
+    assert drawn["HanaMinA"] == {"𠮷"}
+    assert set(drawn) == {font["name"].split("+")[1] for font in fonts_of(pdf)}
 
 
 def test_reversal_is_marked_and_negative(fonts: FontSet, tmp_path: Path) -> None:
