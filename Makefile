@@ -6,9 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages the service and its tests need, installed with apt when run as root:
-# CJK fonts for the PDFs (WenQuanYi, and HanaMin for rare characters), and the tools the tests
-# check real output with (poppler, zbar, NSS's certutil for pdfsig, Chromium for the pages).
-SYSTEM_PACKAGES := fonts-wqy-microhei fonts-hanazono poppler-utils zbar-tools libnss3-tools \
+# CJK fonts for the PDFs (WenQuanYi Micro Hei, Zen Hei for CJK Ext-A, HanaMin for the rarer
+# characters no sans face has), and the tools the tests check real output with (poppler, zbar,
+# NSS's certutil for pdfsig, Chromium for the pages).
+SYSTEM_PACKAGES := fonts-wqy-microhei fonts-wqy-zenhei fonts-hanazono poppler-utils zbar-tools libnss3-tools \
 	chromium
 
 # Coverage floors: the whole of backend/ and chain/ together, and chain/ (the ledger that

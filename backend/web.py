@@ -186,9 +186,21 @@ def file_answer(
     headers = {"ETag": tag, "Cache-Control": "private, no-cache"}
     if tag in {part.strip() for part in request.headers.get("if-none-match", "").split(",")}:
         return Response(status_code=304, headers=headers)
-    ascii_name = "".join(c if (c.isascii() and c.isalnum()) or c in "-_." else "" for c in filename)
-    headers["Content-Disposition"] = (
-        f'inline; filename="{ascii_name.lstrip("-") or "document"}"; '
-        f"filename*=UTF-8''{quote(filename)}"
-    )
+    headers["Content-Disposition"] = content_disposition(filename)
     return Response(content, media_type=media_type, headers=headers)
+
+
+def content_disposition(filename: str, *, fallback: str = "document", inline: bool = True) -> str:
+    """A Content-Disposition value that keeps ``filename`` whole in RFC 5987 ``filename*`` and
+    gives older clients an ASCII ``filename``: the name's ASCII letters, digits and ``-_.``,
+    never starting with ``-`` or ``.`` (a shell or a file manager reads those as options or
+    hidden files); ``fallback`` leads it when the name starts with other characters, and
+    stands alone when nothing ASCII is left."""
+    kept = "".join(c if (c.isascii() and c.isalnum()) or c in "-_." else "" for c in filename)
+    if kept != filename and kept[:1] in ("-", "."):
+        kept = fallback + kept  # 收费告知单-4406….pdf → slip-4406….pdf
+    kept = kept.lstrip("-.")
+    if not kept or kept.startswith("."):
+        kept = fallback
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{kept}\"; filename*=UTF-8''{quote(filename)}"

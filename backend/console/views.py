@@ -23,7 +23,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from backend.chinatime import parse_day
-from backend.console import csrf
+from backend.console import csrf, reversal
 from backend.console.chart import per_day_svg
 from backend.console.errors import (
     ConsoleKindNotAllowed,
@@ -39,7 +39,7 @@ from backend.console.issue_form import (
 )
 from backend.console.services import ConsoleService
 from backend.errors import DomainError, InvalidInput, PayloadTooLarge, UnsupportedMedia
-from backend.hospital.schemas import Category, IssueMedicalReceipt, ReverseReceipt
+from backend.hospital.schemas import Category, IssueMedicalReceipt
 from backend.i18n.messages import chinese
 from backend.idempotency.services import Answer, request_fingerprint
 from backend.issuers.models import IssuerKind, Staff, StaffRole
@@ -49,7 +49,7 @@ from backend.receipts.money import format_fen
 from backend.receipts.schemas import china_time
 from backend.receipts.services import ReceiptFilter
 from backend.textfields import control_character
-from backend.web import read_body, services, validation_failed
+from backend.web import content_disposition, read_body, services, validation_failed
 from backend.whereabouts.services import EVENT_LABELS, STATE_LABELS, STATES, WhereaboutsService
 from backend.whereabouts.views import whereabouts
 
@@ -472,18 +472,16 @@ async def receipt_page(request: Request, staff: Staff, form: Form) -> Response:
 
 @page(READERS, ISSUERS)
 async def slip(request: Request, staff: Staff, form: Form) -> Response:
-    """Print the fee slip: the PDF as a download, and a ``slip_printed`` event on the trail."""
+    """Print the fee slip: the PDF shown inline (it opens in the browser's viewer, ready to
+    print) under its Chinese name, and a ``slip_printed`` event on the trail."""
     receipt_id = _receipt_id(request)
     rendered = await services(request).documents.slip_pdf(staff.issuer, receipt_id)
     await console(request).record_slip_printed(staff, receipt_id)
-    ascii_name = "".join(
-        c for c in rendered.filename if c.isascii() and (c.isalnum() or c in "-_.")
-    )
     return Response(
         rendered.pdf,
         media_type="application/pdf",
         headers={
-            "Content-Disposition": f'attachment; filename="{ascii_name or "slip.pdf"}"',
+            "Content-Disposition": content_disposition(rendered.filename, fallback="slip"),
             "Cache-Control": "no-store",
             "X-Content-Type-Options": "nosniff",
         },
@@ -491,34 +489,28 @@ async def slip(request: Request, staff: Staff, form: Form) -> Response:
 
 
 @page(CASHIER, HOSPITAL)
-async def reverse(request: Request, staff: Staff, form: Form) -> Response:
-    """Reverse a receipt (冲红) with a reason; shows the red receipt."""
-    receipt_id = _receipt_id(request)
-    try:
-        payload = ReverseReceipt.model_validate({"reason": form.get("reason", "")})
-    except ValidationError as exc:
-        raise validation_failed(exc) from exc
-    found = services(request)
-
-    async def run(conn: BaseDBAsyncClient) -> Answer:
-        red = await found.receipts.reverse(
-            conn,
-            staff=staff,
-            receipt_id=receipt_id,
-            reason=payload.reason,
-            kind=ReceiptKind.MEDICAL,
-        )
-        return Answer(201, json.dumps({"id": str(red.receipt.id)}).encode())
-
-    answer = await found.idempotency.run(
-        staff=staff,
-        key=form.get("idempotency_key") or None,
-        fingerprint=request_fingerprint(
-            "POST", f"/console/receipts/{receipt_id}/reversal", payload.reason.encode()
-        ),
-        operation=run,
+async def reverse_confirm(request: Request, staff: Staff, form: Form) -> Response:
+    """Step one of 冲红: what the reversal will do, and a form to confirm it; writes nothing."""
+    reason, session = reversal.reason_of(form), request.cookies.get(SESSION_COOKIE, "")
+    found = await reversal.confirmation(
+        services(request), staff, _receipt_id(request), reason, _secret(request), session
     )
-    red_id = json.loads(answer.body)["id"]
+    r = found.loaded.receipt
+    issued_at = china_time(r.issued_at)[:16].replace("T", " ")
+    key = form.get("idempotency_key") or str(uuid.uuid4())
+    return render(
+        request, "console/reversal_confirm.html", staff=staff, r=r, issued_at=issued_at,
+        reason=reason, confirmation=found.token, idempotency_key=key,
+    )  # fmt: skip
+
+
+@page(CASHIER, HOSPITAL)
+async def reverse(request: Request, staff: Staff, form: Form) -> Response:
+    """Step two of 冲红, posted from the confirmation page only; shows the red receipt."""
+    session = request.cookies.get(SESSION_COOKIE, "")
+    red_id = await reversal.reverse_confirmed(
+        services(request), staff, _receipt_id(request), form, _secret(request), session
+    )
     return RedirectResponse(f"/console/receipts/{red_id}", status_code=303)
 
 
@@ -659,6 +651,7 @@ PAGES: list[tuple[str, str, Callable[[Request], Awaitable[Response]], str]] = [
     ("POST", "/console/receipts", issue_submit, "console.issue"),
     ("GET", "/console/receipts/{receipt_id}", receipt_page, "console.receipt"),
     ("GET", "/console/receipts/{receipt_id}/slip.pdf", slip, "console.slip"),
+    ("POST", "/console/receipts/{receipt_id}/reversal/confirm", reverse_confirm, "console.confirm"),
     ("POST", "/console/receipts/{receipt_id}/reversal", reverse, "console.reverse"),
     ("GET", "/console/dashboard", dashboard, "console.dashboard"),
     ("GET", "/console/dashboard/receipts.csv", dashboard_csv, "console.csv"),

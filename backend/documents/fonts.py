@@ -3,13 +3,16 @@
 Guarantees:
 
 * Fonts are embedded TrueType subsets (never the unembedded STSong-Light CID font).
-* ``FontSet.load()`` reads and registers each font file once per process (about 250 ms for the
-  three default faces) and raises ``FontsMissing`` with one line naming the missing file and the
+* ``FontSet.load()`` reads and registers each font file once per process (about 450 ms for the
+  four default faces) and raises ``FontsMissing`` with one line naming the missing file and the
   Debian package that provides it.
 * Text is split into runs by glyph coverage, the first font of the set that has a character
-  winning (WenQuanYi Micro Hei, then HanaMinA, then HanaMinB for CJK Ext-B). A character no font
-  has is drawn as ``SUBSTITUTE`` (□) and logged; it is never dropped silently, which is what
-  reportlab does on its own.
+  winning: the sans faces first (WenQuanYi Micro Hei, then WenQuanYi Zen Hei of the same family,
+  which has all of CJK Ext-A: 䶮), and only then the serif HanaMinA and HanaMinB, for what no
+  sans face in Debian that reportlab can embed has (most of CJK Ext-B: 𠮷; Noto Sans CJK has
+  them, but in CFF outlines, which reportlab cannot subset). A character no font has is drawn
+  as ``SUBSTITUTE`` (□) and logged; it is never dropped silently, which is what reportlab does
+  on its own.
 * Characters outside the Basic Multilingual Plane (𠮷 U+20BB7) extract whole: the subset fonts
   write UTF-16 surrogate pairs in their ToUnicode CMaps (see ``SurrogateSafeTTFont``).
 
@@ -61,6 +64,11 @@ DEFAULT_FONTS: tuple[FontSpec, ...] = (
         "Piaojia-WQYMicroHei",
         Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
         "fonts-wqy-microhei",
+    ),
+    FontSpec(
+        "Piaojia-WQYZenHei",
+        Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+        "fonts-wqy-zenhei",
     ),
     FontSpec(
         "Piaojia-HanaMinA",

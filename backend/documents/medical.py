@@ -35,6 +35,7 @@ from backend.documents.drawing import (
     shown_fen,
 )
 from backend.documents.fonts import FontSet
+from backend.documents.ledger_note import plain_line, technical_line
 from backend.documents.model import ItemLine, MedicalReceiptDocument
 from backend.documents.seal import seal_png
 from backend.receipts.money import format_fen, to_capitals
@@ -79,7 +80,9 @@ AMOUNT_SIZE, AMOUNT_LABEL_SIZE, TOTAL_SIZE = 8.5, 7.5, 10.0
 CASHIER_BASELINE = 126.0
 ISSUER_X, ISSUER_BASELINE = 150.0, 126.0
 SEAL_CENTRE_TOP, SEAL_SIZE = 123.5, 27.0  # centred across the issuer's name
-FOOT_BASELINE, FOOT_SIZE = 136.0, 6.5
+# The ledger: a plain line for every reader, the log's coordinates smaller under it.
+LEDGER_BASELINE, LEDGER_SIZE, LEDGER_WIDTH = 131.8, 7.0, 136.0
+FOOT_BASELINE, FOOT_SIZE, LOG_SIZE = 136.0, 6.5, 5.5
 
 
 @dataclass(frozen=True)
@@ -324,16 +327,21 @@ def _foot(sheet: Sheet, doc: MedicalReceiptDocument, page: int, pages: int, last
         sheet.text(
             PAGE_WIDTH / 2, CASHIER_BASELINE, "（续下页）", 8.5, anchor="centre", color=MUTED
         )
+    sheet.text(
+        LEFT,
+        LEDGER_BASELINE,
+        plain_line(doc.ledger, doc.verify_url),
+        LEDGER_SIZE,
+        max_width=LEDGER_WIDTH,
+    )
     if doc.ledger is not None:
-        ledger = doc.ledger
         sheet.text(
             LEFT,
             FOOT_BASELINE,
-            f"账本 {ledger.origin} · 叶 {ledger.leaf_index} / 树 {ledger.tree_size}"
-            f" · root {ledger.root_hash.hex()[:12]}",
-            FOOT_SIZE,
+            technical_line(doc.ledger),
+            LOG_SIZE,
             color=MUTED,
-            max_width=150.0,
+            max_width=LEDGER_WIDTH,
         )
     sheet.text(
         RIGHT,

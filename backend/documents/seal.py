@@ -24,7 +24,10 @@ SUPERSAMPLE = 2  # drawn this many times larger, then reduced, for smooth edges
 RED = (214, 32, 38)
 OPACITY = 225  # of 255: the seal lets the text under it show a little, like ink
 RING_WIDTH = 0.055  # fractions of the radius from here on
-TEXT_RADIUS = 0.72  # where the middle of the name's characters runs
+# The ring is stroked inward from half its width inside the edge, so its inner edge lies here.
+RING_INNER = 1.0 - 1.5 * RING_WIDTH
+RING_GAP = 0.09  # clear space between the ring's inner edge and any character of the name
+TEXT_RADIUS = 0.70  # where the middle of the name's characters runs (moved in if need be)
 NAME_SIZE = 0.26
 NAME_MAX_SPAN = 250.0  # degrees of arc the name may take, centred on the top
 NAME_STEP = 27.0  # degrees between the characters of a short name
@@ -64,6 +67,23 @@ def _glyph(fonts: FontSet, char: str, size: int) -> Image.Image:
     return tile
 
 
+def _inked(tile: Image.Image) -> tuple[Image.Image, float, float]:
+    """``tile`` re-centred on its ink, with the ink's half width and half height (pixels).
+
+    The square keeps room for the ink turned any way, so rotating it about its centre turns
+    the glyph about the middle of its strokes.
+    """
+    box = tile.getchannel("A").getbbox()
+    if box is None:  # a blank glyph: nothing to place
+        return tile, 0.0, 0.0
+    left, top, right, bottom = box
+    half_width, half_height = (right - left) / 2, (bottom - top) / 2
+    cx, cy = (left + right) / 2, (top + bottom) / 2
+    half = math.ceil(math.hypot(half_width, half_height)) + 2
+    centred = tile.crop((round(cx) - half, round(cy) - half, round(cx) + half, round(cy) + half))
+    return centred, half_width, half_height
+
+
 def _star(draw: ImageDraw.ImageDraw, cx: float, cy: float, radius: float) -> None:
     inner = radius * math.sin(math.radians(18)) / math.sin(math.radians(126))
     points = []
@@ -91,12 +111,19 @@ def _draw(seal: Seal, fonts: FontSet) -> Image.Image:
         arc_per_char = math.radians(step) * radius * TEXT_RADIUS
         size = int(min(radius * NAME_SIZE, arc_per_char * 0.92))
         start = -step * (len(name) - 1) / 2
+        limit = radius * (RING_INNER - RING_GAP)  # no ink of the name beyond this radius
         for index, char in enumerate(name):
             angle = start + step * index  # degrees clockwise from the top
-            glyph = _glyph(fonts, char, size).rotate(-angle, resample=Image.Resampling.BICUBIC)
-            cx = radius + radius * TEXT_RADIUS * math.sin(math.radians(angle))
-            cy = radius - radius * TEXT_RADIUS * math.cos(math.radians(angle))
-            image.alpha_composite(glyph, (int(cx - glyph.width / 2), int(cy - glyph.height / 2)))
+            glyph, half_width, half_height = _inked(_glyph(fonts, char, size))
+            # The ink's outer corners are its farthest points from the centre: keep them
+            # inside ``limit`` (a glyph's em box says little of where its strokes are).
+            middle = min(radius * TEXT_RADIUS, math.sqrt(limit**2 - half_width**2) - half_height)
+            glyph = glyph.rotate(-angle, resample=Image.Resampling.BICUBIC)
+            cx = radius + middle * math.sin(math.radians(angle))
+            cy = radius - middle * math.cos(math.radians(angle))
+            image.alpha_composite(
+                glyph, (round(cx - glyph.width / 2), round(cy - glyph.height / 2))
+            )
 
     if seal.caption:
         caption_size = int(radius * CAPTION_SIZE)

@@ -35,6 +35,7 @@ from backend.documents.drawing import (
     shown_fen,
 )
 from backend.documents.fonts import FontSet
+from backend.documents.ledger_note import plain_line, technical_line
 from backend.documents.model import TransitInvoiceDocument, TripLine
 from backend.documents.seal import seal_png
 from backend.receipts.money import format_fen, to_capitals
@@ -91,6 +92,7 @@ NOTE_LINES = (4.6, 9.0, 12.8)
 NOTE_SIZE = 7.5
 DRAWER_BASELINE = 131.0
 FOOT_BASELINE, FOOT_SIZE = 136.5, 6.5
+LEDGER_SIZE, LEDGER_WIDTH = 7.0, 150.0  # the plain ledger line at the foot
 SEAL_CENTRE_X, SEAL_CENTRE_TOP, SEAL_SIZE = 168.0, 121.0, 27.0
 
 
@@ -288,14 +290,7 @@ def _notes(sheet: Sheet, doc: TransitInvoiceDocument, negative: bool) -> None:
         lines.append((f"被红冲蓝字发票号码：{_original(doc)}{reason}", RED))
     lines.append((f"行程 {len(doc.trips)} 次，购买方：{doc.buyer_kind}", INK))
     if doc.ledger is not None:
-        ledger = doc.ledger
-        lines.append(
-            (
-                f"账本 {ledger.origin} · 叶 {ledger.leaf_index} / 树 {ledger.tree_size}"
-                f" · root {ledger.root_hash.hex()[:12]}",
-                MUTED,
-            )
-        )
+        lines.append((technical_line(doc.ledger), MUTED))
     x = LEFT + NOTE_STRIP + 1.5
     for baseline, (text, color) in zip(NOTE_LINES, lines, strict=False):
         sheet.text(
@@ -328,6 +323,13 @@ def _pdf(document: TransitInvoiceDocument, fonts: FontSet) -> bytes:
         _trips(sheet, trips, negative, page)
         _notes(sheet, document, negative)
         sheet.text(LEFT, DRAWER_BASELINE, f"开票人：{document.drawer}", 8.5)
+        sheet.text(
+            LEFT,
+            FOOT_BASELINE,
+            plain_line(document.ledger, document.verify_url),
+            LEDGER_SIZE,
+            max_width=LEDGER_WIDTH,
+        )
         sheet.image(
             seal_png(document.seal, fonts),
             SEAL_CENTRE_X - SEAL_SIZE / 2,

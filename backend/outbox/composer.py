@@ -23,7 +23,7 @@ from jinja2 import Environment
 from backend.outbox.addresses import header_text, normalise_address, safe_file_name
 from backend.receipts.models import Receipt
 from backend.receipts.schemas import china_time
-from backend.scan.masking import mask_name
+from backend.scan.masking import shown_payer
 
 KIND_TITLES = {"medical": "医疗收费电子票据", "transit": "电子发票"}
 
@@ -51,6 +51,7 @@ class Letter:
     scan_url: str | None
     pdf_name: str
     pdf: bytes
+    company_buyer: bool = False  # titled to a 单位: its name is shown whole
 
 
 def message_id_for(message_uuid: uuid.UUID, domain: str) -> str:
@@ -77,8 +78,8 @@ class EmailComposer:
             "check_code": receipt.check_code,
             "issued_at": china_time(receipt.issued_at)[:16].replace("T", " "),
             "total_fen": receipt.total_fen,
-            # The mailbox belongs to whoever typed it; the full name is in the PDF only.
-            "payer_name": mask_name(receipt.payer_name),
+            # The mailbox belongs to whoever typed it; a person's full name is in the PDF only.
+            "payer_name": shown_payer(receipt.payer_name, company=letter.company_buyer),
             "reversed": str(receipt.status) == "reversed",
             "scan_url": letter.scan_url,
             "pdf_name": letter.pdf_name,

@@ -14,7 +14,8 @@ from backend.receipts.models import Receipt
 
 
 class MessageKind(StrEnum):
-    RECEIPT = "receipt"  # a PDF copy someone asked for
+    RECEIPT = "receipt"  # a PDF copy someone asked for (from the scan page, folder or app)
+    ISSUED = "issued"  # a PDF copy the cashier sent at issue, to the address the payer gave
     REMINDER = "reminder"  # the issuer's "you have not opened your receipt" reminder
 
 

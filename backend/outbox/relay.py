@@ -49,6 +49,7 @@ from backend.receipts.models import Receipt, ReceiptEvent, ScanToken
 from backend.receipts.services import Clock
 from backend.scan.masking import mask_email
 from backend.sealing import unseal
+from backend.transit.titles import company_buyers
 
 log = logging.getLogger("piaojia.mail")
 T = TypeVar("T")
@@ -127,6 +128,7 @@ class Claimed:
     lease_until: datetime
     receipt: Receipt | None = None
     scan_url: str | None = None
+    company_buyer: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,8 +292,10 @@ class Relay:
             t.receipt_id: t.token  # type: ignore[attr-defined]
             for t in await ScanToken.filter(receipt_id__in=ids, revoked_at=None)
         }
+        companies = await company_buyers(ids)
         for item in claimed:
             item.receipt = receipts.get(item.receipt_id)
+            item.company_buyer = item.receipt_id in companies
             token_of = tokens.get(item.receipt_id)
             item.scan_url = f"{self._base_url}/s/{token_of}" if token_of else None
         return claimed
@@ -348,6 +352,7 @@ class Relay:
                         recipient=recipient,
                         receipt=item.receipt,
                         scan_url=item.scan_url,
+                        company_buyer=item.company_buyer,
                         pdf_name=pdf_name,
                         pdf=pdf,
                     ),

@@ -141,8 +141,10 @@ class OutboxService:
                 "receipts today; try again tomorrow",
                 retry_after=_seconds_to_midnight(now),
             )
+        # The email says who asked for it: the cashier at issue, or the person who typed it.
+        kind = MessageKind.ISSUED if requested_by == "issuer" else MessageKind.RECEIPT
         message = await self._queue(
-            conn, kind=MessageKind.RECEIPT, receipt_id=receipt.id, address=address, now=now
+            conn, kind=kind, receipt_id=receipt.id, address=address, now=now
         )
         await ReceiptEvent.create(
             receipt_id=receipt.id,
@@ -152,7 +154,7 @@ class OutboxService:
             detail={
                 "to": mask_email(address),
                 "message": str(message.id),
-                "kind": str(MessageKind.RECEIPT),
+                "kind": str(kind),
                 "requested_by": requested_by,
             },
             using_db=conn,

@@ -1,4 +1,8 @@
-"""Masking personal data on pages anyone holding the QR code can see."""
+"""Masking personal data on pages anyone holding the QR code can see.
+
+Only a person's data is masked: a company buyer's title (单位, given with its 统一社会信用代码
+on a transit invoice) is no personal data and is shown whole, as the invoice prints it.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,12 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def shown_payer(name: str, *, company: bool) -> str:
+    """The payer or buyer as a masked page shows it: a company's name whole (广州某某科技有限公司),
+    a person's name masked (张*三)."""
+    return name if company else mask_name(name)
 
 
 def mask_id_number(id_number: str | None) -> str | None:

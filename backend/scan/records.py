@@ -30,6 +30,8 @@ SELECT t.token, r.id, r.kind, r.code, r.number, r.issued_at, r.status, r.payer_n
        EXISTS (SELECT 1 FROM receipt rb WHERE rb.reverses_id = r.id) AS reversed,
        (SELECT e.leaf_index FROM ledger_entry e
          WHERE e.receipt_id = r.id AND e.event = 'issued') AS leaf_index,
+       EXISTS (SELECT 1 FROM transit_invoice ti
+                WHERE ti.receipt_id = r.id AND ti.buyer_kind = 'company') AS company_buyer,
        li.position, li.category, li.name AS item_name, li.quantity, li.unit, li.amount_fen
   FROM scan_token t
   JOIN receipt r ON r.id = t.receipt_id
@@ -77,6 +79,7 @@ class ScanRecord:
     reversed: bool
     leaf_index: int | None
     items: tuple[ScanItem, ...]
+    company_buyer: bool = False  # a transit invoice titled to a 单位: its name is not masked
 
 
 class ScanRecords:
@@ -196,6 +199,7 @@ def scan_record(rows: Sequence[Mapping[str, Any]]) -> ScanRecord:
         reversed=bool(first["reversed"]),
         leaf_index=None if leaf_index is None else int(leaf_index),
         items=tuple(items),
+        company_buyer=bool(first["company_buyer"]),
     )
 
 

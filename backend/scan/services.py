@@ -23,7 +23,7 @@ from backend.receipts.money import format_fen, to_capitals
 from backend.receipts.schemas import china_time
 from backend.receipts.services import Clock, LoadedReceipt, ReceiptService
 from backend.scan.errors import TooManyUnknownTokens, UnknownScanToken
-from backend.scan.masking import mask_id_number, mask_name
+from backend.scan.masking import mask_id_number, shown_payer
 from backend.scan.records import ScanRecord, ScanRecords
 from backend.throttle.services import AttemptLimit
 
@@ -187,7 +187,7 @@ def scan_view(record: ScanRecord, ledger: LedgerState, *, token: str) -> dict[st
             "status": record.status,
             "issuer": {"name": record.issuer_name},
             "payer": {
-                "name": mask_name(record.payer_name),
+                "name": shown_payer(record.payer_name, company=record.company_buyer),
                 "id_number": mask_id_number(record.payer_id_number),
             },
             "visit": {

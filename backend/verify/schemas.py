@@ -18,7 +18,7 @@ from backend.chinatime import Day
 from backend.receipts.models import Receipt
 from backend.receipts.money import AmountError, format_fen, parse_fen, to_capitals
 from backend.receipts.schemas import MAX_AMOUNT_FEN, SIGNED_AMOUNT_PATTERN, china_time
-from backend.scan.masking import mask_name
+from backend.scan.masking import shown_payer
 from backend.verify.models import ClaimState, VerificationRule
 from backend.verify.services import ClaimResult, ReceiptRef, Verification
 
@@ -118,7 +118,7 @@ class IssuerOut(Out):
 
 
 class PayerOut(Out):
-    name: str = Field(description="masked: 张*三")
+    name: str = Field(description="a person masked: 张*三; a company (单位) buyer whole")
 
 
 class ItemOut(Out):
@@ -201,7 +201,7 @@ class VerifyAnswer(Out):
                 issued_at=china_time(receipt.issued_at),
                 status=status,
                 issuer=IssuerOut(name=receipt.issuer.name, credit_code=receipt.issuer.credit_code),
-                payer=PayerOut(name=mask_name(receipt.payer_name)),
+                payer=PayerOut(name=shown_payer(receipt.payer_name, company=found.company_buyer)),
                 items=[
                     ItemOut(
                         category=item.category,

@@ -39,6 +39,7 @@ from backend.receipts.schemas import CHINA_STANDARD_TIME
 from backend.receipts.services import Clock
 from backend.scan.masking import mask_name
 from backend.throttle.services import AttemptLimit
+from backend.transit.titles import company_buyers
 from backend.verify.errors import (
     AlreadyClaimed,
     AlreadyClosed,
@@ -147,6 +148,7 @@ class Verification:
     verified_today: int
     verified_total: int
     daily_limit: int
+    company_buyer: bool = False  # titled to a 单位, whose name is shown whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +244,7 @@ class VerifyService:
             verified_today=verified_today,
             verified_total=sum(int(day.count) for day in days),
             daily_limit=self.daily_limit,
+            company_buyer=receipt.id in await company_buyers([receipt.id]),
         )
 
     async def _find(self, ref: ReceiptRef) -> Receipt:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 import uuid
 from dataclasses import dataclass
@@ -59,3 +60,11 @@ async def log_in(client: httpx.AsyncClient, login: str, password: str = PASSWORD
         "/console/login",
         data={"login": login, "password": password, "csrf_token": csrf_of(page.text)},
     )
+
+
+_HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    """The hidden fields of a page's forms (the last form's value wins), unescaped."""
+    return {name: htmllib.unescape(value) for name, value in _HIDDEN.findall(html)}

@@ -167,11 +167,16 @@ async def test_cashier_and_admin_in_chromium(
             assert (await page.inner_text("#total")).strip() == "¥95.60"
             await shot(page, tmp_path, "03-issued-desktop")
 
-            async with page.expect_download() as waiting:
-                await page.click("#print-slip")
-            download = await waiting.value
+            # 打印 opens the slip in a new tab, inline, to print from the browser's viewer.
+            link = page.locator("#print-slip")
+            assert await link.get_attribute("target") == "_blank"
+            assert await link.get_attribute("download") is None
+            slip = await page.request.get(url + (await link.get_attribute("href") or ""))
+            disposition = slip.headers["content-disposition"]
+            assert disposition.startswith('inline; filename="slip-'), disposition
+            assert "filename*=UTF-8''%E6%94%B6%E8%B4%B9%E5%91%8A%E7%9F%A5%E5%8D%95-" in disposition
             pdf = tmp_path / "slip.pdf"
-            await download.save_as(pdf)
+            pdf.write_bytes(await slip.body())
             assert pdf.read_bytes().startswith(b"%PDF")
             assert decode_qr(pdf).startswith(url + "/s/")
 
@@ -179,6 +184,19 @@ async def test_cashier_and_admin_in_chromium(
             await page.fill("#reason", "收费项目录入错误")
             async with page.expect_navigation():
                 await page.click("#reverse-submit")
+            # The confirmation says what will happen; nothing is reversed until confirmed.
+            summary = await page.inner_text("#reversal-confirm")
+            assert "收费项目录入错误" in summary and "不能撤销" in summary
+            assert (await page.inner_text("#confirm-amount")) == "-¥25.60"
+            await shot(page, tmp_path, "04-reversal-confirm-desktop")
+            async with page.expect_navigation():
+                await page.click("#cancel-reversal")
+            assert await page.inner_text("#status") == "有效"
+            await page.fill("#reason", "收费项目录入错误")
+            async with page.expect_navigation():
+                await page.click("#reverse-submit")
+            async with page.expect_navigation():
+                await page.click("#confirm-reversal")
             assert "红字票据" in await page.inner_text("#status")
             await shot(page, tmp_path, "04-reversed-desktop")
             await page.goto(url + f"/console/receipts/{second}")

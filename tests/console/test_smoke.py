@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import httpx
 from starlette.applications import Starlette
 
 from backend.issuers.models import StaffRole
 from backend.receipts.models import Receipt, ReceiptEvent
-from tests.console.support import csrf_of, log_in, person
+from tests.console.support import csrf_of, hidden_fields, log_in, person
 
 
 async def test_cashier_issues_prints_and_reverses(
@@ -47,11 +49,21 @@ async def test_cashier_issues_prints_and_reverses(
     )
     slip = await cclient.get(f"/console/receipts/{receipt.id}/slip.pdf")
     assert slip.status_code == 200 and slip.content.startswith(b"%PDF")
-    assert "attachment" in slip.headers["content-disposition"]
+    # Shown inline, so it opens in the browser ready to print, under its Chinese name.
+    name = f"收费告知单-{receipt.code}-{receipt.number}.pdf"
+    assert slip.headers["content-disposition"] == (
+        f'inline; filename="slip-{receipt.code}-{receipt.number}.pdf"; '
+        f"filename*=UTF-8''{quote(name)}"
+    )
+    assert 'target="_blank"' in page.text and " download>" not in page.text
     assert await ReceiptEvent.filter(receipt_id=receipt.id, type="slip_printed").count() == 1
-    reversed_ = await cclient.post(
-        f"/console/receipts/{receipt.id}/reversal",
+    confirm = await cclient.post(
+        f"/console/receipts/{receipt.id}/reversal/confirm",
         data={"csrf_token": csrf_of(page.text), "reason": "收错", "idempotency_key": "r-1"},
+    )
+    assert confirm.status_code == 200, confirm.text
+    reversed_ = await cclient.post(
+        f"/console/receipts/{receipt.id}/reversal", data=hidden_fields(confirm.text)
     )
     assert reversed_.status_code == 303, reversed_.text
     await receipt.refresh_from_db()

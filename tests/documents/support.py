@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
+import zlib
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -206,3 +208,27 @@ def decode_qr(png: Path) -> list[str]:
         ["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True, check=False
     )
     return [line for line in result.stdout.splitlines() if line]
+
+
+_BFCHAR = re.compile(rb"<[0-9A-F]+> <([0-9A-F]+)>")
+
+
+def characters_by_font(pdf: Path) -> dict[str, set[str]]:
+    """Which characters beyond ASCII each embedded font draws, read from the ToUnicode CMaps of
+    its subsets (reportlab's first subset maps the ASCII range whether it is used or not): font
+    name (without the subset tag) → characters."""
+    data = pdf.read_bytes()
+    found: dict[str, set[str]] = {}
+    for stream in re.finditer(rb"stream\r?\n", data):
+        try:
+            text = zlib.decompressobj().decompress(data[stream.end() :])
+        except zlib.error:
+            continue  # not a Flate stream
+        name = re.search(rb"/CMapName /[A-Z]{6}\+(\S+) def", text)
+        if name is None or b"beginbfchar" not in text:
+            continue
+        chars = found.setdefault(name.group(1).decode(), set())
+        body = text.split(b"beginbfchar", 1)[1].split(b"endbfchar", 1)[0]
+        decoded = (bytes.fromhex(h.decode()).decode("utf-16-be") for h in _BFCHAR.findall(body))
+        chars.update(char for char in decoded if not char.isascii())
+    return found

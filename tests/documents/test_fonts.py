@@ -22,7 +22,7 @@ from backend.documents.fonts import (
 )
 from tests.documents.support import RARE_NAME, fonts_of, text_of, write
 
-WQY, HANA_A, HANA_B = (spec.name for spec in DEFAULT_FONTS)
+WQY, ZEN, HANA_A, HANA_B = (spec.name for spec in DEFAULT_FONTS)
 
 
 def _pdf_of(fonts: FontSet, line: str) -> bytes:
@@ -37,7 +37,8 @@ def _pdf_of(fonts: FontSet, line: str) -> bytes:
 def test_runs_fall_back_by_coverage(fonts: FontSet) -> None:
     assert fonts.runs("交款人：𠮷䶮堃 张三") == [
         (WQY, "交款人："),
-        (HANA_A, "𠮷䶮"),
+        (HANA_A, "𠮷"),  # Ext-B: no embeddable sans face has it
+        (ZEN, "䶮"),  # Ext-A: the sans face of the same family
         (WQY, "堃 张三"),
     ]
     assert fonts.runs("") == []
@@ -60,7 +61,7 @@ def test_line_breaks_become_spaces(fonts: FontSet) -> None:
 
 
 def test_width_adds_the_runs_up(fonts: FontSet) -> None:
-    expected = pdfmetrics.stringWidth("张", WQY, 10) + pdfmetrics.stringWidth("䶮", HANA_A, 10)
+    expected = pdfmetrics.stringWidth("张", WQY, 10) + pdfmetrics.stringWidth("䶮", ZEN, 10)
     assert fonts.width("张䶮", 10) == pytest.approx(expected)
     assert fonts.fit("张" * 10, 10, 50) == pytest.approx(5.0)
 
@@ -107,7 +108,11 @@ def test_rare_characters_extract_whole_and_every_font_is_an_embedded_unicode_sub
     pdf = write(tmp_path, "rare", _pdf_of(fonts, f"交款人：{RARE_NAME}喆"))
     assert f"交款人：{RARE_NAME}喆" in text_of(pdf)
     used = fonts_of(pdf)
-    assert {font["name"].split("+")[1] for font in used} == {"WenQuanYiMicroHei-0", "HanaMinA"}
+    assert {font["name"].split("+")[1] for font in used} == {
+        "WenQuanYiMicroHei-0",
+        "WenQuanYiZenHei-0",
+        "HanaMinA",
+    }
     assert all((f["emb"], f["sub"], f["uni"]) == ("yes", "yes", "yes") for f in used)
 
 

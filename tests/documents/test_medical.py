@@ -14,6 +14,7 @@ from backend.documents.model import ItemLine
 from tests.documents.support import (
     ITEMS,
     RARE_NAME,
+    characters_by_font,
     decode_qr,
     fonts_of,
     ink_fraction,
@@ -51,8 +52,8 @@ def test_text_has_the_identifiers_amounts_and_people(receipt: Path) -> None:
         "个人现金支付",
         "79.10",
         "收款人：李四",
-        "叶 1234 / 树 5678",
-        "root 1a2b3c4d5e6f",
+        "第 1234 号 / 共 5678 条",
+        "根哈希 1a2b3c4d5e6f",
     ):
         assert expected in text, expected
     for item in ITEMS:
@@ -85,8 +86,13 @@ def test_page_renders_and_its_qr_gives_back_the_verify_url(receipt: Path) -> Non
 def test_a_rare_name_is_drawn_and_extracts_whole(fonts: FontSet, tmp_path: Path) -> None:
     pdf = write(tmp_path, "rare", render_medical(medical(payer_name=RARE_NAME), fonts))
     assert RARE_NAME in text_of(pdf)
-    names = {font["name"].split("+")[1] for font in fonts_of(pdf)}
-    assert "HanaMinA" in names
+    # Sans wherever a sans face has the character: 堃 in Micro Hei, 䶮 (Ext-A) in Zen Hei of
+    # the same family; only 𠮷 (Ext-B), which no embeddable sans face has, in serif HanaMin.
+    drawn = characters_by_font(pdf)
+    assert "堃" in drawn["WenQuanYiMicroHei-0"]
+    assert "䶮" in drawn["WenQuanYiZenHei-0"] and "䶮" not in drawn["HanaMinA"]
+    assert drawn["HanaMinA"] == {"𠮷"}
+    assert set(drawn) == {font["name"].split("+")[1] for font in fonts_of(pdf)}
 
 
 def test_reversal_is_marked_and_negative(fonts: FontSet, tmp_path: Path) -> None:
@@ -150,3 +156,19 @@ def test_inpatient_visit_shows_the_stay(fonts: FontSet, tmp_path: Path) -> None:
 
 def test_same_document_same_bytes(fonts: FontSet) -> None:
     assert render_medical(medical(), fonts) == render_medical(medical(), fonts)
+
+
+def test_the_ledger_line_is_plain_chinese(receipt: Path, fonts: FontSet, tmp_path: Path) -> None:
+    document = medical()
+    lines = text_of(receipt).splitlines()
+    plain = f"本票据已登记在公开账本，可扫码或访问 {document.verify_url} 核验"
+    assert plain in lines
+    # The log's coordinates stay on the page, on their own line after the plain one.
+    technical = next(line for line in lines if line.startswith("账本记录："))
+    assert lines.index(technical) > lines.index(plain)
+    assert "piaojia.example.cn/ledger" in technical
+    assert not any(jargon in line for line in lines for jargon in ("root ", "叶 ", "树 "))
+    # Not yet in the ledger: how to check it, and no claim that it is recorded.
+    pending = text_of(write(tmp_path, "pending", render_medical(medical(ledger=None), fonts)))
+    assert f"可扫码或访问 {document.verify_url} 核验本票据真伪" in pending
+    assert "已登记" not in pending and "账本记录" not in pending

@@ -49,7 +49,8 @@ def test_text_has_the_invoice_fields(invoice: Path) -> None:
         "开票人：系统",
         "行程明细",
         "体育西路",
-        "叶 99 / 树 5678",
+        "第 99 号 / 共 5678 条",
+        f"本票据已登记在公开账本，可扫码或访问 {document.verify_url} 核验",
     ):
         assert expected in text, expected
     assert document.net_fen + document.tax_fen == document.total_fen == 3600

@@ -83,7 +83,7 @@ async def test_patient_scans_views_emails_and_files_a_receipt(
             assert await fits_the_screen(page)
             await shot(page, shot_dir, "01-scan-page")
 
-            # 查看电子票: the signed PDF, opened in the browser.
+            # 查看电子票据: the signed PDF, opened in the browser.
             pdf_url = f"{scan_url}/receipt.pdf"
             async with page.expect_response(pdf_url) as responding:
                 await page.tap("#view-pdf")

@@ -46,7 +46,7 @@ async def test_a_browser_gets_the_page_and_a_client_gets_json(
         "广州测试医院",
         "85.60",
         "捌拾伍元陆角整",
-        "查看电子票",
+        "查看电子票据",
         "发送到邮箱",
         "加入票夹",
         "阿莫西林胶囊",
