@@ -45,6 +45,18 @@ class ProofCheckError(ProofError):
     """The proof is well formed but does not prove the entry (what failed is in the message)."""
 
 
+class OriginCheckError(ProofCheckError):
+    """The checkpoint is of another log than the one expected."""
+
+
+class QuorumCheckError(ProofCheckError):
+    """Too few of the known witnesses cosigned the checkpoint."""
+
+
+class InclusionCheckError(ProofCheckError):
+    """The inclusion proof does not bind the entry to the signed root."""
+
+
 @dataclass(frozen=True, slots=True)
 class TlogProof:
     """One parsed proof: entry ``index``, its inclusion ``hashes`` and the checkpoint note."""
@@ -152,16 +164,16 @@ def verify_tlog_proof(
     signer = opened.signatures[0].name
     expected = signer if origin is None else origin
     if checkpoint.origin != expected:
-        raise ProofCheckError(f"checkpoint origin {checkpoint.origin!r} is not {expected!r}")
+        raise OriginCheckError(f"checkpoint origin {checkpoint.origin!r} is not {expected!r}")
     cosigned = _cosigners(parsed.checkpoint, witnesses)
     if len(cosigned) < quorum:
-        raise ProofCheckError(f"{len(cosigned)} valid witness cosignature(s), {quorum} required")
+        raise QuorumCheckError(f"{len(cosigned)} valid witness cosignature(s), {quorum} required")
     try:
         verify_inclusion(
             parsed.index, checkpoint.size, leaf_hash(entry), parsed.hashes, checkpoint.root_hash
         )
     except (ProofError, TreeRangeError) as exc:
-        raise ProofCheckError(
+        raise InclusionCheckError(
             f"entry is not at index {parsed.index} of the tree of size {checkpoint.size}: {exc}"
         ) from exc
     return VerifiedProof(checkpoint, parsed.index, cosigned)
@@ -194,8 +206,11 @@ __all__ = [
     "EXTENSION",
     "HEADER",
     "MEDIA_TYPE",
+    "InclusionCheckError",
     "MalformedProofError",
+    "OriginCheckError",
     "ProofCheckError",
+    "QuorumCheckError",
     "TlogProof",
     "VerifiedProof",
     "verify_tlog_proof",
