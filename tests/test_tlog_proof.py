@@ -9,6 +9,8 @@ import hashlib
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,10 @@ from tlog_scales.signing import Vkey
 from tlog_scales.tlog import Checkpoint as ScalesCheckpoint
 from tlog_scales.tlog import InclusionProof as ScalesInclusionProof
 
+from backend.app import create_app
+from backend.config import Settings
 from tests.documents.test_endpoints import ca_of
+from tests.lifespan import lifespan
 from tests.signing.helpers import nss_trusting, pdfsig
 from tests.test_ledger_privacy import (
     LOG_KEY,
@@ -31,6 +36,7 @@ from tests.test_ledger_privacy import (
     issued_receipt,
     scan_path,
 )
+from tests.witness.test_processes import WitnessProcess
 
 # ---- a tlog-proof reader and verifier written from c2sp.org/tlog-proof@v1 alone ----
 
@@ -55,7 +61,9 @@ def spec_parse(data: bytes) -> dict[str, Any]:
     return {"extra": extra, "index": int(index_text), "hashes": hashes, "note": note}
 
 
-def spec_verify(data: bytes, entry: bytes, vkey: str) -> dict[str, Any]:
+def spec_verify(
+    data: bytes, entry: bytes, vkey: str, witness_keys: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """The spec's four steps for an Ed25519 log key (c2sp.org/signed-note, RFC 6962)."""
     proof = spec_parse(data)
     name, key_hex, key_b64 = vkey.split("+", 2)
@@ -78,6 +86,20 @@ def spec_verify(data: bytes, entry: bytes, vkey: str) -> dict[str, Any]:
             Ed25519PublicKey.from_public_bytes(key[1:]).verify(blob[4:], body.encode())
             signed = True
     assert signed
+    # 3. cosignatures of known witnesses (c2sp.org/tlog-cosignature, type 0x04)
+    cosigned = []
+    for witness in witness_keys:
+        w_name, w_hex, w_b64 = witness.split("+", 2)
+        w_key = base64.b64decode(w_b64)
+        assert w_key[0] == 0x04
+        for line in signatures.rstrip("\n").split("\n"):
+            signer, blob_b64 = line.removeprefix("\u2014 ").split(" ")
+            blob = base64.b64decode(blob_b64)
+            if signer == w_name and blob[:4].hex() == w_hex:
+                timestamp = int.from_bytes(blob[4:12], "big")
+                message = b"cosignature/v1\ntime %d\n" % timestamp + body.encode()
+                Ed25519PublicKey.from_public_bytes(w_key[1:]).verify(blob[12:], message)
+                cosigned.append(w_name)
     # 4. inclusion (RFC 9162 2.1.3.2)
     index, size = proof["index"], int(size_text)
     assert index < size
@@ -92,7 +114,7 @@ def spec_verify(data: bytes, entry: bytes, vkey: str) -> dict[str, Any]:
             r = hashlib.sha256(b"\x01" + r + p).digest()
         fn, sn = fn >> 1, sn >> 1
     assert sn == 0 and r == base64.b64decode(root_b64)
-    return proof | {"size": size, "root": r}
+    return proof | {"size": size, "root": r, "cosigned": cosigned}
 
 
 # ---- the tests ----
@@ -238,3 +260,50 @@ async def test_a_changed_pdf_proof_fails_the_spec_verifier_and_the_cli(
     entry = tmp_path / "d" / "ledger-0-issued.json"
     result = cli_verify(tmp_path, changed, "--entry", str(entry))
     assert result.returncode == 1 and "NOT VERIFIED" in result.stderr, result.stdout
+
+
+@pytest.fixture
+def witnesses(tmp_path: Path) -> Iterator[list[WitnessProcess]]:
+    started = []
+    for name in ("witness-a.test", "witness-b.test"):
+        folder = tmp_path / name
+        folder.mkdir()
+        started.append(WitnessProcess(folder, name, [LOG_KEY]))
+    yield started
+    for witness in started:
+        witness.stop()
+
+
+async def test_a_witnessed_pdf_proof_carries_cosignatures_others_verify(
+    settings: Settings, witnesses: list[WitnessProcess], tmp_path: Path
+) -> None:
+    keys = [witness.verifier_key() for witness in witnesses]
+    async with httpx.AsyncClient() as http:
+        for witness in witnesses:
+            witness.start()
+            await witness.wait_ready(http)
+    configured = replace(
+        settings, witnesses=tuple((w.url, k) for w, k in zip(witnesses, keys, strict=True))
+    )
+    app = create_app(configured)
+    async with lifespan(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as http:
+            issued = await issued_receipt(app, http, email=False)
+            await integrate(app)
+            pdf = (await http.get(scan_path(issued) + "/receipt.pdf")).content
+    files = detach(pdf, tmp_path / "detached")
+    proof, statement = files["ledger-0-issued.tlog-proof"], files["ledger-0-issued.json"]
+    checked = spec_verify(proof, statement, LOG_KEY, tuple(keys))
+    assert checked["cosigned"] == ["witness-a.test", "witness-b.test"]
+    scales = ScalesCheckpoint.from_text(checked["note"].decode())
+    scales.verify(Vkey.from_string(LOG_KEY))
+    for key in keys:
+        vkey = Vkey.from_string(key)
+        (cosignature,) = [s for s in scales.signatures if vkey.match(s)]
+        vkey.get_verifier().verify_note(cosignature, scales)  # tlog-scales' cosignature check
+    witness_options = [option for key in keys for option in ("--witness-key", key)]
+    entry = tmp_path / "detached" / "ledger-0-issued.json"
+    result = cli_verify(tmp_path, proof, "--entry", str(entry), *witness_options, "--quorum", "2")
+    assert result.returncode == 0, result.stderr
+    assert "cosigned by 2 witness(es)" in result.stdout

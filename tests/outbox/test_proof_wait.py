@@ -13,12 +13,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.applications import Starlette
 
 from backend.app import create_app
 from backend.config import Secret, Settings
 from backend.outbox.mail_sink import LocalSmtpServer
 from backend.outbox.proof_wait import NOTES
+from chain.cosignature import CosignatureSigner
 from tests.documents.test_endpoints import ca_of
 from tests.factories import issuer_with_staff, receipt_request
 from tests.lifespan import lifespan
@@ -132,3 +134,36 @@ async def test_a_copy_not_anchored_within_the_bound_is_sent_and_says_so(
         ca_file.write_bytes(ca_of(app).certificate_pem)
         checked = cli_verify(tmp_path, attachment.get_content(), "--ca", str(ca_file))
         assert checked.returncode == 1 and "no ledger proof" in checked.stderr
+
+
+@pytest.fixture
+def unwitnessed(settings: Settings) -> Settings:
+    nobody = CosignatureSigner("witness-c.test", Ed25519PrivateKey.generate()).verifier()
+    return dataclasses.replace(settings, witnesses=(("http://127.0.0.1:9", nobody.key_string()),))
+
+
+async def test_with_witnesses_a_copy_waits_for_the_quorum_then_says_it_has_none(
+    unwitnessed: Settings, handler: RecordingHandler, clock: Clock, tmp_path: Path
+) -> None:
+    app = create_app(unwitnessed, clock=clock)
+    async with lifespan(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as http:
+            cashier = await issuer_with_staff(app)
+            issued = await http.post(
+                URL, json=receipt_request(payer=PAYER), headers=cashier.headers
+            )
+            assert issued.status_code == 201, issued.text
+            await integrate(app)  # anchored; the only witness never answers
+            await asyncio.sleep(2.5)
+            assert handler.received == []
+            clock.now += timedelta(seconds=121)
+            message = await mailed(handler)
+            assert NOTES["unwitnessed"] in body_text(message)
+            event = await sent_event(http, issued.json()["id"], cashier.headers)
+            assert event["detail"]["proof"] == "unwitnessed"
+            (attachment,) = list(message.iter_attachments())
+            ca_file = tmp_path / "ca.crt"
+            ca_file.write_bytes(ca_of(app).certificate_pem)
+            checked = cli_verify(tmp_path, attachment.get_content(), "--ca", str(ca_file))
+            assert checked.returncode == 0, checked.stderr  # in the log, with no quorum asked
