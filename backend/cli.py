@@ -169,21 +169,29 @@ def cmd_ledger_sequence(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_ledger_verify(settings: Settings | None, args: argparse.Namespace) -> int:
     from backend.anchoring.bundles import BundleError, verify_bundle
+    from backend.anchoring.verify_cli import (
+        TLOG_PROOF_HEADER,
+        verify_pdf_attachments,
+        verify_tlog_proof_file,
+    )
 
     try:
         raw = sys.stdin.buffer.read() if args.bundle == "-" else Path(args.bundle).read_bytes()
     except OSError as exc:
         _say(f"piaojia: error: cannot read {args.bundle}: {exc.strerror}")
         return 1
-    if raw.startswith(b"%PDF-"):
-        bundle = _bundle_from_signed_pdf(raw, args.ca)
-        if bundle is None:
-            return 1
-        raw = bundle
+    if raw.startswith(TLOG_PROOF_HEADER):
+        return verify_tlog_proof_file(raw, args)
     try:
-        report = verify_bundle(
-            raw, log_key=args.log_key, witness_keys=args.witness_key, quorum=args.quorum
-        )
+        if raw.startswith(b"%PDF-"):
+            attachments = _signed_pdf_attachments(raw, args.ca)
+            if attachments is None:
+                return 1
+            report = verify_pdf_attachments(attachments, args)
+        else:
+            report = verify_bundle(
+                raw, log_key=args.log_key, witness_keys=args.witness_key, quorum=args.quorum
+            )
     except BundleError as exc:
         _say(f"piaojia: NOT VERIFIED: {exc}")
         return 1
@@ -200,9 +208,8 @@ def cmd_ledger_verify(settings: Settings | None, args: argparse.Namespace) -> in
     return 0
 
 
-def _bundle_from_signed_pdf(pdf: bytes, ca_file: str | None) -> bytes | None:
-    """The ledger proof embedded in a receipt PDF, once its signature checks out."""
-    from backend.documents.services import PROOF_ATTACHMENT
+def _signed_pdf_attachments(pdf: bytes, ca_file: str | None) -> dict[str, bytes] | None:
+    """The files attached to a receipt PDF's signed revision, once its signature checks out."""
     from backend.documents.signing import verify_pdf
 
     if ca_file is None:
@@ -217,10 +224,10 @@ def _bundle_from_signed_pdf(pdf: bytes, ca_file: str | None) -> bytes | None:
     if not checked.valid:
         _say(f"piaojia: NOT VERIFIED: the PDF's signature does not hold: {checked.problem}")
         return None
-    proof = checked.attachments.get(PROOF_ATTACHMENT)
-    if proof is None:
-        _say(f"piaojia: NOT VERIFIED: the PDF carries no {PROOF_ATTACHMENT} (not yet anchored?)")
-    return proof
+    if not checked.attachments:
+        _say("piaojia: NOT VERIFIED: the PDF carries no ledger proof (not yet anchored?)")
+        return None
+    return checked.attachments
 
 
 def cmd_ledger_audit(settings: Settings | None, args: argparse.Namespace) -> int:
@@ -299,7 +306,12 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", help="check a receipt's proof bundle offline: commitment, proof, signatures"
     )
     verify.add_argument(
-        "bundle", help="a proof bundle (JSON) or a signed receipt PDF; - for standard input"
+        "bundle",
+        help="a proof bundle (JSON), a signed receipt PDF or a .tlog-proof; - for standard input",
+    )
+    verify.add_argument("--entry", help="with a .tlog-proof: the entry (statement) it proves")
+    verify.add_argument(
+        "--document", help="with a .tlog-proof: the receipt document the statement commits to"
     )
     verify.add_argument("--ca", help="the deployment CA certificate, to check a PDF's signature")
     verify.add_argument("--log-key", required=True, help="the log's verifier key")

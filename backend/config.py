@@ -103,6 +103,7 @@ class Settings:
     mail_concurrency: int = 4  # messages sent at once per relay, each on a reused connection
     mail_max_attempts: int = 8
     mail_retry_base: float = 60.0  # seconds before the second attempt, doubling (≤ 6 h)
+    mail_proof_wait: float = 120.0  # seconds a copy waits for its receipt's ledger proof
     mail_per_receipt_per_day: int = 5
     mail_per_address_per_day: int = 20
     mail_dir: str = "var/mail"  # where the demo mail sink writes .eml files
@@ -408,6 +409,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         mail_concurrency=read("MAIL_CONCURRENCY", _parse_positive, defaults.mail_concurrency),
         mail_max_attempts=read("MAIL_MAX_ATTEMPTS", _parse_positive, defaults.mail_max_attempts),
         mail_retry_base=read("MAIL_RETRY_BASE", _parse_seconds, defaults.mail_retry_base),
+        mail_proof_wait=read("MAIL_PROOF_WAIT", _parse_interval, defaults.mail_proof_wait),
         mail_per_receipt_per_day=read(
             "MAIL_PER_RECEIPT_PER_DAY", _parse_positive, defaults.mail_per_receipt_per_day
         ),

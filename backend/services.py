@@ -32,6 +32,7 @@ from backend.idempotency.services import IdempotencyService
 from backend.issuers.services import IssuerService, StaffService
 from backend.outbox.composer import EmailComposer, Sender
 from backend.outbox.pdfs import DocumentPdfs
+from backend.outbox.proof_wait import ProofWait
 from backend.outbox.relay import Relay, RelayOptions
 from backend.outbox.services import MailLimits, OutboxService
 from backend.outbox.smtp_client import SmtpConnection, SmtpTarget
@@ -145,6 +146,7 @@ def build_services(
             send_deadline=4 * settings.smtp_timeout,
         ),
         clock=clock,
+        proofs=ProofWait(anchoring, wait=settings.mail_proof_wait, witnessed=bool(witnesses)),
     )
     return Services(
         outbox=outbox,

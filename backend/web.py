@@ -177,6 +177,16 @@ def _dump_dict(payload: dict[str, Any]) -> bytes:
     return pydantic_core.to_json(payload)
 
 
+def tlog_proof_answer(
+    filename: str, proof: bytes, *, headers: dict[str, str] | None = None
+) -> Response:
+    """A ``.tlog-proof`` file, as a download under ``filename``."""
+    disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(
+        proof, media_type="application/octet-stream", headers={**(headers or {}), **disposition}
+    )
+
+
 def file_answer(
     request: Request, content: bytes, *, etag: str, media_type: str, filename: str
 ) -> Response:

@@ -19,3 +19,7 @@ class NotYetAnchored(Conflict):
 
 class ProofUnavailable(NotFound):
     code = "proof_unavailable"
+
+
+class NoSuchStatement(NotFound):
+    code = "no_such_statement"

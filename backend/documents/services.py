@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 from tortoise.exceptions import IntegrityError
 
+from backend.anchoring.proof_files import BUNDLE_FILE, proof_files
 from backend.documents import worker
 from backend.documents.credentials import CredentialService, SigningMaterial
 from backend.documents.model import (
@@ -41,10 +42,10 @@ from backend.transit.documents import transit_document
 from backend.transit.models import TransitInvoice
 
 VISIT_NAMES = {VisitType.OUTPATIENT: "门诊", VisitType.INPATIENT: "住院"}
-PROOF_ATTACHMENT = "ledger-proof.json"
+PROOF_ATTACHMENT = BUNDLE_FILE
 # Part of a stored receipt PDF's version: PDFs stored before the ID number was masked and the
-# embedded proof made public are rendered again rather than served.
-RECEIPT_LAYOUT = "public-2"
+# embedded proof made public, or before the .tlog-proof files, are rendered again.
+RECEIPT_LAYOUT = "public-3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +164,9 @@ class DocumentService:
         if bundle is not None:
             proof = json.dumps(bundle, ensure_ascii=False, indent=1).encode()
             attachments[PROOF_ATTACHMENT] = proof
+            # The same proof as standard files: a .tlog-proof beside each statement, and the
+            # document they commit to.
+            attachments.update(proof_files(bundle))
         return await self._cached(
             receipt.id, "receipt", version, filename, document, (signing, attachments)
         )

@@ -12,6 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from backend.anchoring.proof_files import MEDIA_TYPE, tlog_proof_download
+from backend.anchoring.schemas import TlogProofQuery
 from backend.chinatime import Day
 from backend.errors import NotFound
 from backend.hospital.schemas import IssueMedicalReceipt, ReverseReceipt
@@ -37,6 +39,7 @@ from backend.web import (
     read_body,
     services,
     staff_for,
+    tlog_proof_answer,
 )
 
 PDF = "application/pdf"
@@ -158,6 +161,16 @@ async def receipt_proof(request: Request) -> Response:
     staff = await staff_for(request)
     bundle = await services(request).receipts.proof_bundle(staff.issuer, _receipt_id(request))
     return json_answer(bundle)
+
+
+async def receipt_tlog_proof(request: Request) -> Response:
+    staff = await staff_for(request)
+    query = parse_query(request, TlogProofQuery)
+    bundle = await services(request).receipts.proof_bundle(
+        staff.issuer, _receipt_id(request), disclose=False
+    )
+    filename, proof = tlog_proof_download(bundle, query.entry)
+    return tlog_proof_answer(filename, proof)
 
 
 async def receipt_pdf(request: Request) -> Response:
@@ -287,6 +300,19 @@ ENDPOINTS = [
         name="hospital.proof",
         summary="The receipt's ledger proof bundle, to verify offline",
         tag="hospital",
+        roles=READERS,
+        kinds=HOSPITALS,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/hospital/receipts/{receipt_id}/proof.tlog-proof",
+        receipt_tlog_proof,
+        name="hospital.tlog_proof",
+        summary="One statement's proof as a c2sp.org/tlog-proof@v1 file (default: the issue "
+        "statement)",
+        tag="hospital",
+        query=TlogProofQuery,
+        media_type=MEDIA_TYPE,
         roles=READERS,
         kinds=HOSPITALS,
     ),

@@ -271,6 +271,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_checkpoint_yet": ("the ledger has no checkpoint yet", "账本尚未生成检查点，请稍后再试。"),
     "not_yet_anchored": ("the receipt is not in the ledger yet", "票据正在上链，请稍后再试。"),
     "proof_unavailable": ("the proof is not available", "暂时无法提供账本证明，请稍后再试。"),
+    "no_such_statement": (
+        "the receipt has no ledger statement at that position",
+        "该票据在账本中没有这一条记录。",
+    ),
     "limiter_unavailable": (
         "the rate limit cannot be checked; try again in {retry_after:duration}",
         "服务暂时繁忙，请 {retry_after:duration}后再试。",

@@ -21,6 +21,7 @@ from typing import Any
 from jinja2 import Environment
 
 from backend.outbox.addresses import header_text, normalise_address, safe_file_name
+from backend.outbox.proof_wait import NOTES
 from backend.receipts.models import Receipt
 from backend.receipts.schemas import china_time
 from backend.scan.masking import shown_payer
@@ -52,6 +53,7 @@ class Letter:
     pdf_name: str
     pdf: bytes
     company_buyer: bool = False  # titled to a 单位: its name is shown whole
+    proof: str | None = None  # the ``proof_wait`` verdict; None: not asked (no note)
 
 
 def message_id_for(message_uuid: uuid.UUID, domain: str) -> str:
@@ -83,6 +85,8 @@ class EmailComposer:
             "reversed": str(receipt.status) == "reversed",
             "scan_url": letter.scan_url,
             "pdf_name": letter.pdf_name,
+            # A copy sent without a (witnessed) ledger proof says so.
+            "proof_note": NOTES.get(letter.proof or ""),
         }
 
     def compose(self, letter: Letter, *, now: datetime) -> bytes:

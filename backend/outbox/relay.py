@@ -43,6 +43,7 @@ from backend.outbox.models import (
     MessageState,
     OutboxMessage,
 )
+from backend.outbox.proof_wait import ProofWait, trail_detail
 from backend.outbox.services import EventType, OutboxService
 from backend.outbox.smtp_client import Accepted, DeliveryFailure
 from backend.receipts.models import Receipt, ReceiptEvent, ScanToken
@@ -129,6 +130,7 @@ class Claimed:
     receipt: Receipt | None = None
     scan_url: str | None = None
     company_buyer: bool = False
+    proof: str | None = None  # what ledger proof the copy carries (``proof_wait``), once known
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +171,7 @@ class Relay:
         options: RelayOptions,
         clock: Clock,
         rng: random.Random | None = None,
+        proofs: ProofWait | None = None,
     ) -> None:
         self._outbox = outbox
         self._composer = composer
@@ -178,6 +181,7 @@ class Relay:
         self._options = options
         self._clock = clock
         self._random = rng or random.Random()
+        self._proofs = proofs
         self._report = DeliveryReport()
         self._outcomes: list[_Recorded] = []
         self._outcome_waiting = asyncio.Event()
@@ -324,6 +328,12 @@ class Relay:
             # Too little of the lease is left to finish: another relay may claim it meanwhile.
             await self._release(item)
             return
+        if self._proofs is not None and item.receipt is not None:
+            decision = await self._proofs.decide(item.id, item.receipt_id, started)
+            if decision.defer_until is not None:
+                await self._proofs.defer(item.id, item.claim, decision.defer_until)
+                return
+            item.proof = decision.proof
         result = await self._attempt(transport, item, started, stop)
         if result is None:
             await self._release(item)  # stopped while its PDF was rendering: not attempted
@@ -355,6 +365,7 @@ class Relay:
                         company_buyer=item.company_buyer,
                         pdf_name=pdf_name,
                         pdf=pdf,
+                        proof=item.proof,
                     ),
                     now=now,
                 )
@@ -429,6 +440,7 @@ class Relay:
                 if result.outcome is AttemptOutcome.SENT:
                     state, event, sent_at = MessageState.SENT, EventType.SENT, finished
                     detail["queue_id"] = result.queue_id or ""
+                    detail |= trail_detail(item.proof)
                 elif (
                     result.outcome is AttemptOutcome.PERMANENT
                     or item.attempts >= options.max_attempts

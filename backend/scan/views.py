@@ -12,6 +12,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from tortoise.transactions import in_transaction
 
+from backend.anchoring.proof_files import MEDIA_TYPE, tlog_proof_download
+from backend.anchoring.schemas import TlogProofQuery
 from backend.errors import DomainError, TooManyRequests
 from backend.i18n.messages import chinese
 from backend.outbox.schemas import EmailRequest, QueuedEmailOut
@@ -24,8 +26,10 @@ from backend.web import (
     file_answer,
     json_answer,
     parse_body,
+    parse_query,
     read_body,
     services,
+    tlog_proof_answer,
 )
 
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
@@ -121,6 +125,18 @@ async def proof(request: Request) -> Response:
     return json_answer(bundle, headers=NO_STORE)
 
 
+async def tlog_proof(request: Request) -> Response:
+    token = request.path_params["token"]
+    query = parse_query(request, TlogProofQuery)
+    found = services(request)
+    await found.scan.check(token, client=client_address(request))
+    bundle = await found.receipts.scan_bundle(token)
+    if bundle is None:  # revoked between the two reads
+        raise UnknownScanToken("no receipt opens with this code")
+    filename, proof = tlog_proof_download(bundle, query.entry)
+    return tlog_proof_answer(filename, proof, headers=NO_STORE)
+
+
 async def receipt_pdf(request: Request) -> Response:
     token = request.path_params["token"]
     found = services(request)
@@ -212,5 +228,16 @@ ENDPOINTS = [
         name="scan.proof",
         summary="The receipt's ledger proof bundle, for whoever holds its QR code",
         tag="scan",
+    ),
+    Endpoint(
+        "GET",
+        "/s/{token}/proof.tlog-proof",
+        tlog_proof,
+        name="scan.tlog_proof",
+        summary="One statement's proof as a c2sp.org/tlog-proof@v1 file (default: the issue "
+        "statement)",
+        tag="scan",
+        query=TlogProofQuery,
+        media_type=MEDIA_TYPE,
     ),
 ]

@@ -53,6 +53,8 @@ async def test_the_apps_relay_mails_the_signed_pdf(
             conn, receipt=receipt, to="patient@example.com"
         )
     assert queued.to == "p***@example.com"
+    # The copy waits for the receipt's ledger proof (PIAOJIA_MAIL_PROOF_WAIT): anchor it.
+    await services.sequencer.integrate_once()
     async with asyncio.timeout(30):
         while not handler.received:
             await asyncio.sleep(0.05)

@@ -13,6 +13,7 @@ from backend.auth.standin import demo_openid
 from backend.services import Services
 from tests.auth.support import login
 from tests.documents.support import text_of, write
+from tests.test_tlog_proof import detach, spec_verify
 from tests.transit.support import import_rows, metro, my_trip_ids, trip_row
 
 INVOICES = "/api/v1/folder/transit-invoices"
@@ -66,3 +67,28 @@ async def test_a_personal_buyers_invoice_proof_names_nobody(
     own = await tclient.get(f"/api/v1/folder/receipts/{receipt['id']}/proof", headers=rider)
     opened = verify_bundle(own.content, log_key=log_key).opened
     assert opened is not None and opened["payer.name"] == "欧阳小明"
+
+
+async def test_the_invoice_pdf_carries_a_tlog_proof_that_the_spec_verifier_accepts(
+    transit_app: Starlette, tclient: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    operator = await metro(transit_app)
+    rider = await login(tclient, "demo-bo")
+    await import_rows(tclient, operator, [trip_row(n, openid=demo_openid("bo")) for n in range(2)])
+    title = {"kind": "personal", "name": "欧阳小明"}
+    issued = await tclient.post(
+        INVOICES, json={"trips": await my_trip_ids(tclient, rider), "title": title}, headers=rider
+    )
+    assert issued.status_code == 201, issued.text
+    receipt = issued.json()["receipt"]
+    services: Services = transit_app.state.services
+    await services.sequencer.integrate_once()
+    log_key = (await tclient.get("/ledger/key")).text.strip()
+    pdf = await tclient.get(urlsplit(receipt["scan_url"]).path + "/receipt.pdf")
+    files = detach(pdf.content, tmp_path / "detached")
+    for data in files.values():
+        assert "欧阳小明".encode() not in data and demo_openid("bo").encode() not in data
+    checked = spec_verify(
+        files["ledger-0-issued.tlog-proof"], files["ledger-0-issued.json"], log_key
+    )
+    assert checked["index"] == 0

@@ -1,0 +1,309 @@
+"""Every receipt PDF carries a c2sp.org/tlog-proof@v1 per ledger statement, and they verify with
+software other than the code that made them: a verifier written here from the spec alone
+(hashlib and cryptography only), and tlog-scales, a C2SP implementation from PyPI."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from starlette.applications import Starlette
+from tlog_scales.signing import Vkey
+from tlog_scales.tlog import Checkpoint as ScalesCheckpoint
+from tlog_scales.tlog import InclusionProof as ScalesInclusionProof
+
+from backend.app import create_app
+from backend.config import Settings
+from tests.documents.test_endpoints import ca_of
+from tests.lifespan import lifespan
+from tests.signing.helpers import nss_trusting, pdfsig
+from tests.test_ledger_privacy import (
+    LOG_KEY,
+    URL,
+    assert_no_personal_data,
+    cli_verify,
+    integrate,
+    issued_receipt,
+    scan_path,
+)
+from tests.witness.test_processes import WitnessProcess
+
+# ---- a tlog-proof reader and verifier written from c2sp.org/tlog-proof@v1 alone ----
+
+
+def spec_parse(data: bytes) -> dict[str, Any]:
+    """Split a proof into extra, index, hashes and the verbatim checkpoint note."""
+    lines = data.decode().split("\n")
+    assert lines[0] == "c2sp.org/tlog-proof@v1"
+    at, extra = 1, None
+    if lines[at].startswith("extra "):
+        extra = base64.b64decode(lines[at][6:], validate=True)
+        at += 1
+    assert lines[at].startswith("index ")
+    index_text = lines[at][6:]
+    assert index_text == str(int(index_text))  # decimal, no leading zeroes
+    at += 1
+    hashes = []
+    while lines[at] != "":
+        hashes.append(base64.b64decode(lines[at], validate=True))
+        at += 1
+    note = "\n".join(lines[at + 1 :]).encode()
+    return {"extra": extra, "index": int(index_text), "hashes": hashes, "note": note}
+
+
+def spec_verify(
+    data: bytes, entry: bytes, vkey: str, witness_keys: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The spec's four steps for an Ed25519 log key (c2sp.org/signed-note, RFC 6962)."""
+    proof = spec_parse(data)
+    name, key_hex, key_b64 = vkey.split("+", 2)
+    key = base64.b64decode(key_b64)
+    assert key[0] == 0x01
+    # 1. the leaf hash
+    leaf = hashlib.sha256(b"\x00" + entry).digest()
+    # 2. origin and log signature
+    body, _, signatures = proof["note"].decode().rpartition("\n\n")
+    body += "\n"
+    origin, size_text, root_b64 = body.split("\n")[:3]
+    assert origin == name
+    key_id = hashlib.sha256(name.encode() + b"\n" + key[:1] + key[1:]).digest()[:4]
+    assert key_id.hex() == key_hex
+    signed = False
+    for line in signatures.rstrip("\n").split("\n"):
+        signer, blob_b64 = line.removeprefix("\u2014 ").split(" ")
+        blob = base64.b64decode(blob_b64)
+        if signer == name and blob[:4] == key_id:
+            Ed25519PublicKey.from_public_bytes(key[1:]).verify(blob[4:], body.encode())
+            signed = True
+    assert signed
+    # 3. cosignatures of known witnesses (c2sp.org/tlog-cosignature, type 0x04)
+    cosigned = []
+    for witness in witness_keys:
+        w_name, w_hex, w_b64 = witness.split("+", 2)
+        w_key = base64.b64decode(w_b64)
+        assert w_key[0] == 0x04
+        for line in signatures.rstrip("\n").split("\n"):
+            signer, blob_b64 = line.removeprefix("\u2014 ").split(" ")
+            blob = base64.b64decode(blob_b64)
+            if signer == w_name and blob[:4].hex() == w_hex:
+                timestamp = int.from_bytes(blob[4:12], "big")
+                message = b"cosignature/v1\ntime %d\n" % timestamp + body.encode()
+                Ed25519PublicKey.from_public_bytes(w_key[1:]).verify(blob[12:], message)
+                cosigned.append(w_name)
+    # 4. inclusion (RFC 9162 2.1.3.2)
+    index, size = proof["index"], int(size_text)
+    assert index < size
+    fn, sn, r = index, size - 1, leaf
+    for p in proof["hashes"]:
+        assert sn != 0
+        if fn & 1 or fn == sn:
+            r = hashlib.sha256(b"\x01" + p + r).digest()
+            while fn & 1 == 0 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            r = hashlib.sha256(b"\x01" + r + p).digest()
+        fn, sn = fn >> 1, sn >> 1
+    assert sn == 0 and r == base64.b64decode(root_b64)
+    return proof | {"size": size, "root": r, "cosigned": cosigned}
+
+
+# ---- the tests ----
+
+
+def detach(pdf: bytes, directory: Path) -> dict[str, bytes]:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "receipt.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdfdetach", "-saveall", "-o", str(directory), str(path)], check=True)
+    return {p.name: p.read_bytes() for p in directory.iterdir() if p.name != "receipt.pdf"}
+
+
+async def test_the_pdf_carries_a_tlog_proof_per_statement_that_others_verify(
+    app: Starlette, client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    issued = await issued_receipt(app, client)
+    reversal = await client.post(
+        f"{URL}/{issued['id']}/reversal", json={"reason": "退费"}, headers=issued["_headers"]
+    )
+    assert reversal.status_code == 201, reversal.text
+    await integrate(app)
+    response = await client.get(scan_path(issued) + "/receipt.pdf")
+    assert response.status_code == 200
+    files = detach(response.content, tmp_path / "detached")
+    assert {
+        "ledger-proof.json",
+        "receipt-document.json",
+        "ledger-0-issued.json",
+        "ledger-0-issued.tlog-proof",
+        "ledger-1-reversed.json",
+        "ledger-1-reversed.tlog-proof",
+    } <= set(files)
+    for data in files.values():
+        assert_no_personal_data(data)
+    document = files["receipt-document.json"]
+    checkpoint = await client.get("/ledger/checkpoint")
+    for stem in ("ledger-0-issued", "ledger-1-reversed"):
+        statement, proof = files[f"{stem}.json"], files[f"{stem}.tlog-proof"]
+        checked = spec_verify(proof, statement, LOG_KEY)
+        # The statement commits to the document with the salt carried as extra.
+        salted = hashlib.sha256(checked["extra"] + document).hexdigest()
+        assert json.loads(statement)["commitment"] == "sha256:" + salted
+        # tlog-scales: its checkpoint parser and signature check, its inclusion check.
+        scales = ScalesCheckpoint.from_text(checked["note"].decode())
+        scales.verify(Vkey.from_string(LOG_KEY))
+        leaf = hashlib.sha256(b"\x00" + statement).digest()
+        ScalesInclusionProof(checked["index"], scales.size, checked["hashes"]).check(
+            leaf, scales.root_hash
+        )
+        # What the log serves is the checkpoint the proofs were made against.
+        assert checked["note"] == checkpoint.content
+    # tlog-scales writes the same proof from the log's tiles (its own tlog-proof writer).
+    mirror = tmp_path / "mirror"
+    note = spec_parse(files["ledger-0-issued.tlog-proof"])["note"]
+    size = int(note.split(b"\n")[1])
+    tile = await client.get(f"/ledger/tile/0/000.p/{size}")
+    assert tile.status_code == 200
+    (mirror / "tile" / "0" / "000.p").mkdir(parents=True)
+    (mirror / "tile" / "0" / "000.p" / str(size)).write_bytes(tile.content)
+    (mirror / "checkpoint").write_bytes(checkpoint.content)
+    for n, stem in enumerate(("ledger-0-issued", "ledger-1-reversed")):
+        index = spec_parse(files[f"{stem}.tlog-proof"])["index"]
+        written = subprocess.run(
+            [sys.executable, "-m", "tlog_scales.cli", "gen-proof", f"{mirror}/", str(index)],
+            capture_output=True,
+            check=True,
+        ).stdout
+        ours = files[f"{stem}.tlog-proof"].split(b"\n")
+        assert ours[1].startswith(b"extra ")
+        assert written == b"\n".join([ours[0], *ours[2:]]), n
+
+    # piaojia ledger verify: the PDF (signature, then its standard files) and one .tlog-proof.
+    ca_file = tmp_path / "ca.crt"
+    ca_file.write_bytes(ca_of(app).certificate_pem)
+    result = cli_verify(tmp_path, response.content, "--ca", str(ca_file))
+    assert result.returncode == 0, result.stderr
+    assert "issued at leaf" in result.stdout and "reversed at leaf" in result.stdout
+    entry = tmp_path / "detached" / "ledger-0-issued.json"
+    doc = tmp_path / "detached" / "receipt-document.json"
+    result = cli_verify(
+        tmp_path, files["ledger-0-issued.tlog-proof"], "--entry", str(entry), "--document", str(doc)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "commits to the document" in result.stdout
+    other = tmp_path / "detached" / "ledger-1-reversed.json"
+    result = cli_verify(tmp_path, files["ledger-0-issued.tlog-proof"], "--entry", str(other))
+    assert result.returncode == 1 and "NOT VERIFIED" in result.stderr
+
+    # pdfsig still validates the signature over the attachments.
+    report = pdfsig(response.content, nss_trusting(tmp_path / "nss", ca_of(app)), tmp_path)
+    assert "Signature Validation: Signature is Valid." in report
+
+
+async def test_the_tlog_proof_routes(
+    app: Starlette, client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    issued = await issued_receipt(app, client, email=False)
+    public = scan_path(issued) + "/proof.tlog-proof"
+    issuer = f"{URL}/{issued['id']}/proof.tlog-proof"
+    early = await client.get(public)
+    assert early.status_code == 409 and early.json()["error"]["code"] == "not_yet_anchored"
+    await integrate(app)
+    answer = await client.get(public)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "application/octet-stream"
+    assert ".tlog-proof" in answer.headers["content-disposition"]
+    bundle = (await client.get(scan_path(issued) + "/proof")).json()
+    statement = bundle["entries"][0]["statement"].encode()
+    checked = spec_verify(answer.content, statement, LOG_KEY)
+    assert checked["index"] == bundle["entries"][0]["leaf_index"]
+    own = await client.get(issuer, headers=issued["_headers"])
+    assert own.status_code == 200 and own.content == answer.content
+    assert (await client.get(issuer)).status_code == 401
+    missing = await client.get(public + "?entry=3")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "no_such_statement"
+    bad = await client.get(public + "?entry=x")
+    assert bad.status_code == 422
+    spec = (await client.get("/openapi.json")).json()
+    assert "/s/{token}/proof.tlog-proof" in spec["paths"]
+    assert "/api/v1/hospital/receipts/{receipt_id}/proof.tlog-proof" in spec["paths"]
+
+
+@pytest.mark.parametrize("where", ["index", "hash", "signature"])
+async def test_a_changed_pdf_proof_fails_the_spec_verifier_and_the_cli(
+    app: Starlette, client: httpx.AsyncClient, tmp_path: Path, where: str
+) -> None:
+    issued = await issued_receipt(app, client, email=False)
+    await integrate(app)
+    files = detach((await client.get(scan_path(issued) + "/receipt.pdf")).content, tmp_path / "d")
+    proof = files["ledger-0-issued.tlog-proof"]
+    lines = proof.split(b"\n")
+    if where == "index":
+        lines[2] = b"index 1"
+    elif where == "hash":
+        lines = [*lines[:3], base64.b64encode(b"\x07" * 32), *lines[3:]]
+    else:
+        lines[-2] = lines[-2][:-6] + (b"AAAAA=" if not lines[-2].endswith(b"AAAAA=") else b"BBBBB=")
+    changed = b"\n".join(lines)
+    with pytest.raises(Exception):  # noqa: B017 - any failure of the spec verifier will do
+        spec_verify(changed, files["ledger-0-issued.json"], LOG_KEY)
+    entry = tmp_path / "d" / "ledger-0-issued.json"
+    result = cli_verify(tmp_path, changed, "--entry", str(entry))
+    assert result.returncode == 1 and "NOT VERIFIED" in result.stderr, result.stdout
+
+
+@pytest.fixture
+def witnesses(tmp_path: Path) -> Iterator[list[WitnessProcess]]:
+    started = []
+    for name in ("witness-a.test", "witness-b.test"):
+        folder = tmp_path / name
+        folder.mkdir()
+        started.append(WitnessProcess(folder, name, [LOG_KEY]))
+    yield started
+    for witness in started:
+        witness.stop()
+
+
+async def test_a_witnessed_pdf_proof_carries_cosignatures_others_verify(
+    settings: Settings, witnesses: list[WitnessProcess], tmp_path: Path
+) -> None:
+    keys = [witness.verifier_key() for witness in witnesses]
+    async with httpx.AsyncClient() as http:
+        for witness in witnesses:
+            witness.start()
+            await witness.wait_ready(http)
+    configured = replace(
+        settings, witnesses=tuple((w.url, k) for w, k in zip(witnesses, keys, strict=True))
+    )
+    app = create_app(configured)
+    async with lifespan(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as http:
+            issued = await issued_receipt(app, http, email=False)
+            await integrate(app)
+            pdf = (await http.get(scan_path(issued) + "/receipt.pdf")).content
+    files = detach(pdf, tmp_path / "detached")
+    proof, statement = files["ledger-0-issued.tlog-proof"], files["ledger-0-issued.json"]
+    checked = spec_verify(proof, statement, LOG_KEY, tuple(keys))
+    assert checked["cosigned"] == ["witness-a.test", "witness-b.test"]
+    scales = ScalesCheckpoint.from_text(checked["note"].decode())
+    scales.verify(Vkey.from_string(LOG_KEY))
+    for key in keys:
+        vkey = Vkey.from_string(key)
+        (cosignature,) = [s for s in scales.signatures if vkey.match(s)]
+        vkey.get_verifier().verify_note(cosignature, scales)  # tlog-scales' cosignature check
+    witness_options = [option for key in keys for option in ("--witness-key", key)]
+    entry = tmp_path / "detached" / "ledger-0-issued.json"
+    result = cli_verify(tmp_path, proof, "--entry", str(entry), *witness_options, "--quorum", "2")
+    assert result.returncode == 0, result.stderr
+    assert "cosigned by 2 witness(es)" in result.stdout
