@@ -266,6 +266,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "该票据已被报销单位锁定，解锁前不能冲红。",
     ),
     "receipt_claimed_closed": ("the receipt has been reimbursed", "该票据已报销完成，不能冲红。"),
+    "reversal_not_confirmed": (
+        "confirm the reversal on its confirmation page first",
+        "请先在确认页面核对后再冲红。",
+    ),
     # --- the ledger and whereabouts -----------------------------------------------------------
     "tile_not_found": ("no such tile", "账本中没有这一段数据。"),
     "no_checkpoint_yet": ("the ledger has no checkpoint yet", "账本尚未生成检查点，请稍后再试。"),

@@ -13,7 +13,6 @@ from typing import Any, TextIO
 from backend import db
 from backend.config import Settings
 from backend.issuers.models import Issuer, IssuerKind
-from backend.services import utc_now
 from backend.transit.csv_import import (
     BATCH_ROWS,
     COLUMNS,
@@ -22,7 +21,6 @@ from backend.transit.csv_import import (
     import_csv,
     progress_path,
 )
-from backend.transit.services import TripImporter
 
 BAR_WIDTH = 30
 SHOWN_REJECTS = 20
@@ -71,6 +69,10 @@ def cmd_import_trips(settings: Settings, args: argparse.Namespace) -> int:
     if not csv_path.is_file():
         print(f"import-trips: no file {csv_path}", file=sys.stderr)
         return 1
+
+    # Imported here, not at the top: every other command starts without the services' imports.
+    from backend.services import utc_now
+    from backend.transit.services import TripImporter
 
     async def run() -> int:
         await db.open_database(settings.database_url)

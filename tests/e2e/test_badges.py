@@ -56,7 +56,7 @@ def _scan_page() -> str:
     return (
         template_environment()
         .get_template("scan/receipt.html")
-        .render(view=view, token=TOKEN, emailed=None)
+        .render(view=view, token=TOKEN, emailed=None, email_error=None, email_value="")
     )
 
 

@@ -89,9 +89,10 @@ async def test_the_console_refuses_and_says_why(
     assert page.status_code == 200
     assert 'id="reverse-form"' not in page.text
     assert "解锁前不能冲红" in page.text
-    # A form posted anyway (an old tab) is refused with the reason, in Chinese.
+    # A form posted anyway (an old tab) is refused with the reason, in Chinese, at the
+    # confirmation step already: no confirmation is offered for a reversal that would fail.
     posted = await vclient.post(
-        f"/console/receipts/{issued['id']}/reversal",
+        f"/console/receipts/{issued['id']}/reversal/confirm",
         data={"csrf_token": csrf_of(page.text), "reason": "收错", "idempotency_key": "c-1"},
     )
     assert posted.status_code == 409
