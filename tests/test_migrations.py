@@ -48,6 +48,7 @@ async def test_migrations_together_match_the_models(database_url: str, tmp_path:
         "12",
         "14",
         "15",
+        "16",
     ]
     await db.open_database(database_url)
     try:

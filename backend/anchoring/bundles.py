@@ -197,7 +197,9 @@ def _parse(bundle: Mapping[str, Any] | bytes) -> _Bundle:
     entries = bundle.get("entries")
     if not isinstance(entries, list) or not entries:
         raise MalformedBundleError("entries: not a non-empty list")
-    header = {name: _text(receipt, name, f"receipt.{name}") for name in ("id", "code", "number")}
+    header = {name: _text(receipt, name, f"receipt.{name}") for name in ("id", "number")}
+    # A 数电票 has no 发票代码: its code is the empty string, still a string.
+    header["code"] = _text(receipt, "code", "receipt.code", empty=True)
     if "issuer" in receipt:
         header["issuer"] = _text(receipt, "issuer", "receipt.issuer")
     document = None
@@ -247,10 +249,10 @@ def _parse_entry(n: int, entry: object, *, salted: bool) -> _Entry:
     )
 
 
-def _text(obj: Mapping[str, Any], key: str, where: str) -> str:
+def _text(obj: Mapping[str, Any], key: str, where: str, *, empty: bool = False) -> str:
     value = obj.get(key)
-    if not isinstance(value, str) or not value:
-        raise MalformedBundleError(f"{where}: not a non-empty string")
+    if not isinstance(value, str) or not (value or empty):
+        raise MalformedBundleError(f"{where}: not {'a' if empty else 'a non-empty'} string")
     return value
 
 

@@ -85,10 +85,10 @@ class TripLine:
 
 @dataclass(frozen=True)
 class TransitInvoiceDocument:
-    """A metro fare e-invoice (电子发票（普通发票）), or its red reversal."""
+    """A metro fare e-invoice (电子发票（普通发票）, a 数电票), or its red reversal."""
 
     title: str
-    number: str
+    number: str  # 发票号码: 20 digits; 10 (with ``code``) on invoices issued before 数电票
     check_code: str
     issued_at: datetime
     seller_name: str
@@ -106,8 +106,10 @@ class TransitInvoiceDocument:
     verify_url: str
     seal: Seal
     ledger: LedgerBlock | None = None
-    reverses: tuple[str, str] | None = None
+    reverses: tuple[str, str] | None = None  # (code, number) of the original; code "" on a 数电票
     reversal_reason: str | None = None
+    code: str = ""  # a 数电票 (20-digit number) has none; older invoices an 8-digit one
+    red_confirmation: str | None = None  # 红字发票信息确认单编号, on a red 数电票
 
 
 @dataclass(frozen=True)

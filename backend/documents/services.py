@@ -33,9 +33,11 @@ from backend.documents.model import (
 from backend.documents.models import RenderedDocument
 from backend.documents.provinces import province_of
 from backend.documents.qr import qr_png, qr_svg
+from backend.documents.transit import TRANSIT_LAYOUT
 from backend.issuers.models import Issuer
 from backend.receipts.errors import ReceiptNotFound
 from backend.receipts.models import ReceiptKind, VisitType
+from backend.receipts.numbering import receipt_label
 from backend.receipts.services import LoadedReceipt, ReceiptService
 from backend.scan.masking import mask_id_number, mask_name
 from backend.transit.documents import transit_document
@@ -83,9 +85,8 @@ class DocumentService:
     def verify_url(self, loaded: LoadedReceipt) -> str:
         """The public 查验 page of a receipt, as printed in its QR code."""
         receipt = loaded.receipt
-        query = urlencode(
-            {"code": receipt.code, "number": receipt.number, "check": receipt.check_code}
-        )
+        named = {"code": receipt.code} if receipt.code else {}  # a 数电票 has no code
+        query = urlencode({**named, "number": receipt.number, "check": receipt.check_code})
         return f"{self._base}/verify?{query}"
 
     def scan_url(self, token: str) -> str:
@@ -147,13 +148,14 @@ class DocumentService:
                 if loaded.reverses
                 else None,
             )
-            filename = f"电子发票-{receipt.code}-{receipt.number}.pdf"
+            filename = f"电子发票-{receipt_label(receipt.code, receipt.number)}.pdf"
         else:
             document = self.medical_document(loaded, bundle)
             filename = f"电子票据-{receipt.code}-{receipt.number}.pdf"
         version = "|".join(
             [
                 RECEIPT_LAYOUT,
+                TRANSIT_LAYOUT if receipt.kind == ReceiptKind.TRANSIT else "",
                 str(receipt.status),
                 str(loaded.reversed_by.id if loaded.reversed_by else ""),
                 loaded.ledger.state,

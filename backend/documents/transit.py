@@ -1,13 +1,13 @@
-"""The metro fare e-invoice (电子发票（普通发票）) and its red reversal, as PDF.
+"""The metro fare e-invoice (电子发票（普通发票）, a 数电票) and its red reversal, as PDF.
 
-Page size: 210 × 140 mm, the size of the fully digital VAT e-invoice (数电票) PDF, which
-prints 1:1 on the top half of an A4 sheet. The invoice block (buyer and seller, the single
-service line, tax and the total in capitals and figures) sits on every page; the trips it
-covers are listed under it in two column groups and flow onto further pages when there are
-more than fit. The seller's seal and the drawer close each page.
+The 数电票 layout (fields per GB/T 42965.1-2023), in its order: QR code, title, and top right
+发票号码 and 开票日期 (an invoice from before 数电票 also shows its 发票代码); 购买方信息 and
+销售方信息; the items (项目名称, 规格型号, 单位, 数量, 单价, 金额, 税率/征收率, 税额), 合计 and
+价税合计（大写）（小写）; then Piaojia's trip list, 备注 and 开票人. 210 × 140 mm, the 数电票 PDF's
+size (1:1 on half an A4 sheet); the invoice block is on every page, the trips flow on.
 
-A document with ``reverses`` set is drawn as a red-letter invoice: title, tag and faint
-diagonal 冲红 in red, the original invoice and the reason in 备注, and every amount negative.
+A 红字发票 (``reverses`` set): title, tag and a faint diagonal 冲红 in red, amounts and quantity
+negative, and in 备注 the blue invoice's number and the 红字发票信息确认单编号, then the reason.
 
 All positions below are millimetres from the top-left corner of the page.
 """
@@ -15,6 +15,7 @@ All positions below are millimetres from the top-left corner of the page.
 from __future__ import annotations
 
 import io
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from reportlab.lib.colors import Color
 
@@ -40,11 +41,13 @@ from backend.documents.model import TransitInvoiceDocument, TripLine
 from backend.documents.seal import seal_png
 from backend.receipts.money import format_fen, to_capitals
 
+# Part of a stored transit PDF's version: a new layout renders stored invoices again.
+TRANSIT_LAYOUT = "shudian-1"
 PAGE_WIDTH, PAGE_HEIGHT = 210.0, 140.0
 LEFT, RIGHT = 10.0, 200.0
 CONTENT_WIDTH = RIGHT - LEFT
 
-# Header: QR at the top left, title in the middle, number/date/check code on the right.
+# Header: QR at the top left, title in the middle, (code,) number and date on the right.
 QR_TOP, QR_SIZE = 5.0, 28.0
 TITLE_BASELINE, TITLE_SIZE = 15.0, 15.5
 TAG_SIZE = 9.0
@@ -62,14 +65,16 @@ PARTY_SIZE, PARTY_LABEL_SIZE = 8.5, 7.5
 ITEM_TOP, ITEM_HEADER_HEIGHT, ITEM_ROW_HEIGHT, TOTAL_ROW_HEIGHT = 50.0, 5.5, 5.5, 7.0
 ITEM_SIZE = 8.0
 ITEM_COLUMNS = (
-    Column("项目名称", 62, "left"),
-    Column("规格型号", 18, "centre"),
-    Column("单位", 14, "centre"),
-    Column("数量", 14, "right"),
-    Column("金额", 30, "right"),
-    Column("税率/征收率", 22, "centre"),
-    Column("税额", 30, "right"),
+    Column("项目名称", 56, "left"),
+    Column("规格型号", 16, "centre"),
+    Column("单位", 10, "centre"),
+    Column("数量", 12, "right"),
+    Column("单价", 24, "right"),
+    Column("金额", 26, "right"),
+    Column("税率/征收率", 20, "centre"),
+    Column("税额", 26, "right"),
 )
+UNIT_PRICE_PLACES = Decimal("0.00000001")  # 单价 without tax, to eight places as issued
 TOTAL_SIZE = 10.0
 
 # Trips: two column groups side by side.
@@ -135,25 +140,48 @@ def _header(sheet: Sheet, doc: TransitInvoiceDocument, negative: bool) -> None:
         sheet.text(
             centre,
             REVERSAL_BASELINE,
-            f"红字发票 · 对应蓝字发票号码：{_original(doc)}",
+            "红字发票 · 对应蓝字发票号码：" + " ".join(filter(None, doc.reverses or ())),
             8.5,
             anchor="centre",
             color=RED,
             max_width=IDS_LABEL_X - LEFT - QR_SIZE - 6,
         )
-    identifiers = (
-        ("发票号码", doc.number),
-        ("开票日期", china_time(doc.issued_at)),
-        ("校验码", doc.check_code),
-    )
-    for baseline, (label, value) in zip(IDS_BASELINES, identifiers, strict=True):
+    for baseline, (label, value) in zip(IDS_BASELINES, _identifiers(doc), strict=False):
         sheet.text(IDS_LABEL_X, baseline, label + "：", IDS_SIZE, color=MUTED)
         sheet.text(IDS_VALUE_X, baseline, value, IDS_SIZE, max_width=RIGHT - IDS_VALUE_X)
 
 
-def _original(doc: TransitInvoiceDocument) -> str:
+def _identifiers(doc: TransitInvoiceDocument) -> tuple[tuple[str, str], ...]:
+    """Top right: 发票号码 and 开票日期 (年月日, China time); 发票代码 first where there is one."""
+    year, month, day = china_time(doc.issued_at)[:10].split("-")
+    issued = ("开票日期", f"{year}年{month}月{day}日")
+    if doc.code:
+        return (("发票代码", doc.code), ("发票号码", doc.number), issued)
+    return (("发票号码", doc.number), issued)
+
+
+def _red_references(doc: TransitInvoiceDocument) -> str:
+    """What 备注 of a 红字发票 names: the blue invoice and the 红字发票信息确认单."""
     code, number = doc.reverses or ("", "")
-    return f"{code} {number}".strip()
+    # A blue invoice from before 数电票 is named by its code and number.
+    blue = (
+        f"被红冲蓝字发票代码：{code} 号码：{number}"
+        if code
+        else f"被红冲蓝字数电发票号码：{number}"
+    )
+    if doc.red_confirmation:
+        blue += f" 红字发票信息确认单编号：{doc.red_confirmation}"
+    return blue
+
+
+def unit_price(net_fen: int, quantity: int) -> str:
+    """单价 without tax: 金额 ÷ 数量 to eight places, trailing zeros dropped (two places kept)."""
+    if quantity == 0:
+        return ""
+    price = Decimal(abs(net_fen)) / 100 / abs(quantity)
+    text = format(price.quantize(UNIT_PRICE_PLACES, rounding=ROUND_HALF_EVEN), "f").rstrip("0")
+    whole, _, places = text.partition(".")
+    return f"{whole}.{places.ljust(2, '0')}"
 
 
 def _strip(sheet: Sheet, x: float, top: float, height: float, caption: str) -> None:
@@ -221,7 +249,16 @@ def _invoice_lines(sheet: Sheet, doc: TransitInvoiceDocument, negative: bool) ->
         LEFT,
         top,
         ITEM_COLUMNS,
-        (doc.item_name, "", "次", quantity, net, doc.tax_rate_label, tax_shown),
+        (
+            doc.item_name,
+            "",
+            "次",
+            quantity,
+            unit_price(doc.net_fen, len(doc.trips)),
+            net,
+            doc.tax_rate_label,
+            tax_shown,
+        ),
         ITEM_ROW_HEIGHT,
         ITEM_SIZE,
     )
@@ -230,7 +267,16 @@ def _invoice_lines(sheet: Sheet, doc: TransitInvoiceDocument, negative: bool) ->
         LEFT,
         top,
         ITEM_COLUMNS,
-        ("合　　计", "", "", "", "¥" + net, "", "¥" + tax_shown if tax_shown != "***" else "***"),
+        (
+            "合　　计",
+            "",
+            "",
+            "",
+            "",
+            "¥" + net,
+            "",
+            "¥" + tax_shown if tax_shown != "***" else "***",
+        ),
         ITEM_ROW_HEIGHT,
         ITEM_SIZE,
         bold=True,
@@ -285,10 +331,12 @@ def _notes(sheet: Sheet, doc: TransitInvoiceDocument, negative: bool) -> None:
     sheet.box(LEFT, NOTE_TOP, CONTENT_WIDTH, NOTE_HEIGHT)
     _strip(sheet, LEFT, NOTE_TOP, NOTE_HEIGHT, "备注")
     lines: list[tuple[str, Color]] = []
+    trips = f"行程 {len(doc.trips)} 次，购买方：{doc.buyer_kind}，查验校验码：{doc.check_code}"
     if negative:
-        reason = f"，冲红原因：{doc.reversal_reason}" if doc.reversal_reason else ""
-        lines.append((f"被红冲蓝字发票号码：{_original(doc)}{reason}", RED))
-    lines.append((f"行程 {len(doc.trips)} 次，购买方：{doc.buyer_kind}", INK))
+        lines.append((_red_references(doc), RED))
+        if doc.reversal_reason:
+            trips = f"冲红原因：{doc.reversal_reason}；{trips}"
+    lines.append((trips, INK))
     if doc.ledger is not None:
         lines.append((technical_line(doc.ledger), MUTED))
     x = LEFT + NOTE_STRIP + 1.5

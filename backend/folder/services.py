@@ -46,7 +46,7 @@ from backend.verify.models import ClaimState, ReimbursementClaim
 # since the trail may be shown to the issuer.
 CLAIMED = "claimed"
 UNCLAIMED = "unclaimed"
-CODE_DIGITS = 8  # a 票据代码 (and a transit invoice's code) is 8 digits
+CODE_DIGITS = 8  # a 票据代码 (and an older transit invoice's code) is 8 digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +256,8 @@ def _text_matches(text: str) -> Q:
         | Q(receipt__code__contains=text)
     )
     if text.isascii() and text.isdigit() and len(text) > CODE_DIGITS:
-        # An invoice prints its 票据代码 and 票据号码 as one 18-digit 发票号码.
+        # Transit invoices from before 数电票 printed code and number as one 18-digit 发票号码
+        # (a 数电票's 20 digits are its number, which the first match finds).
         code, number = text[:CODE_DIGITS], text[CODE_DIGITS:]
         found |= Q(receipt__code=code, receipt__number__startswith=number)
     return found

@@ -45,8 +45,8 @@ class Receipt(Model):
         "models.Staff", related_name="receipts", on_delete=fields.RESTRICT
     )
     kind = fields.CharEnumField(ReceiptKind, max_length=16)
-    code = fields.CharField(max_length=8)  # 票据代码
-    number = fields.CharField(max_length=10)  # 票据号码, gapless per issuer and code
+    code = fields.CharField(max_length=8)  # 票据代码; empty on a 数电票, which has none
+    number = fields.CharField(max_length=20)  # 票据号码 (10) or 数电票 发票号码 (20), gapless
     check_code = fields.CharField(max_length=6)  # 校验码
     issued_at = fields.DatetimeField()
     status = fields.CharEnumField(ReceiptStatus, max_length=16, default=ReceiptStatus.VALID)
@@ -169,7 +169,8 @@ class ReceiptEvent(Model):
 
 
 class ReceiptSequence(Model):
-    """The last 票据号码 handed out for one issuer and 票据代码.
+    """The last number handed out for one issuer and series (``code``: a 票据代码, or the
+    prefix of a year's 数电票 numbers; see ``numbering``).
 
     Numbers are drawn by incrementing this row inside the issuing transaction, so a rolled-back
     issue gives its number back and the sequence stays gapless.

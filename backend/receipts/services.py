@@ -42,7 +42,7 @@ from backend.receipts.models import (
     ScanToken,
     payer_search_hashes,
 )
-from backend.receipts.numbering import draw_check_code, format_number
+from backend.receipts.numbering import Numbering, draw_check_code, fiscal_numbering, receipt_label
 from backend.receipts.tokens import new_scan_token
 
 Clock = Callable[[], datetime]
@@ -93,22 +93,21 @@ class ReceiptService:
         self._anchoring = anchoring
         self._guard = guard
 
-    async def next_number(self, conn: BaseDBAsyncClient, issuer: Issuer, code: str) -> str:
-        """Draw the next 票据号码 for ``issuer`` and ``code``.
+    async def next_number(self, conn: BaseDBAsyncClient, issuer: Issuer, by: Numbering) -> str:
+        """Draw the next number of the series ``by`` names for ``issuer``.
 
         Gapless: the counter row is incremented inside the caller's transaction and stays
         locked until it ends, so a rollback returns the number and concurrent issuers queue.
         """
-        params = [str(issuer.id), code]
+        params = [str(issuer.id), by.series]
         rows = await conn.execute_query_dict(dialect_sql(conn, _NEXT_NUMBER), params)
         if not rows:
             await conn.execute_query(dialect_sql(conn, _NEW_SEQUENCE), params)
             rows = await conn.execute_query_dict(dialect_sql(conn, _NEXT_NUMBER), params)
-        number = int(rows[0]["last_number"])
         try:
-            return format_number(number)
+            return by.format(int(rows[0]["last_number"]))
         except ValueError as exc:
-            raise NumbersExhausted(f"票据代码 {code} has used all ten-digit numbers") from exc
+            raise NumbersExhausted(str(exc)) from exc
 
     async def store(
         self,
@@ -118,8 +117,10 @@ class ReceiptService:
         receipt: Receipt,
         items: list[LineItem],
         event_detail: dict[str, str] | None = None,
+        numbering: Numbering | None = None,
     ) -> LoadedReceipt:
-        """Number and store a new receipt (``receipt.code`` set, number not yet) with its items.
+        """Number and store a new receipt with its items: by ``numbering`` (which also sets
+        ``receipt.code``), else by the 票据代码 already in ``receipt.code``.
 
         Sets id, number, check code and issue time; writes the ``issued`` event and anchors
         its statement in the ledger, all on ``conn``. The number is drawn as late as it can
@@ -128,6 +129,8 @@ class ReceiptService:
         for the receipt, its event, its ledger statement and the commit only. The issue time
         is read once the number is drawn, so numbers and issue times rise together.
         """
+        numbering = numbering or fiscal_numbering(receipt.code)
+        receipt.code = numbering.code
         await defer_receipt_keys(conn)
         receipt.id = uuid.uuid4()
         receipt.issuer = staff.issuer
@@ -138,7 +141,7 @@ class ReceiptService:
             item.position = position
         await LineItem.bulk_create(items, using_db=conn)
         token = await ScanToken.create(receipt_id=receipt.id, token=new_scan_token(), using_db=conn)
-        receipt.number = await self.next_number(conn, staff.issuer, receipt.code)
+        receipt.number = await self.next_number(conn, staff.issuer, numbering)
         receipt.issued_at = self._clock()
         await receipt.save(using_db=conn, force_create=True)
         await ReceiptEvent.create(
@@ -169,6 +172,7 @@ class ReceiptService:
         receipt_id: uuid.UUID,
         reason: str,
         kind: ReceiptKind,
+        numbering: Numbering | None = None,
     ) -> LoadedReceipt:
         """Issue the red reversal receipt (冲红) of one of ``staff``'s issuer's receipts.
 
@@ -179,6 +183,7 @@ class ReceiptService:
         reversed (the guard's error, 409): the guard reads the claim after the status update
         has locked the receipt row, so a racing lock either is seen or waits and then fails.
         Only a receipt of ``kind`` is reversed: each kind's path undoes what it did besides.
+        The red receipt is numbered by ``numbering`` (a red 数电票: a new invoice), else as before.
         """
         original = await self._own(conn, staff.issuer, receipt_id)
         if original.kind != kind:
@@ -194,7 +199,7 @@ class ReceiptService:
         )
         if not changed:
             raise AlreadyReversed(
-                f"receipt {original.code}-{original.number} has already been reversed"
+                f"receipt {receipt_label(original.code, original.number)} is reversed already"
             )
         await self._guard.refuse_if_claimed(conn, original.id)
         original_items = await LineItem.filter(receipt_id=original.id).using_db(conn)
@@ -235,6 +240,7 @@ class ReceiptService:
             receipt=red,
             items=red_items,
             event_detail={"reverses": str(original.id)},
+            numbering=numbering,
         )
         await ReceiptEvent.create(
             receipt=original,

@@ -39,13 +39,16 @@ def transit_document(
 ) -> TransitInvoiceDocument:
     """The document of one transit invoice (or its red reversal when ``reverses`` is set).
 
-    ``receipt.issuer`` and ``receipt.staff`` must be loaded. The invoice number shown is the
-    receipt's 票据代码 followed by its 票据号码 (18 digits), the pair that 查验 asks for.
+    ``receipt.issuer`` and ``receipt.staff`` must be loaded. A 数电票 shows its 20-digit 发票号码
+    alone; an invoice issued before shows its 8-digit code and 10-digit number, the pair 查验
+    asks for. A red 数电票 names its 红字发票信息确认单 (stored with its ``detail``).
     """
     issuer = receipt.issuer
     return TransitInvoiceDocument(
         title=TITLE,
-        number=f"{receipt.code}{receipt.number}",
+        number=receipt.number,
+        code=receipt.code,
+        red_confirmation=detail.red_confirmation,
         check_code=receipt.check_code,
         issued_at=receipt.issued_at,
         seller_name=issuer.name,

@@ -137,6 +137,8 @@ class TransitInvoice(Model):
     net_fen = fields.BigIntField()
     tax_fen = fields.BigIntField()
     created_at = fields.DatetimeField()
+    # On a red 数电票: its 红字发票信息确认单编号 (20 digits), which the 备注 names.
+    red_confirmation = fields.CharField(max_length=20, null=True)
 
     class Meta:
         table = "transit_invoice"

@@ -36,6 +36,7 @@ from backend.outbox.addresses import normalise_address
 from backend.outbox.errors import InvalidEmailAddress
 from backend.outbox.services import OutboxService, QueuedEmail
 from backend.receipts.models import LineItem, Receipt, ReceiptEvent, ReceiptKind, ReceiptStatus
+from backend.receipts.numbering import invoice_numbering, red_confirmation_numbering
 from backend.receipts.schemas import MAX_ROW_ID
 from backend.receipts.services import Clock, LoadedReceipt, ReceiptService
 from backend.transit.cards import CardBinding, TripProof
@@ -70,17 +71,6 @@ DRAWER_NAME = "电子发票服务"
 REISSUE_REASON = "购买方抬头更正，重新开具"
 # Rows per INSERT: 11 parameters each keeps a statement far below both databases' limits.
 INSERT_CHUNK = 1000
-TRANSIT_CATEGORY = "91"
-
-
-def transit_invoice_code(region: str, year: int) -> str:
-    """The 8-digit 票据代码 of a transit invoice: region (2) + ``91`` + ``00`` + year (2).
-
-    Real 数电票 carry a 20-digit number and no code; Piaojia keeps its receipts' code + number
-    scheme. Category ``91`` lies outside the fiscal receipt categories (medical is ``06``), so
-    a transit invoice's code never equals a medical receipt's, and numbering runs per year.
-    """
-    return f"{region[:2]}{TRANSIT_CATEGORY}00{year % 100:02d}"
 
 
 def line_name(day: date, entry: str, exit_: str) -> str:
@@ -475,10 +465,7 @@ class TransitService:
         split = split_tax([t.fare_fen for t in trips], rate)
         now = self._clock()
         receipt = Receipt(
-            kind=ReceiptKind.TRANSIT,
-            code=transit_invoice_code(drawer.issuer.region, china_day(now).year),
-            payer_name=title.name,
-            total_fen=split.gross_fen,
+            kind=ReceiptKind.TRANSIT, payer_name=title.name, total_fen=split.gross_fen
         )
         items = [
             LineItem(
@@ -490,7 +477,10 @@ class TransitService:
             )
             for t in trips
         ]
-        loaded = await self._receipts.store(conn, staff=drawer, receipt=receipt, items=items)
+        numbering = invoice_numbering(drawer.issuer.region, china_day(now).year)
+        loaded = await self._receipts.store(
+            conn, staff=drawer, receipt=receipt, items=items, numbering=numbering
+        )
         # The exactly-once guarantee: a trip on another valid invoice fails this insert.
         await InvoicedTrip.bulk_create(
             [InvoicedTrip(trip_id=t.id, receipt_id=receipt.id) for t in trips], using_db=conn
@@ -531,9 +521,17 @@ class TransitService:
         )
         if detail is None:
             raise InvoiceNotFound("no transit invoice with that id at this issuer")
+        # A red 数电票 is a new invoice of this year, named by a 红字发票信息确认单 of its own.
+        region, year = staff.issuer.region, china_day(self._clock()).year
         red = await self._receipts.reverse(
-            conn, staff=staff, receipt_id=receipt_id, reason=reason, kind=ReceiptKind.TRANSIT
+            conn,
+            staff=staff,
+            receipt_id=receipt_id,
+            reason=reason,
+            kind=ReceiptKind.TRANSIT,
+            numbering=invoice_numbering(region, year),
         )
+        confirmation = red_confirmation_numbering(region, year)
         # Same transaction as the reversal: the trips are free exactly when it commits.
         await InvoicedTrip.filter(receipt_id=receipt_id).using_db(conn).delete()
         now = red.receipt.issued_at
@@ -547,6 +545,7 @@ class TransitService:
             net_fen=-detail.net_fen,
             tax_fen=-detail.tax_fen,
             created_at=now,
+            red_confirmation=await self._receipts.next_number(conn, staff.issuer, confirmation),
             using_db=conn,
         )
         await _into_folder(conn, detail.user_id, red.receipt.id, now)  # type: ignore[attr-defined]

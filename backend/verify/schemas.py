@@ -1,8 +1,9 @@
 """Verification and reimbursement on the wire.
 
-Receipts are named as on paper and in the QR code: ``code`` (票据代码, 8 digits), ``number``
-(票据号码, 10 digits), ``check`` (校验码, 6 letters or digits, case-insensitive), and where the
-issuer requires them ``date`` (开票日期, ``2026-11-27`` or ``20261127``) and ``amount`` (金额,
+Receipts are named as on paper and in the QR code: ``code`` (票据代码, 8 digits) and ``number``
+(票据号码, 10 digits), or for a 数电票 the 20-digit ``number`` (发票号码) alone, as it has no
+发票代码; ``check`` (校验码, 6 letters or digits, case-insensitive); and where the issuer
+requires them ``date`` (开票日期, ``2026-11-27`` or ``20261127``) and ``amount`` (金额,
 ``"85.60"``, negative on a red receipt). Personal data in answers is masked.
 """
 
@@ -12,11 +13,21 @@ import base64
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
 
 from backend.chinatime import Day
 from backend.receipts.models import Receipt
 from backend.receipts.money import AmountError, format_fen, parse_fen, to_capitals
+from backend.receipts.numbering import INVOICE_NUMBER_DIGITS
 from backend.receipts.schemas import MAX_AMOUNT_FEN, SIGNED_AMOUNT_PATTERN, china_time
 from backend.scan.masking import shown_payer
 from backend.verify.models import ClaimState, VerificationRule
@@ -55,8 +66,22 @@ SignedAmount = Annotated[
     PlainValidator(_signed_amount),
     WithJsonSchema({"type": "string", "pattern": SIGNED_AMOUNT_PATTERN}),
 ]
-Code = Annotated[str, Field(pattern=r"^[0-9]{8}$", description="票据代码, 8 digits")]
-Number = Annotated[str, Field(pattern=r"^[0-9]{10}$", description="票据号码, 10 digits")]
+Code = Annotated[
+    Annotated[str, Field(pattern=r"^[0-9]{8}$")] | None,
+    BeforeValidator(_blank_is_none),
+    Field(
+        default=None,
+        validate_default=True,
+        description="票据代码, 8 digits; none for a 数电票 (20-digit number)",
+    ),
+]
+Number = Annotated[
+    str,
+    Field(
+        pattern=r"^(?:[0-9]{10}|[0-9]{20})$",
+        description="票据号码 (10 digits), or a 数电票's 发票号码 (20 digits)",
+    ),
+]
 Check = Annotated[
     str,
     Field(pattern=r"^[0-9A-Za-z]{6}$", description="校验码, 6 letters or digits"),
@@ -66,15 +91,26 @@ Amount = Annotated[SignedAmount | None, BeforeValidator(_blank_is_none), Field(d
 
 
 class _Ref(BaseModel):
-    code: Code
     number: Number
+    code: Code
     check: Check
     date: IssuedOn = None
     amount: Amount = None
 
+    @field_validator("code")
+    @classmethod
+    def _code_fits_number(cls, code: str | None, info: ValidationInfo) -> str | None:
+        # Validated after ``number``: a 10-digit number needs its code, a 20-digit one has none.
+        number = info.data.get("number")
+        if number is not None and len(number) == INVOICE_NUMBER_DIGITS and code is not None:
+            raise ValueError("a 数电票 (20-digit number) has no 发票代码: leave code out")
+        if number is not None and len(number) != INVOICE_NUMBER_DIGITS and code is None:
+            raise ValueError("a 10-digit 票据号码 needs its 8-digit 票据代码 as code")
+        return code
+
     def ref(self) -> ReceiptRef:
         return ReceiptRef(
-            code=self.code,
+            code=self.code or "",
             number=self.number,
             check_code=self.check.lower(),
             issued_on=self.date,

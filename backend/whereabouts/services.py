@@ -350,9 +350,9 @@ class WhereaboutsService:
         ]
 
     async def csv_export(self, issuer: Issuer, days: DayRange) -> str:
-        """``issuer``'s receipts issued in ``days`` as CSV (UTF-8 with a BOM for spreadsheet
-        programs), one row per receipt with its state; text cells that a spreadsheet would
-        read as a formula are prefixed with an apostrophe."""
+        """``issuer``'s receipts issued in ``days`` as CSV (UTF-8 with a BOM for spreadsheets),
+        one row per receipt with its state; formula-like text, code and number cells start with
+        an apostrophe, so a spreadsheet keeps every digit of a 20-digit 发票号码."""
         out = io.StringIO()
         out.write("\ufeff")
         writer = csv.writer(out, lineterminator="\r\n")
@@ -365,7 +365,8 @@ class WhereaboutsService:
         for r in await self._in_range(issuer, days):
             writer.writerow(
                 [
-                    str(r.id), r.code, r.number, china_time(r.issued_at), _cell(r.payer_name),
+                    str(r.id), _digits(r.code), _digits(r.number), china_time(r.issued_at),
+                    _cell(r.payer_name),
                     format_fen(r.total_fen), r.status, r.state,
                     china_time(r.opened_at) if r.opened_at else "", r.emails_sent,
                     r.emails_failed, r.last_event, china_time(r.last_event_at),
@@ -379,6 +380,12 @@ _COLUMNS = ("id", "code", "number", "issued_at", "payer_name", "total_fen", "sta
 
 def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _digits(text: str) -> str:
+    # Spreadsheets read all-digit cells as numbers (0000000001 → 1, a 发票号码 keeps 15 digits);
+    # with their own text mark, "'", every reader keeps text: no formula, nothing trimmed.
+    return "'" + text if text.isascii() and text.isdigit() else text
 
 
 def _encode_cursor(at: datetime, receipt_id: uuid.UUID) -> str:

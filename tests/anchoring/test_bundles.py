@@ -280,7 +280,8 @@ MALFORMED: list[tuple[tuple[str | int, ...], Any, str]] = [
     (("format",), "piaojia-proof-bundle/v2", "bundle format is not"),
     (("log_origin",), 7, "log_origin: not a non-empty string"),
     (("receipt",), "0000000001", "receipt: not an object"),
-    (("receipt", "code"), "", "receipt.code: not a non-empty string"),
+    (("receipt", "code"), None, "receipt.code: not a string"),  # "" names a 数电票
+    (("receipt", "number"), "", "receipt.number: not a non-empty string"),
     (("entries",), [], "entries: not a non-empty list"),
     (("entries", 0), "issued", "entries[0]: not an object"),
     (("entries", 1, "salt"), base64.b64encode(b"x" * 15).decode(), "15 bytes, expected 16"),

@@ -291,7 +291,8 @@ async def test_rider_picks_trips_and_gets_a_company_invoice_by_email(
     assert isinstance(content, bytes) and content.startswith(b"%PDF-")
     pdf = write(tmp_path, "invoice", content)
     text = text_of(pdf)
-    assert "*运输服务*客运服务费 次 3 19.27 9% 1.73" in text, text  # 21.00 at 9%
+    # 21.00 at 9%; 单价 19.27 ÷ 3 without tax.
+    assert "*运输服务*客运服务费 次 3 6.42333333 19.27 9% 1.73" in text, text
     for shown in (COMPANY, COMPANY_CODE, METRO, invoice["receipt"]["number"], "¥21.00"):
         assert shown in text, shown
     for index in PICKED:

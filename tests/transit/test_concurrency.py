@@ -60,7 +60,8 @@ async def test_overlapping_requests_never_share_a_trip(
     assert await InvoicedTrip.all().count() == len(on_valid)
     assert await Receipt.all().count() == len(won)
     numbers = sorted(str(n) for n in await Receipt.all().values_list("number", flat=True))
-    assert numbers == [f"{n:010d}" for n in range(1, len(won) + 1)]  # gapless despite losers
+    # 数电票 numbers, gapless despite the losers.
+    assert numbers == [f"26442{n:015d}" for n in range(1, len(won) + 1)]
     claimed = [set(trips) for trips, _ in won]
     assert sum(len(c) for c in claimed) == len(set().union(*claimed))
 
@@ -99,4 +100,5 @@ async def test_the_database_refuses_what_the_check_let_through(
     assert await InvoicedTrip.all().count() == 2
     monkeypatch.setattr(services, "_refuse_invoiced", real)
     later = await tclient.post(INVOICES, json={"trips": [c], "title": personal()}, headers=alice)
-    assert later.json()["receipt"]["number"] == "0000000002"  # the rolled-back number came back
+    # The rolled-back number came back.
+    assert later.json()["receipt"]["number"] == "26442000000000000002"

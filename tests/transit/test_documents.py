@@ -59,7 +59,7 @@ async def test_an_issued_invoice_becomes_its_document(
 
     assert document.buyer_kind == "个人"
     assert document.buyer_name == "李四"
-    assert document.number == "449100260000000001"
+    assert (document.code, document.number) == ("", "26442000000000000001")
     assert document.drawer == "电子发票服务"
     assert [(t.day, t.entry_station, t.exit_station, t.fare_fen) for t in document.trips] == [
         (date(2026, 11, 26), "体育西路", "珠江新城", 400)
@@ -67,8 +67,11 @@ async def test_an_issued_invoice_becomes_its_document(
     assert (document.net_fen, document.tax_fen, document.total_fen) == (734, 66, 800)
     assert (red_document.net_fen, red_document.tax_fen, red_document.total_fen) == (-734, -66, -800)
     assert red_document.reversal_reason == "开票有误"
+    assert red_document.number == "26442000000000000002"
+    assert red_document.red_confirmation == "26442000000000000001"  # a series of its own
     fonts = FontSet.load()
     text = text_of(write(tmp_path, "invoice", render_transit(document, fonts)))
     assert "李四" in text and "体育西路" in text and "8.00" in text
     red_text = text_of(write(tmp_path, "red", render_transit(red_document, fonts)))
-    assert "0000000001" in red_text
+    assert "被红冲蓝字数电发票号码：26442000000000000001" in red_text
+    assert "红字发票信息确认单编号：26442000000000000001" in red_text

@@ -161,7 +161,7 @@ async def test_a_spent_daily_limit_refuses_the_invoice_too(
     )
     assert without.status_code == 201, without.text
     numbers = [first.json()["receipt"]["number"], without.json()["receipt"]["number"]]
-    assert numbers == ["0000000001", "0000000002"]
+    assert numbers == ["26442000000000000001", "26442000000000000002"]
 
 
 async def test_a_reissue_can_email_the_corrected_invoice(
