@@ -16,11 +16,12 @@ from backend.anchoring.leader import leader_lock_for
 from backend.anchoring.services import AnchoringService, Sequencer
 from backend.anchoring.storage import SqlStorage
 from backend.anchoring.witness_client import WitnessClient
-from backend.anchoring.witnessing import Witness, Witnessing
+from backend.anchoring.witness_settings import PolicySetupError, configured_policy
+from backend.anchoring.witnessing import Witnessing
 from backend.auth.services import AuthService
 from backend.auth.standin import WeChatStandIn
 from backend.auth.wechat_client import WeChatClient
-from backend.config import Settings
+from backend.config import Settings, SettingsError
 from backend.console.services import ConsoleService
 from backend.db import connection as database_connection
 from backend.documents.credentials import CredentialService
@@ -45,7 +46,6 @@ from backend.verify.claims import ReversalGuard
 from backend.verify.services import VerifyService
 from backend.verify.throttling import address_limit
 from backend.whereabouts.services import WhereaboutsService
-from chain.cosignature import CosignatureVerifier
 from chain.log import Log
 from chain.note import NoteSigner
 
@@ -93,13 +93,17 @@ def build_services(
     credentials = CredentialService(ca=ca, secret=secret)
     storage = SqlStorage()
     ledger = Log(storage, log_signer)
-    witnesses = tuple(
-        Witness(url, CosignatureVerifier.from_key_string(key)) for url, key in settings.witnesses
-    )
-    quorum = len(witnesses) if settings.witness_quorum is None else settings.witness_quorum
-    witnessing = Witnessing(
-        ledger=ledger, witnesses=witnesses, quorum=quorum, client=WitnessClient()
-    )
+    try:
+        policy = configured_policy(
+            settings.witness_policy,
+            settings.witnesses,
+            settings.witness_quorum,
+            log_key=log_signer.verifier().key_string(),
+            log_url=f"{settings.public_base_url}/ledger",
+        )
+    except PolicySetupError as exc:
+        raise SettingsError(f"PIAOJIA_WITNESS_POLICY: {exc}") from exc
+    witnessing = Witnessing(ledger=ledger, policy=policy, client=WitnessClient())
     anchoring = AnchoringService(ledger=ledger, storage=storage, witnessing=witnessing)
     receipts = ReceiptService(clock=clock, anchoring=anchoring, guard=ReversalGuard())
     staff = StaffService(secret_key=secret)
