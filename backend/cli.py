@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from backend import db, sealing
+from backend.anchoring.cli import add_mirror_command, policy_and_log_key
 from backend.config import Settings, SettingsError, load_settings
 from backend.console.cli import add_console_commands
 from backend.documents.errors import PkiError
@@ -190,9 +191,13 @@ def cmd_ledger_verify(settings: Settings | None, args: argparse.Namespace) -> in
         if bundle is None:
             return 1
         raw = bundle
+    keys = policy_and_log_key(args)
+    if keys is None:
+        return 1
+    policy, log_key = keys
     try:
         report = verify_bundle(
-            raw, log_key=args.log_key, witness_keys=args.witness_key, quorum=args.quorum
+            raw, log_key=log_key, witness_keys=args.witness_key, quorum=args.quorum, policy=policy
         )
     except BundleError as exc:
         _say(f"piaojia: NOT VERIFIED: {exc}")
@@ -237,8 +242,12 @@ def cmd_ledger_audit(settings: Settings | None, args: argparse.Namespace) -> int
     from backend.anchoring.audit import AuditError, audit_log
 
     state = Path(args.state) if args.state else None
+    keys = policy_and_log_key(args)
+    if keys is None:
+        return 1
+    policy, log_key = keys
     try:
-        report = asyncio.run(audit_log(args.url, log_key=args.log_key, state_file=state))
+        report = asyncio.run(audit_log(args.url, log_key=log_key, state_file=state, policy=policy))
     except AuditError as exc:
         _say(f"piaojia: AUDIT FAILED at {exc}")
         return 1
@@ -329,7 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
         "bundle", help="a proof bundle (JSON) or a signed receipt PDF; - for standard input"
     )
     verify.add_argument("--ca", help="the deployment CA certificate, to check a PDF's signature")
-    verify.add_argument("--log-key", required=True, help="the log's verifier key")
+    verify.add_argument("--log-key", help="the log's verifier key (or one log in --policy)")
+    verify.add_argument("--policy", help="a tlog-policy file: logs, witnesses and quorum")
     verify.add_argument(
         "--witness-key", action="append", default=[], help="a trusted witness's verifier key"
     )
@@ -341,11 +351,13 @@ def build_parser() -> argparse.ArgumentParser:
         "audit", help="download a server's whole log and recompute every tile and root"
     )
     audit.add_argument("url", help="the service's base URL, e.g. https://piaojia.example")
-    audit.add_argument("--log-key", required=True, help="the log's verifier key")
+    audit.add_argument("--log-key", help="the log's verifier key (or one log in --policy)")
+    audit.add_argument("--policy", help="a tlog-policy file the checkpoint must satisfy")
     audit.add_argument(
         "--state", help="file keeping the last audited checkpoint, to check consistency with it"
     )
     audit.set_defaults(run=cmd_ledger_audit, needs_settings=False)
+    add_mirror_command(ledger)
 
     add_witness_commands(commands)
     add_outbox_commands(commands)
