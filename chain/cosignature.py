@@ -117,12 +117,19 @@ class CosignatureSigner:
         """The matching verifier."""
         return self._verifier
 
+    def now(self) -> int:
+        """The time this signer's clock reads: what :meth:`sign` would date a cosignature."""
+        return self._clock()
+
     def sign(self, message: bytes) -> bytes:
+        return self.sign_at(message, self._clock())
+
+    def sign_at(self, message: bytes, timestamp: int) -> bytes:
+        """Cosign checkpoint body ``message`` dated ``timestamp`` (8 timestamp bytes, then 64)."""
         try:
             Checkpoint.parse(message.decode())
         except UnicodeDecodeError as exc:
             raise MalformedCheckpointError("checkpoint is not UTF-8") from exc
-        timestamp = self._clock()
         signed = self._key.sign(cosignature_message(message, timestamp))
         return timestamp.to_bytes(8, "big") + signed
 

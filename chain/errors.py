@@ -28,7 +28,8 @@ boundary and translate it. The tree::
         ├── WitnessConflictError       disagrees with the last cosigned state
         │   ├── OldSizeMismatchError     old size is not the last cosigned size
         │   └── RootMismatchError        same size as last cosigned, different root
-        └── InconsistentCheckpointError  the consistency proof does not verify
+        ├── InconsistentCheckpointError  the consistency proof does not verify
+        └── ClockBehindError             the witness clock reads before its last cosignature
 """
 
 from __future__ import annotations
@@ -145,3 +146,8 @@ class RootMismatchError(WitnessConflictError):
 
 class InconsistentCheckpointError(WitnessError):
     """The consistency proof from the cosigned state to the checkpoint does not verify."""
+
+
+class ClockBehindError(WitnessError):
+    """The witness's clock reads earlier than its last cosignature for the log: cosigning now
+    would date a larger tree before a smaller one."""
