@@ -147,7 +147,7 @@ class Witnessing:
         below: int | None = None
         while True:
             sql = _CANDIDATES if below is None else _CANDIDATES_BELOW
-            params = [need, _PAGE] if below is None else [need, below, _PAGE]
+            params = [need, _PAGE] if below is None else [below, need, _PAGE]
             _, rows = await conn.execute_query(dialect_sql(conn, sql), params)
             if not rows:
                 return None
@@ -171,7 +171,7 @@ SELECT size FROM ledger_cosignature GROUP BY size HAVING COUNT(*) >= $1
  ORDER BY size DESC LIMIT $2
 """
 _CANDIDATES_BELOW = """
-SELECT size FROM ledger_cosignature WHERE size < $2 GROUP BY size HAVING COUNT(*) >= $1
+SELECT size FROM ledger_cosignature WHERE size < $1 GROUP BY size HAVING COUNT(*) >= $2
  ORDER BY size DESC LIMIT $3
 """
 

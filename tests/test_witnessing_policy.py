@@ -1,4 +1,5 @@
-"""The log keeps no cosignature from a witness whose clock runs ahead beyond the skew."""
+"""The log judged by its witness policy: nested groups per size, and no cosignature kept from
+a witness whose clock runs ahead beyond the skew."""
 
 from __future__ import annotations
 
@@ -50,3 +51,42 @@ async def test_a_fast_witness_is_not_counted_until_its_clock_is_within_the_skew(
         assert await witnessing.latest_witnessed_size() == signed.checkpoint.size
     finally:
         await witnessing.close()
+
+
+async def test_the_latest_witnessed_size_follows_a_nested_policy(app: Starlette) -> None:
+    """2 of 3 X witnesses and any Y witness: judged per size on the cosignatures kept."""
+    services: Services = app.state.services
+    keys = {n: witness_signer(f"{n}.example", Ed25519PrivateKey.generate()) for n in NAMES}
+    lines = [f"witness {n} {k.verifier().key_string()} http://{n}.test" for n, k in keys.items()]
+    policy = Policy.parse(
+        "\n".join([*lines, "group X 2 x1 x2 x3", "group Y any y1 y2", "group XY all X Y"])
+        + "\nquorum XY\n"
+    )
+    witnessing = Witnessing(ledger=services.anchoring.ledger, policy=policy, client=WitnessClient())
+    try:
+        kept = {
+            1: ["x1", "x2", "y1"],  # met
+            2: ["x1", "x2", "x3", "y2"],  # met
+            3: ["x1", "y1", "y2"],  # one X only
+            4: ["x1", "x2", "x3"],  # no Y
+            5: ["x3"],
+        }
+        for size, names in kept.items():
+            for name in names:
+                await LedgerCosignature.create(size=size, witness=f"{name}.example", line="—")
+        assert await witnessing.latest_witnessed_size() == 2
+        await LedgerCosignature.create(size=4, witness="y2.example", line="—")
+        assert await witnessing.latest_witnessed_size() == 4
+        # Many newer sizes that look like candidates (three cosignatures) but miss the Y group:
+        # the search pages past them.
+        await LedgerCosignature.bulk_create(
+            LedgerCosignature(size=size, witness=f"{name}.example", line="—")
+            for size in range(10, 90)
+            for name in ("x1", "x2", "x3")
+        )
+        assert await witnessing.latest_witnessed_size() == 4
+    finally:
+        await witnessing.close()
+
+
+NAMES = ("x1", "x2", "x3", "y1", "y2")
