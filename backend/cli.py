@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from backend import db, sealing
-from backend.anchoring.cli import add_mirror_command, policy_and_log_key
+from backend.anchoring.cli import add_algorithms_option, add_mirror_command, policy_and_log_key
 from backend.config import Settings, SettingsError, load_settings
 from backend.console.cli import add_console_commands
 from backend.documents.errors import PkiError
@@ -140,8 +140,9 @@ def cmd_ledger_init(settings: Settings, args: argparse.Namespace) -> int:
     if path.exists():
         _say(f"piaojia: error: {path} exists already; a log keeps its key for good")
         return 1
-    signer = create_key_file(path, args.origin or default_origin(settings.public_base_url))
-    print(signer.verifier().key_string())
+    origin = args.origin or default_origin(settings.public_base_url)
+    signer, also = create_key_file(path, origin, args.algorithms)
+    print("\n".join([signer.verifier().key_string(), *(a.verifier().key_string() for a in also)]))
     _say(f"wrote the log's signing key to {path}; keep it secret and backed up")
     return 0
 
@@ -319,6 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
         "init", help="create the log's signing key file; prints its verifier key"
     )
     ledger_init.add_argument("--origin", help="log origin (default: <public host>/ledger)")
+    add_algorithms_option(ledger_init)
     ledger_init.set_defaults(run=cmd_ledger_init)
     ledger_key = ledger.add_parser("key", help="print the log's verifier key alone on stdout")
     ledger_key.set_defaults(run=cmd_ledger_key)

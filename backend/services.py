@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,7 @@ from urllib.parse import urlsplit
 
 from limits.aio.storage import Storage
 
-from backend.anchoring.keys import load_log_signer
+from backend.anchoring.keys import load_log_signers
 from backend.anchoring.leader import leader_lock_for
 from backend.anchoring.services import AnchoringService, Sequencer
 from backend.anchoring.storage import SqlStorage
@@ -47,6 +48,7 @@ from backend.verify.services import VerifyService
 from backend.verify.throttling import address_limit
 from backend.whereabouts.services import WhereaboutsService
 from chain.log import Log
+from chain.mldsa import MLDSACosignatureSigner
 from chain.note import NoteSigner
 
 
@@ -84,6 +86,7 @@ def build_services(
     settings: Settings,
     *,
     log_signer: NoteSigner,
+    log_also: Sequence[MLDSACosignatureSigner] = (),
     render_pool: Executor,
     ca: DeploymentCA,
     clock: Clock = utc_now,
@@ -92,13 +95,13 @@ def build_services(
     secret = settings.secret_key.reveal().encode()
     credentials = CredentialService(ca=ca, secret=secret)
     storage = SqlStorage()
-    ledger = Log(storage, log_signer)
+    ledger = Log(storage, log_signer, also=log_also)
     try:
         policy = configured_policy(
             settings.witness_policy,
             settings.witnesses,
             settings.witness_quorum,
-            log_key=log_signer.verifier().key_string(),
+            log_keys=ledger.verifier_keys,
             log_url=f"{settings.public_base_url}/ledger",
         )
     except PolicySetupError as exc:
@@ -217,9 +220,11 @@ def render_pool(settings: Settings) -> ProcessPoolExecutor:
 def services_from_settings(settings: Settings, *, clock: Clock = utc_now) -> Services:
     """Every service for ``settings``: loads the log key and the CA, prepares the render pool
     (its processes start on first use). Raises ``SettingsError`` or ``PkiError`` with one line."""
+    log_signer, log_also = load_log_signers(settings)
     return build_services(
         settings,
-        log_signer=load_log_signer(settings),
+        log_signer=log_signer,
+        log_also=log_also,
         ca=load_ca(settings),
         render_pool=render_pool(settings),
         clock=clock,

@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from chain.cosignature import COSIGNATURE_V1, CosignatureVerifier
-from chain.errors import ChainError, MalformedPolicyError
+from chain.errors import ChainError, MalformedKeyError, MalformedPolicyError
+from chain.mldsa import MLDSA44, MLDSACosignatureVerifier
 from chain.note import ED25519, NoteVerifier, Verifier, VerifierKey
 
 NONE = "none"
@@ -35,12 +36,31 @@ _FORBIDDEN = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]")
 
 VerifierFactory = Callable[[str], Verifier]
 
-LOG_KEY_TYPES: dict[int, VerifierFactory] = {ED25519: NoteVerifier.from_key_string}
+LOG_KEY_TYPES: dict[int, VerifierFactory] = {
+    ED25519: NoteVerifier.from_key_string,
+    MLDSA44: MLDSACosignatureVerifier.from_key_string,  # tlog-checkpoint recommends it for logs
+}
 """Signature types a ``log`` line may use, and how each vkey becomes a verifier."""
 WITNESS_KEY_TYPES: dict[int, VerifierFactory] = {
-    COSIGNATURE_V1: CosignatureVerifier.from_key_string
+    COSIGNATURE_V1: CosignatureVerifier.from_key_string,
+    MLDSA44: MLDSACosignatureVerifier.from_key_string,
 }
 """Signature types a ``witness`` line may use (c2sp.org/tlog-cosignature)."""
+
+
+def log_verifier(vkey: str) -> Verifier:
+    """A log's checkpoint verifier from its vkey, of any type a ``log`` line may use.
+
+    Raises :class:`~chain.errors.MalformedKeyError` for a malformed key or another type.
+    """
+    parsed = VerifierKey.parse(vkey)
+    factory = LOG_KEY_TYPES.get(parsed.key_type)
+    if factory is None:
+        allowed = " or ".join(f"0x{k:02x}" for k in LOG_KEY_TYPES)
+        raise MalformedKeyError(
+            f"not a type {allowed} log key (its signature type is 0x{parsed.key_type:02x})"
+        )
+    return factory(vkey)
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,7 @@ from chain.errors import (
     UntrustedCheckpointError,
 )
 from chain.hashing import EMPTY_ROOT, HASH_SIZE
+from chain.mldsa import MLDSACosignatureSigner, MLDSACosignatureVerifier
 from chain.note import Signature, Verifier, b64decode_strict, open_note, split_note
 from chain.verify import verify_consistency
 
@@ -158,7 +159,7 @@ class Witness:
 
     def __init__(
         self,
-        signer: CosignatureSigner,
+        signer: CosignatureSigner | MLDSACosignatureSigner,
         logs: Mapping[str, Sequence[Verifier]],
         state: WitnessState,
     ) -> None:
@@ -171,7 +172,7 @@ class Witness:
     def name(self) -> str:
         return self._signer.name
 
-    def verifier(self) -> CosignatureVerifier:
+    def verifier(self) -> CosignatureVerifier | MLDSACosignatureVerifier:
         """The verifier of this witness's cosignatures."""
         return self._signer.verifier()
 

@@ -59,7 +59,7 @@ def test_the_witness_settings_take_keys_with_plus(witnesses: list[CosignatureSig
         None,
         settings.witnesses,
         None,
-        log_key=log.verifier().key_string(),
+        log_keys=[log.verifier().key_string()],
         log_url="https://piaojia.test/ledger",
     )
     assert policy.minimum() == len(with_plus)

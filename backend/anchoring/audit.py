@@ -31,8 +31,8 @@ from backend.anchoring.audit_blame import (
 from chain.checkpoint import Checkpoint, open_checkpoint
 from chain.errors import ChainError, MalformedError, SignatureError
 from chain.hashing import leaf_hash
-from chain.note import NoteVerifier
-from chain.policy import Policy
+from chain.note import Verifier
+from chain.policy import Policy, log_verifier
 from chain.quorum import count_cosignatures
 from chain.tiles import (
     TILE_WIDTH,
@@ -139,14 +139,14 @@ async def audit_log(
     )
 
 
-def _verifier(log_key: str) -> NoteVerifier:
+def _verifier(log_key: str) -> Verifier:
     try:
-        return NoteVerifier.from_key_string(log_key)
+        return log_verifier(log_key)
     except ChainError as exc:
         raise AuditError("log key", str(exc)) from exc
 
 
-def _open(note: bytes, verifier: NoteVerifier, place: str) -> Checkpoint:
+def _open(note: bytes, verifier: Verifier, place: str) -> Checkpoint:
     try:
         signed, _ = open_checkpoint(note, [verifier])
     except SignatureError as exc:
@@ -288,7 +288,7 @@ class _Saved:
     root_hash: bytes
 
 
-def _load_state(path: Path, verifier: NoteVerifier) -> _Saved | None:
+def _load_state(path: Path, verifier: Verifier) -> _Saved | None:
     place = f"state file {path}"
     try:
         note = path.read_bytes()

@@ -51,8 +51,8 @@ from chain.errors import (
     UnverifiedNoteError,
 )
 from chain.hashing import HASH_SIZE, leaf_hash
-from chain.note import NoteVerifier, open_note
-from chain.policy import Policy
+from chain.note import Verifier, open_note
+from chain.policy import Policy, log_verifier
 from chain.quorum import count_cosignatures
 from chain.verify import verify_inclusion
 
@@ -172,9 +172,9 @@ def verify_bundle(
 
 def _verifiers(
     log_key: str, witness_keys: Sequence[str], quorum: int
-) -> tuple[NoteVerifier, list[CosignatureVerifier]]:
+) -> tuple[Verifier, list[CosignatureVerifier]]:
     try:
-        verifier = NoteVerifier.from_key_string(log_key)
+        verifier = log_verifier(log_key)
     except ChainError as exc:
         raise VerifierConfigError(f"log key: {exc}") from exc
     witnesses: list[CosignatureVerifier] = []
@@ -267,7 +267,7 @@ def _text(obj: Mapping[str, Any], key: str, where: str) -> str:
     return value
 
 
-def _open_checkpoint(bundle: _Bundle, verifier: NoteVerifier) -> Checkpoint:
+def _open_checkpoint(bundle: _Bundle, verifier: Verifier) -> Checkpoint:
     try:
         signed, _ = open_checkpoint(bundle.checkpoint, [verifier])
     except SignatureError as exc:

@@ -31,12 +31,14 @@ def read_policy(path: str | None) -> Policy | None:
 
 
 def log_key_from(log_key: str | None, policy: Policy | None) -> str:
-    """``--log-key``, or else the one log a ``--policy`` lists; raises :class:`PolicyFileError`."""
+    """``--log-key``, or else the first log a ``--policy`` lists (a log may sign with several
+    keys, Ed25519 and ML-DSA-44, and any one of them is enough); raises :class:`PolicyFileError`.
+    """
     if log_key is not None:
         return log_key
-    if policy is not None and len(policy.logs) == 1:
+    if policy is not None and policy.logs:
         return policy.logs[0].vkey
-    raise PolicyFileError("give --log-key, or a --policy that lists exactly one log")
+    raise PolicyFileError("give --log-key, or a --policy that lists the log")
 
 
 def policy_and_log_key(args: argparse.Namespace) -> tuple[Policy | None, str] | None:
@@ -108,3 +110,22 @@ def add_mirror_command(ledger: argparse._SubParsersAction) -> None:  # type: ign
     mirror.add_argument("--policy", help="a tlog-policy file the checkpoint must satisfy")
     mirror.add_argument("--quiet", action="store_true", help="no progress bar")
     mirror.set_defaults(run=cmd_ledger_mirror, needs_settings=False)
+
+
+def _algorithms(text: str) -> tuple[str, ...]:
+    from backend.anchoring.keys import parse_algorithms
+
+    try:
+        return parse_algorithms(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def add_algorithms_option(init: argparse.ArgumentParser) -> None:
+    """``ledger init --algorithms ed25519[,ml-dsa-44]``: which keys sign each checkpoint."""
+    init.add_argument(
+        "--algorithms",
+        type=_algorithms,
+        default=("ed25519",),
+        help="signature algorithms of the log's keys: ed25519 (default) or ed25519,ml-dsa-44",
+    )

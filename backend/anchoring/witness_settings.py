@@ -8,6 +8,7 @@ made by :func:`log_policy`, which is also what ``/ledger/policy`` publishes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -69,17 +70,18 @@ def shorthand_policy(witnesses: tuple[tuple[str, str], ...], quorum: int | None)
         raise PolicySetupError(str(exc)) from exc
 
 
-def log_policy(policy: Policy, *, log_key: str, log_url: str) -> Policy:
-    """``policy`` as this log works from it: with the log's own key, every witness reachable.
+def log_policy(policy: Policy, *, log_keys: Sequence[str], log_url: str) -> Policy:
+    """``policy`` as this log works from it: with the log's own keys, every witness reachable.
 
-    A policy without log lines gets ``log <log_key> <log_url>``; one with log lines MUST list
-    ``log_key``. Every witness needs a URL (the log asks it for cosignatures) and a key name
-    of its own (cosignatures are stored by key name). Raises :class:`PolicySetupError`.
+    A policy without log lines gets ``log <key> <log_url>`` for each of ``log_keys``; one with
+    log lines MUST list the first (Ed25519) of them. Every witness needs a URL (the log asks it
+    for cosignatures) and a key name of its own (cosignatures are stored by key name). Raises
+    :class:`PolicySetupError`.
     """
-    if policy.logs and all(log.vkey != log_key for log in policy.logs):
+    if policy.logs and all(log.vkey != log_keys[0] for log in policy.logs):
         raise PolicySetupError("the witness policy lists logs, but not this log's key")
     if not policy.logs:
-        policy = policy.with_logs([(log_key, log_url)])
+        policy = policy.with_logs([(key, log_url) for key in log_keys])
     names: set[str] = set()
     for witness in policy.witnesses:
         if witness.url is None:
@@ -97,9 +99,9 @@ def configured_policy(
     witnesses: tuple[tuple[str, str], ...],
     quorum: int | None,
     *,
-    log_key: str,
+    log_keys: Sequence[str],
     log_url: str,
 ) -> Policy:
     """The policy file if one is set, else the shorthand; made ready by :func:`log_policy`."""
     chosen = policy_file if policy_file is not None else shorthand_policy(witnesses, quorum)
-    return log_policy(chosen, log_key=log_key, log_url=log_url)
+    return log_policy(chosen, log_keys=log_keys, log_url=log_url)

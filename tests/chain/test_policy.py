@@ -140,7 +140,10 @@ BAD = [
     ("quorum none\nwitness A x+1+2\n", "line 2: 'witness' after the quorum line"),
     ("witness A example+1234+AAAA\nquorum A\n", "line 1: witness key 'example+1234+AAAA'"),
     (f"witness A {LOG.verifier().key_string()}\nquorum A\n", "line 1: witness key log.example"),
-    (f"log {W}\nquorum none\n", "line 1: log key x1.example has signature type 0x04, not 0x01"),
+    (
+        f"log {W}\nquorum none\n",
+        "line 1: log key x1.example has signature type 0x04, not 0x01, 0x06",
+    ),
     (f"witness A {W}\r\nquorum A\n", "line 1: control character 0x0d"),
     ("frobnicate\nquorum none\n", "line 1: unknown keyword 'frobnicate'"),
     (f"witness A {W} https://a extra\nquorum A\n", "line 1: expected 'witness <name> <vkey>"),
