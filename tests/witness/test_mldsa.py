@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.mldsa import MLDSA44PrivateKey
 
+from backend.witness.cli import main
 from backend.witness.keys import load_or_create_key, witness_signer
 from chain.cosignature import CosignatureSigner
 from chain.log import Log
-from chain.mldsa import MLDSACosignatureSigner
+from chain.mldsa import MLDSACosignatureSigner, MLDSACosignatureVerifier
 from chain.note import NoteSigner
 from chain.policy import Policy
 from chain.quorum import count_cosignatures
@@ -47,3 +49,17 @@ async def test_witnesses_cosign_with_either_algorithm_and_the_policy_counts_both
     )
     result = count_cosignatures(note, policy, now=NOW)
     assert result.cosigned == ("pq", "ed") and result.satisfied
+
+
+def test_witness_key_makes_an_ml_dsa_44_key_on_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key_file = tmp_path / "pq.pem"
+    argv = ["key", "--name", "pq.example", "--key-file", str(key_file)]
+    assert main([*argv, "--algorithm", "ml-dsa-44"]) == 0
+    vkey = capsys.readouterr().out.strip()
+    assert MLDSACosignatureVerifier.from_key_string(vkey).name == "pq.example"
+    assert key_file.read_text().startswith("-----BEGIN PRIVATE KEY-----")
+    # The file decides from then on: the same key, whatever --algorithm says.
+    assert main(argv) == 0
+    assert capsys.readouterr().out.strip() == vkey
