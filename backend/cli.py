@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from backend import db, sealing
+from backend.anchoring.cli import add_algorithms_option, add_mirror_command, policy_and_log_key
 from backend.config import Settings, SettingsError, load_settings
 from backend.console.cli import add_staff_commands
 from backend.documents.errors import PkiError
@@ -129,8 +130,9 @@ def cmd_ledger_init(settings: Settings, args: argparse.Namespace) -> int:
     if path.exists():
         _say(f"piaojia: error: {path} exists already; a log keeps its key for good")
         return 1
-    signer = create_key_file(path, args.origin or default_origin(settings.public_base_url))
-    print(signer.verifier().key_string())
+    origin = args.origin or default_origin(settings.public_base_url)
+    signer, also = create_key_file(path, origin, args.algorithms)
+    print("\n".join([signer.verifier().key_string(), *(a.verifier().key_string() for a in also)]))
     _say(f"wrote the log's signing key to {path}; keep it secret and backed up")
     return 0
 
@@ -180,17 +182,25 @@ def cmd_ledger_verify(settings: Settings | None, args: argparse.Namespace) -> in
     except OSError as exc:
         _say(f"piaojia: error: cannot read {args.bundle}: {exc.strerror}")
         return 1
+    keys = policy_and_log_key(args)
+    if keys is None:
+        return 1
+    policy, args.log_key = keys  # the log key given, or the one log the policy names
     if raw.startswith(TLOG_PROOF_HEADER):
-        return verify_tlog_proof_file(raw, args)
+        return verify_tlog_proof_file(raw, args, policy)
     try:
         if raw.startswith(b"%PDF-"):
             attachments = _signed_pdf_attachments(raw, args.ca)
             if attachments is None:
                 return 1
-            report = verify_pdf_attachments(attachments, args)
+            report = verify_pdf_attachments(attachments, args, policy)
         else:
             report = verify_bundle(
-                raw, log_key=args.log_key, witness_keys=args.witness_key, quorum=args.quorum
+                raw,
+                log_key=args.log_key,
+                witness_keys=args.witness_key,
+                quorum=args.quorum,
+                policy=policy,
             )
     except BundleError as exc:
         _say(f"piaojia: NOT VERIFIED: {exc}")
@@ -234,8 +244,12 @@ def cmd_ledger_audit(settings: Settings | None, args: argparse.Namespace) -> int
     from backend.anchoring.audit import AuditError, audit_log
 
     state = Path(args.state) if args.state else None
+    keys = policy_and_log_key(args)
+    if keys is None:
+        return 1
+    policy, log_key = keys
     try:
-        report = asyncio.run(audit_log(args.url, log_key=args.log_key, state_file=state))
+        report = asyncio.run(audit_log(args.url, log_key=log_key, state_file=state, policy=policy))
     except AuditError as exc:
         _say(f"piaojia: AUDIT FAILED at {exc}")
         return 1
@@ -290,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
         "init", help="create the log's signing key file; prints its verifier key"
     )
     ledger_init.add_argument("--origin", help="log origin (default: <public host>/ledger)")
+    add_algorithms_option(ledger_init)
     ledger_init.set_defaults(run=cmd_ledger_init)
     ledger_key = ledger.add_parser("key", help="print the log's verifier key alone on stdout")
     ledger_key.set_defaults(run=cmd_ledger_key)
@@ -314,7 +329,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--document", help="with a .tlog-proof: the receipt document the statement commits to"
     )
     verify.add_argument("--ca", help="the deployment CA certificate, to check a PDF's signature")
-    verify.add_argument("--log-key", required=True, help="the log's verifier key")
+    verify.add_argument("--log-key", help="the log's verifier key (or one log in --policy)")
+    verify.add_argument("--policy", help="a tlog-policy file: logs, witnesses and quorum")
     verify.add_argument(
         "--witness-key", action="append", default=[], help="a trusted witness's verifier key"
     )
@@ -326,11 +342,13 @@ def build_parser() -> argparse.ArgumentParser:
         "audit", help="download a server's whole log and recompute every tile and root"
     )
     audit.add_argument("url", help="the service's base URL, e.g. https://piaojia.example")
-    audit.add_argument("--log-key", required=True, help="the log's verifier key")
+    audit.add_argument("--log-key", help="the log's verifier key (or one log in --policy)")
+    audit.add_argument("--policy", help="a tlog-policy file the checkpoint must satisfy")
     audit.add_argument(
         "--state", help="file keeping the last audited checkpoint, to check consistency with it"
     )
     audit.set_defaults(run=cmd_ledger_audit, needs_settings=False)
+    add_mirror_command(ledger)
 
     add_witness_commands(commands)
     add_outbox_commands(commands)

@@ -15,6 +15,15 @@ from dataclasses import dataclass, field
 from typing import TypeAlias, TypeVar, get_args, get_type_hints
 from urllib.parse import urlsplit
 
+from backend.anchoring.witness_settings import (
+    PolicySetupError,
+    parse_policy_file,
+    parse_quorum,
+    parse_witnesses,
+    shorthand_policy,
+)
+from chain.policy import Policy
+
 PREFIX = "PIAOJIA_"
 DEFAULT_DATABASE_URL = "sqlite://var/piaojia.db?synchronous=NORMAL&busy_timeout=5000"
 # What demo mode calls its own jscode2session stand-in with; the stand-in checks neither.
@@ -66,9 +75,11 @@ class Settings:
     ledger_key_file: str = "var/ledger.key"
     ledger_interval: float = 0.5
     ledger_batch: int = 4096
-    # Witnesses as (URL, verifier key) pairs, and how many must cosign for "witnessed".
+    # Who must cosign for "witnessed": a tlog-policy file, or else (URL, verifier key) pairs and
+    # how many of them must cosign (the shorthand; default all).
     witnesses: tuple[tuple[str, str], ...] = ()
     witness_quorum: int | None = None
+    witness_policy: Policy | None = None
     # The deployment CA that certifies each issuer's PDF signing key: made here on first start.
     ca_dir: str = "var/ca"
     # Rendering processes: one core is left to the event loop and the database.
@@ -191,25 +202,6 @@ def _parse_signer_key(raw: str) -> Secret:
     if not raw.startswith("PRIVATE+KEY+"):
         raise ValueError("expected a note signer key, PRIVATE+KEY+<origin>+<id>+<key>")
     return Secret(raw)
-
-
-def _parse_witnesses(raw: str) -> tuple[tuple[str, str], ...]:
-    pairs = []
-    for entry in filter(None, (part.strip() for part in raw.split(";"))):
-        fields = entry.split()
-        if len(fields) != 2 or not urlsplit(fields[0]).scheme.startswith("http"):
-            raise ValueError("expected 'URL VERIFIERKEY' entries separated by ';'")
-        if fields[1].count("+") != 2:
-            raise ValueError(f"{fields[1]!r} is not a verifier key (name+keyid+key)")
-        pairs.append((fields[0], fields[1]))
-    return tuple(pairs)
-
-
-def _parse_quorum(raw: str) -> int:
-    value = int(raw)
-    if value < 0:
-        raise ValueError("expected a whole number, 0 or more")
-    return value
 
 
 def _parse_appid(raw: str) -> str:
@@ -357,13 +349,18 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             f"{PREFIX}SECRET_KEY is not set: give it at least 32 random characters "
             "(or set PIAOJIA_DEMO=1 for a local demo)"
         )
-    witnesses = read("WITNESSES", _parse_witnesses, defaults.witnesses)
-    quorum = read("WITNESS_QUORUM", _parse_quorum, defaults.witness_quorum)
-    if quorum is not None and quorum > len(witnesses):
+    witnesses = read("WITNESSES", parse_witnesses, defaults.witnesses)
+    quorum = read("WITNESS_QUORUM", parse_quorum, defaults.witness_quorum)
+    if PREFIX + "WITNESS_POLICY" in env and (witnesses or quorum is not None):
         raise SettingsError(
-            f"{PREFIX}WITNESS_QUORUM={quorum} is more than the {len(witnesses)} witnesses "
-            f"configured in {PREFIX}WITNESSES"
+            f"{PREFIX}WITNESS_POLICY is set: leave {PREFIX}WITNESSES and {PREFIX}WITNESS_QUORUM "
+            "unset (the policy file names the witnesses and the quorum)"
         )
+    try:
+        shorthand_policy(witnesses, quorum)
+    except PolicySetupError as exc:
+        raise SettingsError(f"{PREFIX}WITNESS_QUORUM={quorum} is not valid: {exc}") from exc
+    policy = read("WITNESS_POLICY", parse_policy_file, defaults.witness_policy)
     public_base_url = read("PUBLIC_BASE_URL", _parse_base_url, defaults.public_base_url)
     # Demo mode logs in against the stand-in the app serves itself, so it needs no WeChat.
     wechat_base_url = f"{public_base_url}/demo/wx" if demo else defaults.wechat_base_url
@@ -383,6 +380,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ledger_batch=read("LEDGER_BATCH", _parse_positive, defaults.ledger_batch),
         witnesses=witnesses,
         witness_quorum=quorum,
+        witness_policy=policy,
         ca_dir=read("CA_DIR", str, defaults.ca_dir),
         render_workers=read("RENDER_WORKERS", _parse_positive, defaults.render_workers),
         render_warm_up=read("RENDER_WARM_UP", _parse_bool, defaults.render_warm_up),

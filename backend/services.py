@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -11,16 +12,17 @@ from urllib.parse import urlsplit
 
 from limits.aio.storage import Storage
 
-from backend.anchoring.keys import load_log_signer
+from backend.anchoring.keys import load_log_signers
 from backend.anchoring.leader import leader_lock_for
 from backend.anchoring.services import AnchoringService, Sequencer
 from backend.anchoring.storage import SqlStorage
 from backend.anchoring.witness_client import WitnessClient
-from backend.anchoring.witnessing import Witness, Witnessing
+from backend.anchoring.witness_settings import PolicySetupError, configured_policy
+from backend.anchoring.witnessing import Witnessing
 from backend.auth.services import AuthService
 from backend.auth.standin import WeChatStandIn
 from backend.auth.wechat_client import WeChatClient
-from backend.config import Settings
+from backend.config import Settings, SettingsError
 from backend.console.services import ConsoleService
 from backend.db import connection as database_connection
 from backend.documents.credentials import CredentialService
@@ -46,8 +48,8 @@ from backend.verify.claims import ReversalGuard
 from backend.verify.services import VerifyService
 from backend.verify.throttling import address_limit
 from backend.whereabouts.services import WhereaboutsService
-from chain.cosignature import CosignatureVerifier
 from chain.log import Log
+from chain.mldsa import MLDSACosignatureSigner
 from chain.note import NoteSigner
 
 
@@ -85,6 +87,7 @@ def build_services(
     settings: Settings,
     *,
     log_signer: NoteSigner,
+    log_also: Sequence[MLDSACosignatureSigner] = (),
     render_pool: Executor,
     ca: DeploymentCA,
     clock: Clock = utc_now,
@@ -93,14 +96,18 @@ def build_services(
     secret = settings.secret_key.reveal().encode()
     credentials = CredentialService(ca=ca, secret=secret)
     storage = SqlStorage()
-    ledger = Log(storage, log_signer)
-    witnesses = tuple(
-        Witness(url, CosignatureVerifier.from_key_string(key)) for url, key in settings.witnesses
-    )
-    quorum = len(witnesses) if settings.witness_quorum is None else settings.witness_quorum
-    witnessing = Witnessing(
-        ledger=ledger, witnesses=witnesses, quorum=quorum, client=WitnessClient()
-    )
+    ledger = Log(storage, log_signer, also=log_also)
+    try:
+        policy = configured_policy(
+            settings.witness_policy,
+            settings.witnesses,
+            settings.witness_quorum,
+            log_keys=ledger.verifier_keys,
+            log_url=f"{settings.public_base_url}/ledger",
+        )
+    except PolicySetupError as exc:
+        raise SettingsError(f"PIAOJIA_WITNESS_POLICY: {exc}") from exc
+    witnessing = Witnessing(ledger=ledger, policy=policy, client=WitnessClient())
     anchoring = AnchoringService(ledger=ledger, storage=storage, witnessing=witnessing)
     receipts = ReceiptService(clock=clock, anchoring=anchoring, guard=ReversalGuard())
     staff = StaffService(secret_key=secret)
@@ -146,7 +153,9 @@ def build_services(
             send_deadline=4 * settings.smtp_timeout,
         ),
         clock=clock,
-        proofs=ProofWait(anchoring, wait=settings.mail_proof_wait, witnessed=bool(witnesses)),
+        proofs=ProofWait(
+            anchoring, wait=settings.mail_proof_wait, witnessed=bool(policy.witnesses)
+        ),
     )
     return Services(
         outbox=outbox,
@@ -223,9 +232,11 @@ def render_pool(settings: Settings) -> ProcessPoolExecutor:
 def services_from_settings(settings: Settings, *, clock: Clock = utc_now) -> Services:
     """Every service for ``settings``: loads the log key and the CA, prepares the render pool
     (its processes start on first use). Raises ``SettingsError`` or ``PkiError`` with one line."""
+    log_signer, log_also = load_log_signers(settings)
     return build_services(
         settings,
-        log_signer=load_log_signer(settings),
+        log_signer=log_signer,
+        log_also=log_also,
         ca=load_ca(settings),
         render_pool=render_pool(settings),
         clock=clock,

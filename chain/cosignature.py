@@ -24,6 +24,14 @@ COSIGNATURE_V1 = 0x04
 
 MAX_TIMESTAMP = (1 << 63) - 1
 
+MAX_CLOCK_SKEW = 600
+"""Seconds a cosignature may be dated ahead of the verifier's clock and still count.
+
+The spec lets verifiers reject cosignatures from the future. Ten minutes absorbs ordinary
+clock drift between a witness and its verifiers; a witness further ahead is misconfigured,
+and what it says about "as of time t" cannot be relied on, so its cosignature does not count.
+"""
+
 Clock = Callable[[], int]
 """Returns the current POSIX time in whole seconds."""
 
@@ -44,6 +52,16 @@ def cosignature_timestamp(signature: bytes) -> int:
     if len(signature) != 72:
         raise ValueError("a cosignature is 8 timestamp bytes and 64 signature bytes")
     return int.from_bytes(signature[:8], "big")
+
+
+def future_skew(signature: bytes, now: int) -> int:
+    """Seconds the timestamped cosignature ``signature`` is dated ahead of ``now`` (0 if not).
+
+    Every timestamped cosignature type (0x04, 0x06) starts with the u64 big-endian timestamp.
+    """
+    if len(signature) < 8:
+        raise ValueError("a timestamped cosignature starts with 8 timestamp bytes")
+    return max(0, int.from_bytes(signature[:8], "big") - now)
 
 
 class CosignatureVerifier(Ed25519Verifier):
@@ -99,12 +117,19 @@ class CosignatureSigner:
         """The matching verifier."""
         return self._verifier
 
+    def now(self) -> int:
+        """The time this signer's clock reads: what :meth:`sign` would date a cosignature."""
+        return self._clock()
+
     def sign(self, message: bytes) -> bytes:
+        return self.sign_at(message, self._clock())
+
+    def sign_at(self, message: bytes, timestamp: int) -> bytes:
+        """Cosign checkpoint body ``message`` dated ``timestamp`` (8 timestamp bytes, then 64)."""
         try:
             Checkpoint.parse(message.decode())
         except UnicodeDecodeError as exc:
             raise MalformedCheckpointError("checkpoint is not UTF-8") from exc
-        timestamp = self._clock()
         signed = self._key.sign(cosignature_message(message, timestamp))
         return timestamp.to_bytes(8, "big") + signed
 

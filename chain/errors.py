@@ -9,10 +9,12 @@ boundary and translate it. The tree::
     │   ├── MalformedKeyError          signer / verifier key strings
     │   ├── MalformedCheckpointError   checkpoint body lines
     │   ├── MalformedTileError         tile paths, tile contents, entry bundles
+    │   ├── MalformedPolicyError       tlog-policy files (the message names the line)
     │   └── InvalidEntryError          a log entry that cannot be stored (too long)
     ├── SignatureError               a note could not be trusted
     │   ├── UnverifiedNoteError        no signature from a known key
-    │   └── InvalidSignatureError      a known key's signature does not verify
+    │   ├── InvalidSignatureError      a known key's signature does not verify
+    │   └── QuorumError                the cosignatures do not meet a policy's quorum
     ├── TreeRangeError               an index or size outside the tree it refers to
     ├── ProofError                   a Merkle proof does not verify
     ├── NotFoundError                a tile, bundle, entry or checkpoint is not stored (yet)
@@ -26,7 +28,8 @@ boundary and translate it. The tree::
         ├── WitnessConflictError       disagrees with the last cosigned state
         │   ├── OldSizeMismatchError     old size is not the last cosigned size
         │   └── RootMismatchError        same size as last cosigned, different root
-        └── InconsistentCheckpointError  the consistency proof does not verify
+        ├── InconsistentCheckpointError  the consistency proof does not verify
+        └── ClockBehindError             the witness clock reads before its last cosignature
 """
 
 from __future__ import annotations
@@ -56,6 +59,10 @@ class MalformedTileError(MalformedError):
     """A tile path, tile content or entry bundle is not well formed."""
 
 
+class MalformedPolicyError(MalformedError):
+    """A tlog-policy file is not well formed; the message is ``line <n>: <what is wrong>``."""
+
+
 class InvalidEntryError(MalformedError):
     """A log entry cannot be stored (entry bundles limit entries to 65535 bytes)."""
 
@@ -75,6 +82,10 @@ class InvalidSignatureError(SignatureError):
         super().__init__(f"invalid signature for key {name}+{key_id:08x}")
         self.name = name
         self.key_id = key_id
+
+
+class QuorumError(SignatureError):
+    """A checkpoint's valid cosignatures do not meet the policy's quorum."""
 
 
 class TreeRangeError(ChainError):
@@ -135,3 +146,8 @@ class RootMismatchError(WitnessConflictError):
 
 class InconsistentCheckpointError(WitnessError):
     """The consistency proof from the cosigned state to the checkpoint does not verify."""
+
+
+class ClockBehindError(WitnessError):
+    """The witness's clock reads earlier than its last cosignature for the log: cosigning now
+    would date a larger tree before a smaller one."""

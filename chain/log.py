@@ -15,20 +15,22 @@ The stages are kept apart, as in Tessera:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from chain.checkpoint import Checkpoint, SignedCheckpoint, open_checkpoint, sign_checkpoint
 from chain.errors import (
     ChainError,
     InvalidEntryError,
+    MalformedKeyError,
     NotFoundError,
     ProofError,
     StorageError,
     TreeRangeError,
 )
 from chain.hashing import HASH_SIZE, leaf_hash
-from chain.note import NoteSigner
+from chain.mldsa import MLDSACosignatureSigner
+from chain.note import NoteSigner, Signer
 from chain.proofs import consistency_plan, inclusion_plan
 from chain.storage import Integration, Storage
 from chain.tiles import (
@@ -86,9 +88,21 @@ class Log:
     turns a second sequencer into :class:`~chain.errors.IntegrationConflictError`.
     """
 
-    def __init__(self, storage: Storage, signer: NoteSigner) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        signer: NoteSigner,
+        *,
+        also: Sequence[MLDSACosignatureSigner] = (),
+    ) -> None:
+        """``signer`` is the log's Ed25519 key; ``also`` are further keys (such as ML-DSA-44)
+        that sign every checkpoint beside it, each named by the same origin."""
+        if any(extra.name != signer.name for extra in also):
+            raise MalformedKeyError("every key of a log is named by its origin")
         self._storage = storage
         self._signer = signer
+        self._signers: tuple[Signer, ...] = (signer, *also)
+        self._also_keys = tuple(extra.verifier().key_string() for extra in also)
         self._verifier = signer.verifier()
         self._lock = asyncio.Lock()
 
@@ -98,8 +112,13 @@ class Log:
 
     @property
     def verifier_key(self) -> str:
-        """The log's public verifier key string."""
+        """The log's public verifier key string (its Ed25519 key)."""
         return self._verifier.key_string()
+
+    @property
+    def verifier_keys(self) -> tuple[str, ...]:
+        """Every verifier key that signs the log's checkpoints, the Ed25519 one first."""
+        return (self._verifier.key_string(), *self._also_keys)
 
     async def append(self, entry: bytes) -> Pending:
         """Durably queue ``entry`` for integration.
@@ -175,7 +194,7 @@ class Log:
             new_size = old_size + len(entries)
             reader = await self._reader(range_nodes(0, new_size), {**old_tiles, **tiles})
             root = root_from_reader(new_size, reader)
-            signed = sign_checkpoint(Checkpoint(self.origin, new_size, root), [self._signer])
+            signed = sign_checkpoint(Checkpoint(self.origin, new_size, root), self._signers)
             await self._storage.commit_integration(
                 Integration(
                     old_size=old_size,

@@ -16,7 +16,13 @@ OldSizeTooLargeError           400 Bad Request
 OldSizeMismatchError           409 Conflict, body ``<known size>\\n``
 InconsistentCheckpointError    422 Unprocessable Entity
 RootMismatchError              409 Conflict
+ClockBehindError               503 Service Unavailable
 =============================  ======================================
+
+The witness's clock only moves its cosignatures forward: each cosignature says "as of time t
+this is the largest tree I have seen", so one for a larger tree dated before an earlier one
+would contradict it. When the clock reads earlier than the last cosignature for that log (the
+clock was set back, or was ahead before), the witness refuses to cosign until it catches up.
 """
 
 from __future__ import annotations
@@ -25,13 +31,14 @@ import asyncio
 import base64
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from chain.checkpoint import Checkpoint
 from chain.cosignature import CosignatureSigner, CosignatureVerifier
 from chain.errors import (
     ChainError,
+    ClockBehindError,
     InconsistentCheckpointError,
     MalformedRequestError,
     OldSizeMismatchError,
@@ -43,7 +50,8 @@ from chain.errors import (
     UntrustedCheckpointError,
 )
 from chain.hashing import EMPTY_ROOT, HASH_SIZE
-from chain.note import Verifier, b64decode_strict, open_note, sign_text, split_note
+from chain.mldsa import MLDSACosignatureSigner, MLDSACosignatureVerifier
+from chain.note import Signature, Verifier, b64decode_strict, open_note, split_note
 from chain.verify import verify_consistency
 
 MAX_PROOF_LINES = 63
@@ -56,6 +64,8 @@ class TreeHead:
 
     size: int
     root_hash: bytes
+    timestamp: int = field(default=0, compare=False)
+    """When the witness cosigned it (POSIX seconds; 0 if not recorded)."""
 
 
 @runtime_checkable
@@ -149,7 +159,7 @@ class Witness:
 
     def __init__(
         self,
-        signer: CosignatureSigner,
+        signer: CosignatureSigner | MLDSACosignatureSigner,
         logs: Mapping[str, Sequence[Verifier]],
         state: WitnessState,
     ) -> None:
@@ -162,7 +172,7 @@ class Witness:
     def name(self) -> str:
         return self._signer.name
 
-    def verifier(self) -> CosignatureVerifier:
+    def verifier(self) -> CosignatureVerifier | MLDSACosignatureVerifier:
         """The verifier of this witness's cosignatures."""
         return self._signer.verifier()
 
@@ -181,7 +191,8 @@ class Witness:
         UnknownLogError, UntrustedCheckpointError, OldSizeTooLargeError,
         OldSizeMismatchError (carrying the recorded size),
         InconsistentCheckpointError (proof fails, or a non-empty proof where it
-        MUST be empty), RootMismatchError (same size, different root). The new
+        MUST be empty), RootMismatchError (same size, different root),
+        ClockBehindError (the clock reads before the last cosignature). The new
         state is persisted before the cosignature is returned, and is never
         moved backwards or onto a different branch.
         """
@@ -215,13 +226,19 @@ class Witness:
                     f"old size {old_size} is not the cosigned size {known_size}", known_size
                 )
             self._check_consistency(known, checkpoint, proof)
-            new = TreeHead(checkpoint.size, checkpoint.root_hash)
+            now = self._signer.now()
+            if known is not None and now < known.timestamp:
+                raise ClockBehindError(
+                    f"the witness clock reads {now}, before its last cosignature for "
+                    f"{origin!r} at {known.timestamp}: cosigning waits for the clock"
+                )
+            new = TreeHead(checkpoint.size, checkpoint.root_hash, now)
             if not await self._state.compare_and_set(origin, old_size, new):
                 latest = await self._state.read(origin)
                 size = latest.size if latest else 0
                 raise OldSizeMismatchError("the witness state moved during the request", size)
-        signatures = sign_text(opened.text, [self._signer])
-        return "".join(s.line() for s in signatures)
+        signed = self._signer.sign_at(opened.text.encode(), now)
+        return Signature(self._signer.name, self._signer.key_id, signed).line()
 
     @staticmethod
     def _check_consistency(

@@ -19,10 +19,21 @@ from typing import TypeVar
 
 import httpx
 
+from backend.anchoring.audit_blame import (
+    AuditError,
+    first_leaf_mismatch,
+    first_unconfirmed_tile,
+    first_upper_mismatch,
+    hash_at,
+    tile_mismatch,
+    tile_of,
+)
 from chain.checkpoint import Checkpoint, open_checkpoint
 from chain.errors import ChainError, MalformedError, SignatureError
-from chain.hashing import HASH_SIZE, leaf_hash
-from chain.note import NoteVerifier
+from chain.hashing import leaf_hash
+from chain.note import Verifier
+from chain.policy import Policy, log_verifier
+from chain.quorum import count_cosignatures
 from chain.tiles import (
     TILE_WIDTH,
     TileId,
@@ -33,7 +44,7 @@ from chain.tiles import (
     tile_reader,
     tiles_for_size,
 )
-from chain.tree import perfect_root, root_from_reader
+from chain.tree import root_from_reader
 
 FETCH_CONCURRENCY = 8
 """Requests in flight at once: enough to hide latency, few enough to be polite to the log."""
@@ -41,18 +52,6 @@ FETCH_CONCURRENCY = 8
 TIMEOUT = 30.0
 
 T = TypeVar("T")
-
-
-class AuditError(Exception):
-    """The ledger failed the audit at ``place`` (a tile path, ``checkpoint``, the state file).
-
-    The message is one line: ``<place>: <what is wrong>``.
-    """
-
-    def __init__(self, place: str, detail: str) -> None:
-        super().__init__(f"{place}: {detail}")
-        self.place = place
-        self.detail = detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +77,8 @@ async def audit_log(
     log_key: str,
     state_file: Path | None,
     client: httpx.AsyncClient | None = None,
+    policy: Policy | None = None,
+    fetch: Fetch | None = None,
 ) -> AuditReport:
     """Audit the ledger served at ``base_url`` (the service root; the log is under ``/ledger/``).
 
@@ -94,16 +95,22 @@ async def audit_log(
     about 100 bytes per leaf in memory (served tiles, leaf hashes and the tiles recomputed from
     them), never the entries themselves.
     ``client`` is used as given (its base URL is ignored: ``base_url`` is joined to each path);
-    without it a client is made and closed here.
+    without it a client is made and closed here. With ``policy`` the checkpoint's cosignatures
+    MUST also meet its quorum (:mod:`chain.quorum`). ``fetch`` replaces the HTTP fetching of
+    paths under ``/ledger/`` (a mirror reads what it already holds through it).
     """
     verifier = _verifier(log_key)
     saved = _load_state(state_file, verifier) if state_file is not None else None
     owned = client is None
     http = httpx.AsyncClient(timeout=TIMEOUT) if client is None else client
     try:
-        fetch = _fetcher(http, base_url)
+        fetch = fetch or _fetcher(http, base_url)
         note = await fetch("checkpoint")
         checkpoint = _open(note, verifier, "checkpoint")
+        if policy is not None:
+            result = count_cosignatures(note, policy)
+            if not result.satisfied:
+                raise AuditError("checkpoint", result.explain())
         size = checkpoint.size
         if saved is not None and size < saved.size:
             # A shrunk log is caught before anything else is downloaded.
@@ -132,14 +139,14 @@ async def audit_log(
     )
 
 
-def _verifier(log_key: str) -> NoteVerifier:
+def _verifier(log_key: str) -> Verifier:
     try:
-        return NoteVerifier.from_key_string(log_key)
+        return log_verifier(log_key)
     except ChainError as exc:
         raise AuditError("log key", str(exc)) from exc
 
 
-def _open(note: bytes, verifier: NoteVerifier, place: str) -> Checkpoint:
+def _open(note: bytes, verifier: Verifier, place: str) -> Checkpoint:
     try:
         signed, _ = open_checkpoint(note, [verifier])
     except SignatureError as exc:
@@ -249,19 +256,19 @@ def _check_tree(
     if _root(size, expected) == root:
         for tile in tiles_for_size(size):
             if tiles[tile.key] != expected[tile.key]:
-                raise _tile_mismatch(tile, tiles, expected)
+                raise tile_mismatch(tile, tiles, expected)
         return
     if _root(size, tiles) == root:
         # The signed root confirms the partial tiles, and each confirmed hash the full tile it
         # stands for: walking down from the top, the first tile that breaks this is wrong.
-        unconfirmed = _first_unconfirmed_tile(size, tiles)
+        unconfirmed = first_unconfirmed_tile(size, tiles)
         if unconfirmed is not None:
             raise unconfirmed
         # Every tile is confirmed, so the entries are wrong; and since the entries give another
         # root, some leaf hash differs from its level-0 tile hash.
-        index = next(i for i, h in enumerate(leaves) if h != _hash_at(tiles, 0, i))
+        index = next(i for i, h in enumerate(leaves) if h != hash_at(tiles, 0, i))
         bundle = _bundle_ids(size)[index // TILE_WIDTH]
-        tile = _tile_of(size, 0, index)
+        tile = tile_of(size, 0, index)
         raise AuditError(
             bundle.path(),
             f"entry {index % TILE_WIDTH} (leaf {index}) does not match hash "
@@ -269,84 +276,10 @@ def _check_tree(
         )
     # Neither the entries nor the tiles give the signed root: name the first disagreement
     # between them, bottom up, or else the checkpoint itself.
-    problem = _first_leaf_mismatch(size, tiles, leaves) or _first_upper_mismatch(size, tiles)
+    problem = first_leaf_mismatch(size, tiles, leaves) or first_upper_mismatch(size, tiles)
     if problem is not None:
         raise problem
     raise AuditError("checkpoint", "root hash is not the root of the tree the log serves")
-
-
-def _tile_of(size: int, level: int, position: int) -> TileId:
-    return next(
-        t for t in tiles_for_size(size) if t.level == level and t.index == position // TILE_WIDTH
-    )
-
-
-def _hash_at(tiles: dict[TileKey, bytes], level: int, position: int) -> bytes:
-    data = tiles[(level, position // TILE_WIDTH)]
-    offset = (position % TILE_WIDTH) * HASH_SIZE
-    return data[offset : offset + HASH_SIZE]
-
-
-def _tile_mismatch(
-    tile: TileId, tiles: dict[TileKey, bytes], expected: dict[TileKey, bytes]
-) -> AuditError:
-    served, want = tile_hashes(tiles[tile.key]), tile_hashes(expected[tile.key])
-    j = next(j for j, (a, b) in enumerate(zip(served, want, strict=True)) if a != b)
-    position = tile.index * TILE_WIDTH + j
-    if tile.level == 0:
-        bundle = TileId(0, tile.index, tile.width, entries=True)
-        return AuditError(
-            tile.path(), f"hash {j} does not match entry {position} (of {bundle.path()})"
-        )
-    below = TileId(tile.level - 1, position)
-    return AuditError(tile.path(), f"hash {j} is not the root of {below.path()}")
-
-
-def _first_leaf_mismatch(
-    size: int, tiles: dict[TileKey, bytes], leaves: list[bytes]
-) -> AuditError | None:
-    """The first level-0 hash that is not the leaf hash of its entry."""
-    for tile in tiles_for_size(size):
-        if tile.level != 0:
-            break
-        for j, served in enumerate(tile_hashes(tiles[tile.key])):
-            position = tile.index * TILE_WIDTH + j
-            if served != leaves[position]:
-                bundle = TileId(0, tile.index, tile.width, entries=True)
-                return AuditError(
-                    tile.path(), f"hash {j} does not match entry {position} (of {bundle.path()})"
-                )
-    return None
-
-
-def _first_upper_mismatch(size: int, tiles: dict[TileKey, bytes]) -> AuditError | None:
-    """The first hash above level 0, bottom up, that is not the root of its tile below."""
-    for tile in tiles_for_size(size):
-        if tile.level == 0:
-            continue
-        for j, served in enumerate(tile_hashes(tiles[tile.key])):
-            below = TileId(tile.level - 1, tile.index * TILE_WIDTH + j)
-            if served != perfect_root(tile_hashes(tiles[below.key])):
-                return AuditError(tile.path(), f"hash {j} is not the root of {below.path()}")
-    return None
-
-
-def _first_unconfirmed_tile(size: int, tiles: dict[TileKey, bytes]) -> AuditError | None:
-    """Top down, the first full tile whose root is not the (confirmed) hash standing for it.
-
-    MUST only be called once the tiles are known to give the signed root.
-    """
-    for tile in sorted(tiles_for_size(size), key=lambda t: -t.level):
-        if tile.level == 0:
-            break
-        for j, served in enumerate(tile_hashes(tiles[tile.key])):
-            below = TileId(tile.level - 1, tile.index * TILE_WIDTH + j)
-            if served != perfect_root(tile_hashes(tiles[below.key])):
-                return AuditError(
-                    below.path(),
-                    f"root is not hash {j} of {tile.path()}, which the checkpoint commits to",
-                )
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,7 +288,7 @@ class _Saved:
     root_hash: bytes
 
 
-def _load_state(path: Path, verifier: NoteVerifier) -> _Saved | None:
+def _load_state(path: Path, verifier: Verifier) -> _Saved | None:
     place = f"state file {path}"
     try:
         note = path.read_bytes()
@@ -394,4 +327,4 @@ def _save_state(path: Path, note: bytes) -> None:
         raise
 
 
-__all__ = ["FETCH_CONCURRENCY", "AuditError", "AuditReport", "audit_log"]
+__all__ = ["FETCH_CONCURRENCY", "AuditError", "AuditReport", "Fetch", "audit_log"]

@@ -51,7 +51,9 @@ from chain.errors import (
     UnverifiedNoteError,
 )
 from chain.hashing import HASH_SIZE, leaf_hash
-from chain.note import NoteVerifier, open_note
+from chain.note import Verifier, open_note
+from chain.policy import Policy, log_verifier
+from chain.quorum import count_cosignatures
 from chain.verify import verify_inclusion
 
 BUNDLE_FORMAT = "piaojia-proof-bundle/v1"
@@ -120,6 +122,7 @@ def verify_bundle(
     log_key: str,
     witness_keys: Sequence[str] = (),
     quorum: int = 0,
+    policy: Policy | None = None,
 ) -> BundleReport:
     """Verify a proof bundle offline and return what it proves.
 
@@ -127,6 +130,8 @@ def verify_bundle(
     verifier key string (type 0x01, named by the log origin); ``witness_keys`` are type 0x04
     cosignature verifier keys, of which at least ``quorum`` MUST have cosigned the checkpoint.
     A cosignature line by a given witness that does not verify counts as no cosignature.
+    ``policy`` (c2sp.org/tlog-policy) replaces ``witness_keys`` and ``quorum``: its quorum MUST
+    be met, and cosignatures dated too far ahead do not count (:mod:`chain.quorum`).
 
     Returns only if every check listed in the module docstring passes; otherwise raises the
     :class:`BundleError` subclass naming the first failure, checked in this order: keys and
@@ -137,7 +142,15 @@ def verify_bundle(
     verifier, witnesses = _verifiers(log_key, witness_keys, quorum)
     parsed = _parse(bundle)
     checkpoint = _open_checkpoint(parsed, verifier)
-    cosigned = _check_quorum(parsed.checkpoint, witnesses, quorum)
+    if policy is None:
+        cosigned = _check_quorum(parsed.checkpoint, witnesses, quorum)
+    else:
+        if witness_keys or quorum:
+            raise VerifierConfigError("give a policy or witness keys and a quorum, not both")
+        result = count_cosignatures(parsed.checkpoint, policy)
+        if not result.satisfied:
+            raise WitnessQuorumError(f"witnesses: {result.explain()}")
+        cosigned = tuple(policy_witness_names(policy, result.cosigned))
     document = document_identity(parsed.raw, parsed.header, parsed.document)
     verified = tuple(
         _check_entry(n, entry, parsed, document, checkpoint)
@@ -159,9 +172,9 @@ def verify_bundle(
 
 def _verifiers(
     log_key: str, witness_keys: Sequence[str], quorum: int
-) -> tuple[NoteVerifier, list[CosignatureVerifier]]:
+) -> tuple[Verifier, list[CosignatureVerifier]]:
     try:
-        verifier = NoteVerifier.from_key_string(log_key)
+        verifier = log_verifier(log_key)
     except ChainError as exc:
         raise VerifierConfigError(f"log key: {exc}") from exc
     witnesses: list[CosignatureVerifier] = []
@@ -256,7 +269,7 @@ def _text(obj: Mapping[str, Any], key: str, where: str, *, empty: bool = False) 
     return value
 
 
-def _open_checkpoint(bundle: _Bundle, verifier: NoteVerifier) -> Checkpoint:
+def _open_checkpoint(bundle: _Bundle, verifier: Verifier) -> Checkpoint:
     try:
         signed, _ = open_checkpoint(bundle.checkpoint, [verifier])
     except SignatureError as exc:
@@ -375,3 +388,8 @@ __all__ = [
     "WitnessQuorumError",
     "verify_bundle",
 ]
+
+
+def policy_witness_names(policy: Policy, names: Sequence[str]) -> list[str]:
+    """The key names of the policy witnesses called ``names`` (what a report lists)."""
+    return [w.verifier.name for w in policy.witnesses if w.name in names]

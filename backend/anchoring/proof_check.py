@@ -29,7 +29,9 @@ from backend.anchoring.proof_files import DOCUMENT_FILE, file_statements
 from backend.receipts.canonical import commitment
 from chain.cosignature import CosignatureVerifier
 from chain.errors import ChainError, MalformedError, SignatureError
-from chain.note import NoteVerifier
+from chain.note import NoteVerifier, Verifier
+from chain.policy import Policy
+from chain.quorum import count_cosignatures
 from chain.tlogproof import (
     OriginCheckError,
     ProofCheckError,
@@ -57,20 +59,33 @@ def verify_entry(
     log_key: str,
     witness_keys: Sequence[str] = (),
     quorum: int = 0,
+    policy: Policy | None = None,
     document: bytes | None = None,
     where: str = "proof",
 ) -> EntryReport:
     """Check one ``.tlog-proof`` against its entry (the statement bytes) and the keys.
 
-    With ``document``, also that the statement commits to it with the salt in ``extra``.
-    Raises the ``BundleError`` subclass naming the first failure, prefixed with ``where``.
+    ``policy`` (c2sp.org/tlog-policy) replaces ``witness_keys`` and ``quorum``: its quorum
+    MUST be met by the checkpoint's cosignatures. With ``document``, also that the statement
+    commits to it with the salt in ``extra``. Raises the ``BundleError`` subclass naming the
+    first failure, prefixed with ``where``.
     """
-    log, witnesses = _verifiers(log_key, witness_keys, quorum)
+    if policy is not None and (witness_keys or quorum):
+        raise VerifierConfigError("give a policy or witness keys and a quorum, not both")
+    log, given = _verifiers(log_key, witness_keys, quorum)
+    # With a policy, the proof lists which of its witnesses cosigned; the policy then judges.
+    witnesses: Sequence[Verifier] = (
+        given if policy is None else [w.verifier for w in policy.witnesses]
+    )
     try:
         parsed = TlogProof.parse(proof)
         verified = verify_tlog_proof(
             parsed, entry, log_verifiers=[log], witnesses=witnesses, quorum=quorum
         )
+        if policy is not None:
+            counted = count_cosignatures(parsed.checkpoint, policy)
+            if not counted.satisfied:
+                raise WitnessQuorumError(f"{where}: witnesses: {counted.explain()}")
     except SignatureError as exc:
         raise CheckpointSignatureError(
             f"{where}: checkpoint not validly signed by log key {log.name} ({exc})"
@@ -97,6 +112,7 @@ def verify_files(
     witness_keys: Sequence[str] = (),
     quorum: int = 0,
     bundle: bytes | None = None,
+    policy: Policy | None = None,
 ) -> BundleReport:
     """Verify a receipt's standard proof files (a PDF's attachments, or files saved from it).
 
@@ -116,15 +132,17 @@ def verify_files(
             log_key=log_key,
             witness_keys=witness_keys,
             quorum=quorum,
+            policy=policy,
             where=f"{stem}.tlog-proof",
         )
-    if DOCUMENT_FILE in files:
-        return verify_bundle(
-            bundle_of(files), log_key=log_key, witness_keys=witness_keys, quorum=quorum
-        )
-    if bundle is None:
+    made: Mapping[str, Any] | bytes | None = bundle_of(files) if DOCUMENT_FILE in files else bundle
+    if made is None:
         raise MalformedBundleError(f"no {DOCUMENT_FILE} beside the statements")
-    report = verify_bundle(bundle, log_key=log_key, witness_keys=witness_keys, quorum=quorum)
+    report = verify_bundle(
+        made, log_key=log_key, witness_keys=witness_keys, quorum=quorum, policy=policy
+    )
+    if DOCUMENT_FILE in files or bundle is None:
+        return report
     shipped = [str(e["statement"]).encode() for e in json.loads(bundle)["entries"]]
     if shipped != [entry for _, entry, _ in statements]:
         raise StatementMismatchError("the bundle's statements are not those of the files")

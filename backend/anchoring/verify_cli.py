@@ -10,24 +10,42 @@ from backend.anchoring.bundle_errors import BundleError
 from backend.anchoring.bundles import BundleReport, verify_bundle
 from backend.anchoring.proof_check import verify_entry, verify_files
 from backend.anchoring.proof_files import BUNDLE_FILE
+from chain.policy import Policy
 from chain.tlogproof import EXTENSION, HEADER
 
 TLOG_PROOF_HEADER = HEADER.encode() + b"\n"
 
 
-def verify_pdf_attachments(attachments: dict[str, bytes], args: argparse.Namespace) -> BundleReport:
+def verify_pdf_attachments(
+    attachments: dict[str, bytes], args: argparse.Namespace, policy: Policy | None = None
+) -> BundleReport:
     """Verify a signed PDF's ledger proof: its ``.tlog-proof`` files with their statements and
-    document when it has them (every PDF made since they exist), else its JSON bundle."""
-    keys = {"log_key": args.log_key, "witness_keys": args.witness_key, "quorum": args.quorum}
+    document when it has them (every PDF made since they exist), else its JSON bundle; the
+    witnesses by ``policy`` when one is given, else by ``--witness-key`` and ``--quorum``."""
     bundle = attachments.get(BUNDLE_FILE)
     if any(name.endswith(EXTENSION) for name in attachments):
-        return verify_files(attachments, bundle=bundle, **keys)
+        return verify_files(
+            attachments,
+            bundle=bundle,
+            log_key=args.log_key,
+            witness_keys=args.witness_key,
+            quorum=args.quorum,
+            policy=policy,
+        )
     if bundle is None:
         raise BundleError("the PDF carries no ledger proof (not yet anchored?)")
-    return verify_bundle(bundle, **keys)
+    return verify_bundle(
+        bundle,
+        log_key=args.log_key,
+        witness_keys=args.witness_key,
+        quorum=args.quorum,
+        policy=policy,
+    )
 
 
-def verify_tlog_proof_file(proof: bytes, args: argparse.Namespace) -> int:
+def verify_tlog_proof_file(
+    proof: bytes, args: argparse.Namespace, policy: Policy | None = None
+) -> int:
     """Check one ``.tlog-proof`` against ``--entry`` (and ``--document``); the exit status."""
     if args.entry is None:
         _say("piaojia: error: a .tlog-proof is checked against its entry: pass --entry FILE")
@@ -45,6 +63,7 @@ def verify_tlog_proof_file(proof: bytes, args: argparse.Namespace) -> int:
             log_key=args.log_key,
             witness_keys=args.witness_key,
             quorum=args.quorum,
+            policy=policy,
             document=document,
         )
     except BundleError as exc:

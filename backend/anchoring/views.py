@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 
 from pydantic import Field
 from starlette.requests import Request
@@ -12,10 +13,12 @@ from backend.anchoring.errors import NoCheckpointYet, ProofUnavailable, TileNotF
 from backend.receipts.schemas import MAX_ROW_ID, Model
 from backend.web import Endpoint, json_answer, parse_query, services
 from chain.errors import ChainError
-from chain.tiles import TileId
+from chain.tiles import TILE_WIDTH, TileId
 
-# A tile path names its width, so what it serves never changes; a checkpoint changes often.
+# A full tile or bundle never changes; a partial one is replaced by wider ones as the log grows
+# (and may go once the full one exists), and the checkpoint changes with every integration.
 IMMUTABLE = "public, max-age=31536000, immutable"
+PARTIAL = "public, max-age=60"
 SHORT = "public, max-age=1"
 # Tiles are stored by a 64-bit index: a larger one names nothing (and would not fit a query).
 MAX_TILE_INDEX = 2**63 - 1
@@ -23,6 +26,12 @@ MAX_TILE_INDEX = 2**63 - 1
 
 async def ledger_key(request: Request) -> Response:
     return PlainTextResponse(services(request).anchoring.ledger.verifier_key + "\n")
+
+
+async def policy(request: Request) -> Response:
+    """The witness policy this log works by, in c2sp.org/tlog-policy format (no witness URLs)."""
+    text = services(request).witnessing.policy.text(witness_urls=False)
+    return PlainTextResponse(text, headers={"Cache-Control": SHORT})
 
 
 async def checkpoint(request: Request) -> Response:
@@ -93,9 +102,26 @@ async def tile(request: Request) -> Response:
             data = await ledger.read_tile(tile_id.level, tile_id.index, tile_id.width)
     except ChainError as exc:
         raise TileNotFound(f"{path}: {exc}") from exc
-    return Response(
-        data, media_type="application/octet-stream", headers={"Cache-Control": IMMUTABLE}
-    )
+    headers = {"Cache-Control": IMMUTABLE if tile_id.width == TILE_WIDTH else PARTIAL}
+    if tile_id.entries:
+        headers["Vary"] = "Accept-Encoding"
+        if _accepts_gzip(request.headers.get("accept-encoding", "")):
+            # Entries compress well; the bytes are fixed per path, so caches may keep both.
+            data = gzip.compress(data, compresslevel=6, mtime=0)
+            headers["Content-Encoding"] = "gzip"
+    return Response(data, media_type="application/octet-stream", headers=headers)
+
+
+def _accepts_gzip(header: str) -> bool:
+    for part in header.split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip().lower() in {"gzip", "*"}:
+            q = params.strip().removeprefix("q=").strip() if "q=" in params else "1"
+            try:
+                return float(q) > 0
+            except ValueError:
+                return False
+    return False
 
 
 TEXT = "text/plain"
@@ -107,6 +133,15 @@ ENDPOINTS = [
         ledger_key,
         name="ledger.key",
         summary="The log's C2SP verifier key",
+        tag="ledger",
+        media_type=TEXT,
+    ),
+    Endpoint(
+        "GET",
+        "/ledger/policy",
+        policy,
+        name="ledger.policy",
+        summary="The witness policy: which cosignatures make a checkpoint witnessed (tlog-policy)",
         tag="ledger",
         media_type=TEXT,
     ),

@@ -3,13 +3,16 @@
 After each integration the sequencer offers the new checkpoint to every witness with a
 consistency proof from the size that witness last cosigned. A witness that knows another size
 (409) is answered again with a proof from that size. Cosignatures are verified with the
-witness's configured key before they are kept; a checkpoint is *witnessed* once ``quorum``
-witnesses cosigned it.
+witness's configured key, and dated no further ahead of this clock than
+:data:`chain.cosignature.MAX_CLOCK_SKEW`, before they are kept; a checkpoint is *witnessed* once
+the cosignatures kept for it meet the witness policy's quorum (c2sp.org/tlog-policy).
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
@@ -18,10 +21,11 @@ from backend.anchoring.models import LedgerCheckpoint, LedgerCosignature, Ledger
 from backend.anchoring.witness_client import WitnessClient
 from backend.db import connection, dialect_sql
 from chain.checkpoint import SignedCheckpoint
-from chain.cosignature import CosignatureVerifier
+from chain.cosignature import MAX_CLOCK_SKEW, future_skew
 from chain.errors import ChainError
 from chain.log import Log
-from chain.note import open_note
+from chain.note import Verifier, open_note
+from chain.policy import Policy
 from chain.witness import AddCheckpointRequest
 
 log = logging.getLogger("piaojia.ledger")
@@ -30,7 +34,7 @@ log = logging.getLogger("piaojia.ledger")
 @dataclass(frozen=True, slots=True)
 class Witness:
     url: str
-    verifier: CosignatureVerifier
+    verifier: Verifier
 
     @property
     def name(self) -> str:
@@ -39,12 +43,20 @@ class Witness:
 
 class Witnessing:
     def __init__(
-        self, *, ledger: Log, witnesses: tuple[Witness, ...], quorum: int, client: WitnessClient
+        self,
+        *,
+        ledger: Log,
+        policy: Policy,
+        client: WitnessClient,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._ledger = ledger
-        self.witnesses = witnesses
-        self.quorum = quorum
+        self.policy = policy
+        # The log asks every witness of the policy; cosignatures are stored by key name.
+        self.witnesses = tuple(Witness(w.url or "", w.verifier) for w in policy.witnesses)
+        self._names = {w.name: w.verifier.name for w in policy.witnesses}
         self._client = client
+        self._clock = clock
 
     async def close(self) -> None:
         await self._client.aclose()
@@ -100,8 +112,13 @@ class Witnessing:
                 note = open_note(candidate, [witness.verifier])
             except ChainError:
                 continue
-            if any(sig.name == witness.name for sig in note.signatures):
-                return line
+            ahead = max(future_skew(sig.signature, int(self._clock())) for sig in note.signatures)
+            if ahead > MAX_CLOCK_SKEW:
+                # A witness whose clock runs ahead states "as of" a time that has not come yet.
+                raise _BadCosignature(
+                    f"the cosignature of {witness.name} is dated {ahead} s ahead of this clock"
+                )
+            return line
         raise _BadCosignature(f"no valid cosignature from {witness.name}")
 
     async def cosigned_note(self, size: int | None = None) -> tuple[bytes, int] | None:
@@ -119,19 +136,43 @@ class Witnessing:
         return note, len(lines)
 
     async def latest_witnessed_size(self) -> int | None:
-        """The largest size cosigned by at least ``quorum`` witnesses (any size when quorum 0)."""
-        if self.quorum == 0:
+        """The largest size whose kept cosignatures meet the policy (any size for ``none``)."""
+        need = self.policy.minimum()
+        if need == 0 and self.policy.satisfied_by(()):
             latest = await LedgerCheckpoint.all().order_by("-size").first()
             return int(latest.size) if latest else None
         conn = connection()
-        _, rows = await conn.execute_query(dialect_sql(conn, _WITNESSED_SIZE), [self.quorum])
-        return int(rows[0]["size"]) if rows else None
+        # Sizes with too few cosignatures cannot meet the quorum: only the others are judged,
+        # newest first, a page at a time (the first one that meets it is nearly always the top).
+        below: int | None = None
+        while True:
+            sql = _CANDIDATES if below is None else _CANDIDATES_BELOW
+            params = [need, _PAGE] if below is None else [below, need, _PAGE]
+            _, rows = await conn.execute_query(dialect_sql(conn, sql), params)
+            if not rows:
+                return None
+            sizes = [int(row["size"]) for row in rows]
+            signers = await LedgerCosignature.filter(size__in=sizes).values_list("size", "witness")
+            by_size: dict[int, set[str]] = {}
+            for size, name in signers:
+                by_size.setdefault(int(size), set()).add(str(name))
+            for size in sizes:
+                if self.policy.satisfied_by(
+                    n for n, key_name in self._names.items() if key_name in by_size.get(size, ())
+                ):
+                    return size
+            below = sizes[-1]
 
 
-# The unique (size, witness) index serves this backwards: the first size with a quorum wins.
-_WITNESSED_SIZE = """
+_PAGE = 64
+# The unique (size, witness) index serves these backwards.
+_CANDIDATES = """
 SELECT size FROM ledger_cosignature GROUP BY size HAVING COUNT(*) >= $1
- ORDER BY size DESC LIMIT 1
+ ORDER BY size DESC LIMIT $2
+"""
+_CANDIDATES_BELOW = """
+SELECT size FROM ledger_cosignature WHERE size < $1 GROUP BY size HAVING COUNT(*) >= $2
+ ORDER BY size DESC LIMIT $3
 """
 
 

@@ -20,6 +20,7 @@ from starlette.routing import Route
 from backend.witness.errors import RequestTooLargeError
 from backend.witness.views import MAX_BODY_BYTES, WitnessViews
 from chain.errors import (
+    ClockBehindError,
     InconsistentCheckpointError,
     MalformedRequestError,
     OldSizeMismatchError,
@@ -44,6 +45,7 @@ STATUS_BY_ERROR: tuple[tuple[type[WitnessError], int], ...] = (
     (OldSizeMismatchError, 409),
     (RootMismatchError, 409),
     (InconsistentCheckpointError, 422),
+    (ClockBehindError, 503),  # the witness's own fault: the log should try again later
 )
 EVIDENCE = (InconsistentCheckpointError, RootMismatchError)
 
@@ -61,6 +63,8 @@ async def _refused(request: Request, exc: Exception) -> Response:
             headers={"content-type": SIZE_CONTENT_TYPE},  # set verbatim: no charset appended
         )
     status = next((code for kind, code in STATUS_BY_ERROR if isinstance(exc, kind)), 400)
+    if isinstance(exc, ClockBehindError):
+        log.error("refused to cosign: %s", exc)
     if isinstance(exc, EVIDENCE):
         body = getattr(request.state, "witness_body", b"")
         log.warning("refused a checkpoint (%s): %s\n%s", status, exc, body.decode(errors="replace"))

@@ -22,6 +22,7 @@ from types import FrameType
 
 from backend.witness.errors import WitnessSetupError
 from backend.witness.keys import (
+    ALGORITHMS,
     check_witness_name,
     load_or_create_key,
     parse_log_keys,
@@ -65,7 +66,7 @@ def cmd_serve(settings: object, args: argparse.Namespace) -> int:
     try:
         name = check_witness_name(args.name)
         logs = parse_log_keys(args.logs)
-        key, created = load_or_create_key(args.key_file)
+        key, created = load_or_create_key(args.key_file, args.algorithm)
         signer = witness_signer(name, key)
         state = SqliteWitnessState.open(args.state)
     except WitnessSetupError as exc:
@@ -106,7 +107,7 @@ def cmd_key(settings: object, args: argparse.Namespace) -> int:
     """Print the witness's verifier key alone on stdout, creating the key file if missing."""
     try:
         name = check_witness_name(args.name)
-        key, created = load_or_create_key(args.key_file)
+        key, created = load_or_create_key(args.key_file, args.algorithm)
         signer = witness_signer(name, key)
     except WitnessSetupError as exc:
         return _fail(exc)
@@ -137,7 +138,14 @@ def _add_identity(parser: argparse.ArgumentParser) -> None:
         required=True,
         type=Path,
         metavar="PATH",
-        help="its Ed25519 private key (PEM); created with mode 0600 if absent",
+        help="its private key (PEM); created with mode 0600 if absent",
+    )
+    parser.add_argument(
+        "--algorithm",
+        choices=ALGORITHMS,
+        default="ed25519",
+        help="of a key created here: ed25519 cosigns with type 0x04, ml-dsa-44 with type 0x06 "
+        "(an existing key file keeps its own)",
     )
 
 

@@ -1,7 +1,9 @@
 """The witness's own key, and the log keys it trusts.
 
-The witness key is an Ed25519 private key in a PEM (PKCS#8, unencrypted) file, so standard tools
-read it (``openssl pkey -in FILE -pubout``). Guarantees:
+The witness key is an Ed25519 or ML-DSA-44 private key in a PEM (PKCS#8, unencrypted) file, so
+standard tools read it (``openssl pkey -in FILE -pubout``); an Ed25519 key makes type 0x04
+cosignatures, an ML-DSA-44 key type 0x06 (c2sp.org/tlog-cosignature, which recommends ML-DSA-44
+for new witnesses). Guarantees:
 
 - :func:`load_or_create_key` creates the file only if absent, atomically: the key is written and
   fsynced under a temporary name with mode 0600, then hard-linked into place, so a crash or a
@@ -25,6 +27,7 @@ from pathlib import Path
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.mldsa import MLDSA44PrivateKey
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
     NoEncryption,
@@ -35,14 +38,18 @@ from cryptography.hazmat.primitives.serialization import (
 from backend.witness.errors import KeyFileError, LogKeyError, WitnessNameError
 from chain.cosignature import Clock, CosignatureSigner
 from chain.errors import MalformedKeyError
+from chain.mldsa import MLDSACosignatureSigner
 from chain.note import NoteVerifier, Verifier, is_valid_name
 
 KEY_FILE_MODE = 0o600
+ALGORITHMS = ("ed25519", "ml-dsa-44")
+
+WitnessKey = Ed25519PrivateKey | MLDSA44PrivateKey
 MAX_KEY_FILE_BYTES = 4096
 
 
-def load_key(path: Path) -> Ed25519PrivateKey:
-    """Read the Ed25519 private key at ``path``; raises :class:`KeyFileError` with the reason."""
+def load_key(path: Path) -> WitnessKey:
+    """Read the private key at ``path``; raises :class:`KeyFileError` with the reason."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError as exc:
@@ -67,19 +74,23 @@ def load_key(path: Path) -> Ed25519PrivateKey:
         key = load_pem_private_key(data, password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise KeyFileError(f"key file {path} is not an unencrypted PEM private key") from exc
-    if not isinstance(key, Ed25519PrivateKey):
-        raise KeyFileError(f"key file {path} does not hold an Ed25519 key")
+    if not isinstance(key, Ed25519PrivateKey | MLDSA44PrivateKey):
+        raise KeyFileError(f"key file {path} holds neither an Ed25519 nor an ML-DSA-44 key")
     return key
 
 
-def load_or_create_key(path: Path) -> tuple[Ed25519PrivateKey, bool]:
+def load_or_create_key(path: Path, algorithm: str = "ed25519") -> tuple[WitnessKey, bool]:
     """The key at ``path``, creating it (mode 0600) first if absent; also says if it was created.
 
-    Missing parent folders are created (mode 0700). Never overwrites an existing file.
+    A new key is of ``algorithm`` (``ed25519`` or ``ml-dsa-44``); an existing key is used
+    whatever its algorithm. Missing parent folders are created (mode 0700). Never overwrites
+    an existing file.
     """
     if os.path.lexists(path):
         return load_key(path), False
-    key = Ed25519PrivateKey.generate()
+    key: WitnessKey = (
+        MLDSA44PrivateKey.generate() if algorithm == "ml-dsa-44" else Ed25519PrivateKey.generate()
+    )
     pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -132,16 +143,23 @@ def check_witness_name(name: str) -> str:
 
 
 def witness_signer(
-    name: str, key: Ed25519PrivateKey, *, clock: Clock | None = None
-) -> CosignatureSigner:
-    """The cosignature signer of witness ``name`` (checked by :func:`check_witness_name`)."""
+    name: str, key: WitnessKey, *, clock: Clock | None = None
+) -> CosignatureSigner | MLDSACosignatureSigner:
+    """The cosignature signer of witness ``name`` (checked by :func:`check_witness_name`):
+    type 0x04 for an Ed25519 key, type 0x06 for an ML-DSA-44 key."""
     check_witness_name(name)
+    if isinstance(key, Ed25519PrivateKey):
+        return (
+            CosignatureSigner(name, key)
+            if clock is None
+            else CosignatureSigner(name, key, clock=clock)
+        )
     if clock is None:
-        return CosignatureSigner(name, key)
-    return CosignatureSigner(name, key, clock=clock)
+        return MLDSACosignatureSigner(name, key)
+    return MLDSACosignatureSigner(name, key, clock=clock)
 
 
-def verifier_key(signer: CosignatureSigner) -> str:
+def verifier_key(signer: CosignatureSigner | MLDSACosignatureSigner) -> str:
     """The witness's public verifier key string, for logs and clients to configure."""
     return signer.verifier().key_string()
 

@@ -7,6 +7,9 @@
   read), so two witnesses sharing a file can never roll each other back;
 - it is durable before it returns True: WAL journal with ``synchronous=FULL`` fsyncs the commit;
 - it never moves a log backwards: a ``new`` size below ``old_size`` is refused outright;
+- it keeps when each log was last cosigned (``cosigned_at``), so the witness can refuse to date
+  a cosignature before its last one after a restart too (schema 2; a schema 1 file is upgraded
+  in place at open, its logs recorded as cosigned at time 0);
 - the database is ours: a file with another schema version, or not SQLite at all, is refused at
   open with :class:`~backend.witness.errors.StateError` rather than written to.
 
@@ -26,16 +29,18 @@ from backend.witness.errors import StateError
 from chain.hashing import HASH_SIZE
 from chain.witness import TreeHead
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_SECONDS = 10.0
 
 _SCHEMA = f"""
 CREATE TABLE tree_head (
     origin    TEXT PRIMARY KEY NOT NULL,
     size      INTEGER NOT NULL CHECK (size >= 0),
-    root_hash BLOB NOT NULL CHECK (length(root_hash) = {HASH_SIZE})
+    root_hash BLOB NOT NULL CHECK (length(root_hash) = {HASH_SIZE}),
+    cosigned_at INTEGER NOT NULL DEFAULT 0 CHECK (cosigned_at >= 0)
 ) WITHOUT ROWID
 """
+_UPGRADE_FROM_1 = "ALTER TABLE tree_head ADD COLUMN cosigned_at INTEGER NOT NULL DEFAULT 0"
 
 
 class SqliteWitnessState:
@@ -122,7 +127,7 @@ class SqliteWitnessState:
             self._check_open()
             try:
                 row = self._db.execute(
-                    "SELECT size, root_hash FROM tree_head WHERE origin = ?", (origin,)
+                    "SELECT size, root_hash, cosigned_at FROM tree_head WHERE origin = ?", (origin,)
                 ).fetchone()
             except sqlite3.Error as exc:
                 raise StateError(f"cannot read witness state {self._path}: {exc}") from exc
@@ -133,11 +138,11 @@ class SqliteWitnessState:
             self._check_open()
             try:
                 rows = self._db.execute(
-                    "SELECT origin, size, root_hash FROM tree_head ORDER BY origin"
+                    "SELECT origin, size, root_hash, cosigned_at FROM tree_head ORDER BY origin"
                 ).fetchall()
             except sqlite3.Error as exc:
                 raise StateError(f"cannot read witness state {self._path}: {exc}") from exc
-        return {str(origin): _tree_head((size, root)) for origin, size, root in rows}
+        return {str(row[0]): _tree_head(row[1:]) for row in rows}
 
     def _compare_and_set(self, origin: str, old_size: int, new: TreeHead) -> bool:
         with self._lock:
@@ -152,10 +157,11 @@ class SqliteWitnessState:
                         self._db.execute("ROLLBACK")
                         return False
                     self._db.execute(
-                        "INSERT INTO tree_head (origin, size, root_hash) VALUES (?, ?, ?) "
-                        "ON CONFLICT (origin) DO UPDATE "
-                        "SET size = excluded.size, root_hash = excluded.root_hash",
-                        (origin, new.size, new.root_hash),
+                        "INSERT INTO tree_head (origin, size, root_hash, cosigned_at) "
+                        "VALUES (?, ?, ?, ?) ON CONFLICT (origin) DO UPDATE "
+                        "SET size = excluded.size, root_hash = excluded.root_hash, "
+                        "cosigned_at = excluded.cosigned_at",
+                        (origin, new.size, new.root_hash, new.timestamp),
                     )
                     self._db.execute("COMMIT")
                 except BaseException:
@@ -171,11 +177,13 @@ class SqliteWitnessState:
             raise StateError(f"witness state {self._path} is closed")
 
 
-def _tree_head(row: tuple[object, object]) -> TreeHead:
-    size, root = row
+def _tree_head(row: tuple[object, ...]) -> TreeHead:
+    size, root, cosigned_at = row
     if not isinstance(size, int) or not isinstance(root, bytes) or len(root) != HASH_SIZE:
         raise StateError("witness state holds a malformed tree head")
-    return TreeHead(size, root)
+    if not isinstance(cosigned_at, int):
+        raise StateError("witness state holds a malformed cosignature time")
+    return TreeHead(size, root, cosigned_at)
 
 
 def _prepare(connection: sqlite3.Connection) -> None:
@@ -192,6 +200,9 @@ def _prepare(connection: sqlite3.Connection) -> None:
             if tables:
                 raise StateError("the file is a SQLite database of something else")
             connection.execute(_SCHEMA)
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        elif version == 1:
+            connection.execute(_UPGRADE_FROM_1)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif version != SCHEMA_VERSION:
             raise StateError(f"witness state schema version {version} is not {SCHEMA_VERSION}")

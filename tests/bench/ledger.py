@@ -1,6 +1,7 @@
 """Ledger integration rate and inclusion-proof latency, next to raw hashing and a bulk INSERT.
 
     .venv/bin/python -m tests.bench.ledger [--leaves 1000000] [--batch 4096] [--proofs 1000]
+        [--checkpoints 2000] [--databases postgres sqlite]
 
 For PostgreSQL (a database created and dropped here, on the server of
 ``PIAOJIA_TEST_POSTGRES_URL``) and SQLite (a temporary file), in one run: bulk INSERT N pending
@@ -8,7 +9,10 @@ statements of about 220 bytes with the bare driver (asyncpg ``copy_records_to_ta
 ``sqlite3.executemany``: rows/s), then ``Log.integrate(batch)`` over ``SqlStorage`` until all N
 are leaves (leaves/s), next to bare ``sha256(0x00 || leaf)`` over the same leaves; then the latency
 of ``Log.inclusion_proof(i)`` (tiles read from SQL, proof verified) for random leaves of the full
-tree, next to a bare ``SELECT 1`` through the same Tortoise connection. Not collected by pytest.
+tree, next to a bare ``SELECT 1`` through the same Tortoise connection. First, the cost of one
+checkpoint (one new leaf, integrated over ``MemoryStorage`` so only the log's own work counts)
+signed with Ed25519 alone and with ML-DSA-44 beside it, next to the raw signatures and the
+verification of each (``--databases`` with no name runs only this). Not collected by pytest.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,9 +39,12 @@ from backend.anchoring.statements import statement
 from backend.anchoring.storage import SqlStorage
 from backend.issuers.models import Issuer, IssuerKind, Staff, StaffRole
 from backend.receipts.models import Receipt, ReceiptKind
+from chain.checkpoint import Checkpoint
 from chain.log import Log
+from chain.mldsa import MLDSACosignatureSigner
 from chain.note import NoteSigner
 from chain.storage import Integration, PendingEntry
+from chain.storage.memory import MemoryStorage
 from tests.factories import credit_code
 
 POSTGRES_SERVER = os.environ.get(
@@ -191,6 +198,50 @@ async def measure(
         await db.close_database()
 
 
+def per_op_us(work: Callable[[], object], rounds: int) -> float:
+    start = time.perf_counter()
+    for _ in range(rounds):
+        work()
+    return (time.perf_counter() - start) / rounds * 1e6
+
+
+async def checkpoint_us(also: Sequence[MLDSACosignatureSigner], rounds: int) -> float:
+    """Microseconds per checkpoint of one new leaf, signed by SIGNER and ``also``."""
+    log = Log(MemoryStorage(), SIGNER, also=also)
+    await log.integrate()
+    start = time.perf_counter()
+    for i in range(rounds):
+        await log.append(b"entry %d" % i)
+        await log.integrate()
+    return (time.perf_counter() - start) / rounds * 1e6
+
+
+def signing_table(rounds: int) -> None:
+    pq = MLDSACosignatureSigner.generate(SIGNER.name)
+    body = Checkpoint(SIGNER.name, 1_000_000, bytes(32)).text().encode()
+    ed_sig, pq_sig = SIGNER.sign(body), pq.sign(body)
+    ed_verifier, pq_verifier = SIGNER.verifier(), pq.verifier()
+    raw = {
+        "Ed25519 sign": per_op_us(lambda: SIGNER.sign(body), rounds),
+        "ML-DSA-44 sign": per_op_us(lambda: pq.sign(body), rounds),
+        "Ed25519 verify": per_op_us(lambda: ed_verifier.verify(body, ed_sig), rounds),
+        "ML-DSA-44 verify": per_op_us(lambda: pq_verifier.verify(body, pq_sig), rounds),
+    }
+    ed_only = asyncio.run(checkpoint_us((), rounds))
+    both = asyncio.run(checkpoint_us((pq,), rounds))
+    print(f"\n{rounds:,} checkpoints of one new leaf each (MemoryStorage), and raw operations\n")
+    print("| measured | µs per operation | ratio to raw Ed25519 signing |")
+    print("|---|---|---|")
+    for label, us in [
+        *raw.items(),
+        ("checkpoint, Ed25519 only", ed_only),
+        ("checkpoint, Ed25519 + ML-DSA-44", both),
+    ]:
+        print(f"| {label} | {us:,.0f} | {us / raw['Ed25519 sign']:.1f} |")
+    print(f"| ML-DSA-44's share of a checkpoint | {both - ed_only:,.0f} | "
+          f"{(both - ed_only) / raw['Ed25519 sign']:.1f} |", flush=True)  # fmt: skip
+
+
 async def admin(sql: str) -> None:
     connection = await asyncpg.connect(POSTGRES_SERVER)
     try:
@@ -208,8 +259,13 @@ def main() -> None:
     parser.add_argument("--leaves", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=4096, help="max entries per integration")
     parser.add_argument("--proofs", type=int, default=1000)
-    parser.add_argument("--databases", nargs="+", default=["postgres", "sqlite"])
+    parser.add_argument("--checkpoints", type=int, default=2000, help="signing rounds")
+    parser.add_argument("--databases", nargs="*", default=["postgres", "sqlite"])
     args = parser.parse_args()
+
+    signing_table(args.checkpoints)
+    if not args.databases:
+        return
 
     leaves = statements(args.leaves)
     mean = sum(map(len, leaves)) / len(leaves)

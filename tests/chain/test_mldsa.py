@@ -1,0 +1,90 @@
+"""ML-DSA-44 cosignatures (type 0x06): the spec's message, another implementation's signature,
+a log signing with both algorithms, and policies naming either key."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.mldsa import MLDSA44PrivateKey
+
+from chain.checkpoint import Checkpoint
+from chain.errors import MalformedCheckpointError, MalformedKeyError
+from chain.log import Log
+from chain.mldsa import MLDSACosignatureSigner, MLDSACosignatureVerifier
+from chain.note import NoteSigner, open_note
+from chain.policy import Policy
+from chain.quorum import open_checkpoint_under
+from chain.storage.memory import MemoryStorage
+from tests.witness.support import grow
+
+VECTOR = Path(__file__).parent / "vectors" / "torchwood-mldsa44.txt"
+NOW = 1_790_000_000
+ROOT = bytes(range(32))
+TEXT = Checkpoint("example.com/log", 20852163, ROOT).text().encode()
+
+
+def test_a_log_signature_made_by_another_implementation_verifies() -> None:
+    """An ML-DSA-44 log's key and signed checkpoint from filippo.io/torchwood's test data."""
+    vkey, note = VECTOR.read_text().split("\n\n", 1)
+    verifier = MLDSACosignatureVerifier.from_key_string(vkey)  # its key ID checks out too
+    opened = open_note(note.encode(), [verifier])
+    assert opened.signatures[0].signature[:8] == bytes(8)  # the log signed with timestamp 0
+    forged = note.replace("\n1\n", "\n2\n").encode()
+    assert not verifier.verify(forged.split(b"\n\n")[0] + b"\n", opened.signatures[0].signature)
+
+
+def test_the_signed_message_is_the_cosigned_message_of_the_spec() -> None:
+    key = MLDSA44PrivateKey.generate()
+    signer = MLDSACosignatureSigner("witness.example/w1", key, clock=lambda: NOW)
+    value = signer.sign(TEXT)
+    assert len(value) == 8 + 2420 and value[:8] == NOW.to_bytes(8, "big")
+    # Written out by hand from tlog-cosignature, field by field.
+    message = (
+        b"subtree/v1\n\x00"
+        + bytes([18])
+        + b"witness.example/w1"
+        + NOW.to_bytes(8, "big")
+        + bytes([15])
+        + b"example.com/log"
+        + (0).to_bytes(8, "big")
+        + (20852163).to_bytes(8, "big")
+        + ROOT
+    )
+    key.public_key().verify(value[8:], message)  # raises if not exactly this message
+    public = key.public_key().public_bytes_raw()
+    digest = hashlib.sha256(b"witness.example/w1\n\x06" + public).digest()
+    vkey = signer.verifier().key_string()
+    blob = base64.b64encode(bytes([0x06]) + public).decode()
+    assert vkey == f"witness.example/w1+{digest[:4].hex()}+{blob}"
+    assert MLDSACosignatureVerifier.from_key_string(vkey).verify(TEXT, value)
+    assert not signer.verifier().verify(TEXT.replace(b"20852163", b"20852164"), value)
+    again = MLDSACosignatureSigner.from_key_string(signer.key_string())
+    assert again.key_id == signer.key_id
+
+
+def test_extension_lines_are_never_signed_nor_accepted() -> None:
+    signer = MLDSACosignatureSigner.generate("w.example")
+    extended = Checkpoint("example.com/log", 1, ROOT, ("ext",)).text().encode()
+    with pytest.raises(MalformedCheckpointError, match="no extension lines"):
+        signer.sign(extended)
+    value = signer.sign(TEXT)
+    assert not signer.verifier().verify(TEXT + b"ext\n", value)
+    with pytest.raises(MalformedKeyError):
+        MLDSACosignatureVerifier.from_key_string(NoteSigner.generate("x").verifier().key_string())
+
+
+async def test_a_log_signs_with_both_and_a_policy_may_name_either_key() -> None:
+    ed = NoteSigner.generate("example.com/log")
+    pq = MLDSACosignatureSigner.generate("example.com/log", clock=lambda: NOW)
+    log = Log(MemoryStorage(), ed, also=[pq])
+    assert log.verifier_keys == (ed.verifier().key_string(), pq.verifier().key_string())
+    signed = await grow(log, b"e", 3)
+    for key in log.verifier_keys:
+        policy = Policy.parse(f"log {key}\nquorum none\n")
+        checkpoint, _ = open_checkpoint_under(signed.note, policy, now=NOW)
+        assert checkpoint.size == 3
+    with pytest.raises(MalformedKeyError):
+        Log(MemoryStorage(), ed, also=[MLDSACosignatureSigner.generate("other.example/log")])
