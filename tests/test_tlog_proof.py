@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from starlette.applications import Starlette
 from tlog_scales.signing import Vkey
 from tlog_scales.tlog import Checkpoint as ScalesCheckpoint
@@ -24,6 +24,7 @@ from tlog_scales.tlog import InclusionProof as ScalesInclusionProof
 
 from backend.app import create_app
 from backend.config import Settings
+from chain.cosignature import CosignatureSigner
 from tests.documents.test_endpoints import ca_of
 from tests.lifespan import lifespan
 from tests.signing.helpers import nss_trusting, pdfsig
@@ -307,3 +308,31 @@ async def test_a_witnessed_pdf_proof_carries_cosignatures_others_verify(
     result = cli_verify(tmp_path, proof, "--entry", str(entry), *witness_options, "--quorum", "2")
     assert result.returncode == 0, result.stderr
     assert "cosigned by 2 witness(es)" in result.stdout
+
+    # The same witnesses as a tlog-policy: both of them is met, the PDF's and the file's
+    # proofs verify under it; a policy that also wants a third (who never cosigned) is not met.
+    stranger = CosignatureSigner("witness-c.test", Ed25519PrivateKey.generate())
+    both = tmp_path / "both.policy"
+    both.write_text(
+        f"log {LOG_KEY}\nwitness A {keys[0]}\nwitness B {keys[1]}\n"
+        "group both all A B\nquorum both\n"
+    )
+    ca_file = tmp_path / "ca.crt"
+    ca_file.write_bytes(ca_of(app).certificate_pem)
+    on_pdf = ("--ca", str(ca_file))
+    result = cli_verify(tmp_path, pdf, *on_pdf, "--policy", str(both))
+    assert result.returncode == 0, result.stderr
+    result = cli_verify(tmp_path, proof, "--entry", str(entry), "--policy", str(both))
+    assert result.returncode == 0, result.stderr
+    three = tmp_path / "three.policy"
+    three.write_text(
+        f"log {LOG_KEY}\nwitness A {keys[0]}\nwitness B {keys[1]}\n"
+        f"witness C {stranger.verifier().key_string()}\ngroup all-three all A B C\n"
+        "quorum all-three\n"
+    )
+    for refused in (
+        cli_verify(tmp_path, pdf, *on_pdf, "--policy", str(three)),
+        cli_verify(tmp_path, proof, "--entry", str(entry), "--policy", str(three)),
+    ):
+        assert refused.returncode == 1 and "NOT VERIFIED" in refused.stderr, refused.stderr
+        assert "do not meet the policy's quorum" in refused.stderr

@@ -150,7 +150,8 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("text", "message"), BAD)
+# Numbered ids: the texts hold keys made at import, and parallel workers must collect alike.
+@pytest.mark.parametrize(("text", "message"), BAD, ids=[f"bad-{n}" for n in range(len(BAD))])
 def test_a_malformed_policy_is_one_line_naming_the_line(text: str, message: str) -> None:
     with pytest.raises(MalformedPolicyError) as caught:
         Policy.parse(text)
