@@ -142,16 +142,18 @@ class DocumentService:
     async def receipt_xml(self, issuer: Issuer, receipt_id: uuid.UUID) -> RenderedXml:
         """The issuer's copy of the receipt's accounting data (XML, the payer's data whole)."""
         loaded = await self._receipts.get(issuer, receipt_id)
-        return await self._receipt_xml(loaded, public=False)
+        return await self.accounting_copy(loaded, public=False)
 
     async def receipt_xml_by_token(self, token: str) -> RenderedXml:
         """The public copy of the accounting data, the very bytes the receipt's PDF embeds."""
         loaded = await self._receipts.by_scan_token(token)
         if loaded is None:
             raise ReceiptNotFound("no receipt opens with this code")
-        return await self._receipt_xml(loaded, public=True)
+        return await self.accounting_copy(loaded, public=True)
 
-    async def _receipt_xml(self, loaded: LoadedReceipt, *, public: bool) -> RenderedXml:
+    async def accounting_copy(self, loaded: LoadedReceipt, *, public: bool) -> RenderedXml:
+        """The accounting data of ``loaded``: its public copy or the issuer's (the caller has
+        checked that the asker may have it)."""
         document, filename = await self._receipt_document(loaded, None)
         xml = accounting_xml(document, loaded.receipt, public=public)
         name = filename.removesuffix(".pdf") + ".xml"
