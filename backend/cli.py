@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from backend import db, sealing
+from backend.accounting.cli import add_accounting_commands
 from backend.anchoring.cli import add_algorithms_option, add_mirror_command, policy_and_log_key
 from backend.config import Settings, SettingsError, load_settings
 from backend.console.cli import add_staff_commands
@@ -353,6 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_witness_commands(commands)
     add_outbox_commands(commands)
     add_transit_commands(commands)
+    add_accounting_commands(commands)
     add_keys_commands(commands)
 
     demo = commands.add_parser(

@@ -123,6 +123,7 @@ def test_errors_are_one_clear_line(database_url: str) -> None:
         ["demo"],
         ["ledger", "init"],
         ["ledger", "key"],
+        ["receipts", "export"],
     ],
 )
 def test_every_command_has_help(command: list[str]) -> None:

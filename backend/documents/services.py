@@ -20,6 +20,8 @@ from urllib.parse import urlencode
 
 from tortoise.exceptions import IntegrityError
 
+from backend.accounting.copies import accounting_xml
+from backend.accounting.voucher import FILE_NAME as ACCOUNTING_FILE
 from backend.anchoring.proof_files import BUNDLE_FILE, proof_files
 from backend.documents import worker
 from backend.documents.credentials import CredentialService, SigningMaterial
@@ -29,6 +31,7 @@ from backend.documents.model import (
     LedgerBlock,
     MedicalReceiptDocument,
     Seal,
+    TransitInvoiceDocument,
 )
 from backend.documents.models import RenderedDocument
 from backend.documents.provinces import province_of
@@ -46,14 +49,22 @@ from backend.transit.models import TransitInvoice
 VISIT_NAMES = {VisitType.OUTPATIENT: "门诊", VisitType.INPATIENT: "住院"}
 PROOF_ATTACHMENT = BUNDLE_FILE
 # Part of a stored receipt PDF's version: PDFs stored before the ID number was masked and the
-# embedded proof made public, or before the .tlog-proof files, are rendered again.
-RECEIPT_LAYOUT = "public-3"
+# embedded proof made public, or before the .tlog-proof files or the accounting data, are
+# rendered again.
+RECEIPT_LAYOUT = "public-4"
 
 
 @dataclass(frozen=True, slots=True)
 class RenderedPdf:
     filename: str
     pdf: bytes
+    etag: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedXml:
+    filename: str
+    xml: bytes
     etag: str
 
 
@@ -129,13 +140,31 @@ class DocumentService:
         url = self.scan_url(loaded.scan_token)
         return qr_svg(url) if svg else qr_png(url)
 
-    async def _receipt_pdf(self, loaded: LoadedReceipt) -> RenderedPdf:
+    async def receipt_xml(self, issuer: Issuer, receipt_id: uuid.UUID) -> RenderedXml:
+        """The issuer's copy of the receipt's accounting data (XML, the payer's data whole)."""
+        loaded = await self._receipts.get(issuer, receipt_id)
+        return await self.accounting_copy(loaded, public=False)
+
+    async def receipt_xml_by_token(self, token: str) -> RenderedXml:
+        """The public copy of the accounting data, the very bytes the receipt's PDF embeds."""
+        loaded = await self._receipts.by_scan_token(token)
+        if loaded is None:
+            raise ReceiptNotFound("no receipt opens with this code")
+        return await self.accounting_copy(loaded, public=True)
+
+    async def accounting_copy(self, loaded: LoadedReceipt, *, public: bool) -> RenderedXml:
+        """The accounting data of ``loaded``: its public copy or the issuer's (the caller has
+        checked that the asker may have it)."""
+        document, filename = await self._receipt_document(loaded, None)
+        xml = accounting_xml(document, loaded.receipt, public=public)
+        name = filename.removesuffix(".pdf") + ".xml"
+        return RenderedXml(name, xml, hashlib.sha256(xml).hexdigest()[:32])
+
+    async def _receipt_document(
+        self, loaded: LoadedReceipt, bundle: dict[str, Any] | None
+    ) -> tuple[MedicalReceiptDocument | TransitInvoiceDocument, str]:
+        """The document a receipt's PDF is drawn from, and the PDF's file name."""
         receipt = loaded.receipt
-        bundle: dict[str, Any] | None = None
-        if loaded.ledger.state != "pending":
-            # The public bundle: whoever the PDF is passed on to learns no personal data.
-            bundle = await self._receipts.proof_bundle(receipt.issuer, receipt.id, disclose=False)
-        document: worker.Document
         if receipt.kind == ReceiptKind.TRANSIT:
             detail = await TransitInvoice.get(receipt_id=receipt.id)
             document = transit_document(
@@ -148,10 +177,17 @@ class DocumentService:
                 if loaded.reverses
                 else None,
             )
-            filename = f"电子发票-{receipt_label(receipt.code, receipt.number)}.pdf"
-        else:
-            document = self.medical_document(loaded, bundle)
-            filename = f"电子票据-{receipt.code}-{receipt.number}.pdf"
+            return document, f"电子发票-{receipt_label(receipt.code, receipt.number)}.pdf"
+        filename = f"电子票据-{receipt.code}-{receipt.number}.pdf"
+        return self.medical_document(loaded, bundle), filename
+
+    async def _receipt_pdf(self, loaded: LoadedReceipt) -> RenderedPdf:
+        receipt = loaded.receipt
+        bundle: dict[str, Any] | None = None
+        if loaded.ledger.state != "pending":
+            # The public bundle: whoever the PDF is passed on to learns no personal data.
+            bundle = await self._receipts.proof_bundle(receipt.issuer, receipt.id, disclose=False)
+        document, filename = await self._receipt_document(loaded, bundle)
         version = "|".join(
             [
                 RECEIPT_LAYOUT,
@@ -162,7 +198,8 @@ class DocumentService:
             ]
         )
         signing = await self._credentials.ensure(receipt.issuer)
-        attachments = {}
+        # The public copy of the accounting data, an associated file (/AF, /Data) of the PDF.
+        attachments = {ACCOUNTING_FILE: accounting_xml(document, receipt, public=True)}
         if bundle is not None:
             proof = json.dumps(bundle, ensure_ascii=False, indent=1).encode()
             attachments[PROOF_ATTACHMENT] = proof

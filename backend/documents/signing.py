@@ -43,6 +43,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from backend.documents.associated import file_spec
 from backend.documents.errors import AttachmentNotFound, NotAPdf, PkiError, SigningError
 
 DEFAULT_REASON = "电子票据签章"
@@ -216,9 +217,7 @@ async def _sign(
             params=embed.EmbeddedFileParams(creation_date=now, modification_date=now),
         )
         try:
-            embed.embed_file(
-                writer, embed.FileSpec(file_spec_string=name, file_name=name, embedded_data=stream)
-            )
+            embed.embed_file(writer, file_spec(name, stream))
         except NotImplementedError:
             # pyHanko only extends flat name trees; our own renderings never have any tree.
             raise SigningError("the PDF already has a nested attachment tree") from None

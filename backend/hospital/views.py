@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from backend.accounting.voucher import MEDIA_TYPE as XML_MEDIA_TYPE
 from backend.anchoring.proof_files import MEDIA_TYPE, tlog_proof_download
 from backend.anchoring.schemas import TlogProofQuery
 from backend.chinatime import Day
@@ -181,6 +182,14 @@ async def receipt_pdf(request: Request) -> Response:
     )
 
 
+async def receipt_xml(request: Request) -> Response:
+    staff = await staff_for(request)
+    found = await services(request).documents.receipt_xml(staff.issuer, _receipt_id(request))
+    return file_answer(
+        request, found.xml, etag=found.etag, media_type=XML_MEDIA_TYPE, filename=found.filename
+    )
+
+
 async def slip_pdf(request: Request) -> Response:
     staff = await staff_for(request)
     rendered = await services(request).documents.slip_pdf(staff.issuer, _receipt_id(request))
@@ -257,6 +266,18 @@ ENDPOINTS = [
         roles=READERS,
         kinds=HOSPITALS,
         media_type=PDF,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/hospital/receipts/{receipt_id}/receipt.xml",
+        receipt_xml,
+        name="hospital.receipt_xml",
+        summary="The receipt's accounting data (电子凭证会计数据) as XML, the issuer's copy: the "
+        "payer's data whole",
+        tag="hospital",
+        roles=READERS,
+        kinds=HOSPITALS,
+        media_type=XML_MEDIA_TYPE,
     ),
     Endpoint(
         "GET",

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from tortoise.transactions import in_transaction
 
+from backend.accounting.voucher import MEDIA_TYPE as XML_MEDIA_TYPE
 from backend.anchoring.proof_files import MEDIA_TYPE, tlog_proof_download
 from backend.anchoring.schemas import TlogProofQuery
 from backend.errors import DomainError, TooManyRequests
@@ -160,6 +161,20 @@ async def receipt_pdf(request: Request) -> Response:
     )
 
 
+async def receipt_xml(request: Request) -> Response:
+    token = request.path_params["token"]
+    found = services(request)
+    await found.scan.check(token, client=client_address(request))
+    rendered = await found.documents.receipt_xml_by_token(token)
+    return file_answer(
+        request,
+        rendered.xml,
+        etag=rendered.etag,
+        media_type=XML_MEDIA_TYPE,
+        filename=rendered.filename,
+    )
+
+
 async def email_copy(request: Request) -> Response:
     """Queue a copy of the PDF by email: JSON ``{"to": …}`` answers 202; the page's HTML form
     (``email=…``) is sent back to the page, which then says where the copy goes."""
@@ -209,6 +224,16 @@ ENDPOINTS = [
         summary="The signed receipt PDF, for whoever holds its QR code",
         tag="scan",
         media_type="application/pdf",
+    ),
+    Endpoint(
+        "GET",
+        "/s/{token}/receipt.xml",
+        receipt_xml,
+        name="scan.xml",
+        summary="The receipt's accounting data (电子凭证会计数据) as XML, masked as the scan page "
+        "is: the copy the PDF embeds",
+        tag="scan",
+        media_type=XML_MEDIA_TYPE,
     ),
     Endpoint(
         "POST",
