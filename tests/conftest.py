@@ -87,13 +87,29 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 async def _empty_postgres(url: str) -> None:
+    """Empty every table but aerich's and restart the sequences, as TRUNCATE … RESTART IDENTITY
+    would. DELETE with the foreign-key triggers off (session_replication_role, a superuser's
+    setting, which the test server's user is) takes some 15 ms where TRUNCATE of 37 tables
+    takes over 600 ms: a new file per table. Without the privilege it falls back to TRUNCATE."""
     connection = await asyncpg.connect(url)
     try:
         tables = await connection.fetch(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'aerich'"
         )
-        names = ", ".join(f'"{row["tablename"]}"' for row in tables)
-        await connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        sequences = await connection.fetch(
+            "SELECT sequence_name FROM information_schema.sequences"
+            " WHERE sequence_schema = 'public'"
+        )
+        names = [f'"{row["tablename"]}"' for row in tables]
+        try:
+            async with connection.transaction():
+                await connection.execute("SET LOCAL session_replication_role = replica")
+                await connection.execute("; ".join(f"DELETE FROM {name}" for name in names))
+                restarts = [f'ALTER SEQUENCE "{row["sequence_name"]}" RESTART' for row in sequences]
+                if restarts:
+                    await connection.execute("; ".join(restarts))
+        except asyncpg.InsufficientPrivilegeError:
+            await connection.execute(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
     finally:
         await connection.close()
 
