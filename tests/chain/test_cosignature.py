@@ -13,6 +13,7 @@ from chain.cosignature import (
     CosignatureVerifier,
     cosignature_message,
     cosignature_timestamp,
+    future_skew,
 )
 from chain.errors import InvalidSignatureError, MalformedCheckpointError, MalformedKeyError
 from chain.note import NoteVerifier, Signer, Verifier, open_note, sign_note
@@ -90,3 +91,13 @@ def test_verifier_rejects_bad_lengths_and_wrong_timestamps() -> None:
 def test_cosignature_verifier_refuses_plain_note_keys() -> None:
     with pytest.raises(MalformedKeyError):
         CosignatureVerifier.from_key_string(realworld.LOG_VKEY)
+
+
+def test_future_skew_counts_only_seconds_ahead_and_needs_a_timestamp() -> None:
+    dated = (1000).to_bytes(8, "big") + bytes(64)
+    assert future_skew(dated, 400) == 600
+    assert future_skew(dated, 1000) == 0
+    assert future_skew(dated, 5000) == 0  # an old cosignature is not "ahead"
+    assert future_skew(dated[:8], 0) == 1000  # the bytes after the timestamp are not read
+    with pytest.raises(ValueError, match="starts with 8 timestamp bytes"):
+        future_skew(dated[:7], 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.mldsa import MLDSA44PrivateKey
 from chain.checkpoint import Checkpoint
 from chain.errors import MalformedCheckpointError, MalformedKeyError
 from chain.log import Log
-from chain.mldsa import MLDSACosignatureSigner, MLDSACosignatureVerifier
+from chain.mldsa import MLDSACosignatureSigner, MLDSACosignatureVerifier, cosigned_message
 from chain.note import NoteSigner, open_note
 from chain.policy import Policy
 from chain.quorum import open_checkpoint_under
@@ -88,3 +89,61 @@ async def test_a_log_signs_with_both_and_a_policy_may_name_either_key() -> None:
         assert checkpoint.size == 3
     with pytest.raises(MalformedKeyError):
         Log(MemoryStorage(), ed, also=[MLDSACosignatureSigner.generate("other.example/log")])
+
+
+def test_the_message_refuses_what_the_spec_cannot_encode() -> None:
+    assert cosigned_message("w", 0, "o", 0, 1, ROOT).startswith(b"subtree/v1\n\x00\x01w")
+    for name, origin in [("", "o"), ("w", ""), ("w" * 256, "o"), ("w", "o" * 256)]:
+        with pytest.raises(ValueError, match="must be 1 to 255 bytes"):
+            cosigned_message(name, 0, origin, 0, 1, ROOT)
+    for timestamp, start, root in [(-1, 0, ROOT), (1 << 63, 0, ROOT), (1, 1, ROOT), (0, 0, b"")]:
+        with pytest.raises(ValueError, match="timestamp, start or root hash out of range"):
+            cosigned_message("w", timestamp, "o", start, 1, root)
+
+
+def test_the_signer_refuses_bodies_and_times_it_cannot_cover() -> None:
+    signer = MLDSACosignatureSigner.generate("w.example", clock=lambda: NOW)
+    assert signer.now() == NOW
+    assert repr(signer) == f"MLDSACosignatureSigner('w.example', key_id={signer.key_id:08x})"
+    with pytest.raises(MalformedCheckpointError, match="checkpoint is not UTF-8"):
+        signer.sign(b"\xff\xfe\n1\n" + base64.b64encode(ROOT) + b"\n")
+    long_origin = Checkpoint("o" * 256, 1, ROOT).text().encode()  # a valid checkpoint still
+    with pytest.raises(MalformedCheckpointError, match="must be 1 to 255 bytes"):
+        signer.sign(long_origin)
+    with pytest.raises(MalformedCheckpointError, match="timestamp, start or root hash"):
+        signer.sign_at(TEXT, -1)
+
+
+def test_the_verifier_says_no_to_a_value_of_the_wrong_size_or_an_unsignable_body() -> None:
+    signer = MLDSACosignatureSigner.generate("w.example", clock=lambda: NOW)
+    verifier = signer.verifier()
+    value = signer.sign(TEXT)
+    assert verifier.verify(TEXT, value)
+    assert not verifier.verify(TEXT, value[:-1])
+    assert not verifier.verify(TEXT, value + b"\x00")
+    assert not verifier.verify(Checkpoint("o" * 256, 1, ROOT).text().encode(), value)
+    with pytest.raises(MalformedKeyError, match="invalid key name 'bad name'"):
+        MLDSACosignatureVerifier("bad name", MLDSA44PrivateKey.generate().public_key())
+
+
+def test_a_malformed_signer_key_string_is_named() -> None:
+    skey = MLDSACosignatureSigner.generate("w.example").key_string()
+    private, key, name, hex_id, b64 = skey.split("+", 4)
+    seed = base64.b64decode(b64)
+    other_id = f"{(int(hex_id, 16) + 1) % (1 << 32):08x}"
+    short_seed = base64.b64encode(seed[:-1]).decode()
+    ed25519_type = base64.b64encode(bytes([0x01]) + seed[1:]).decode()
+    cases = [
+        ("PUBLIC+KEY+w.example+00000000+AA==", "signer key must start with PRIVATE+KEY+"),
+        ("PRIVATE+KEY+w.example", "signer key must start with PRIVATE+KEY+"),
+        (f"{private}+{key}+{name}+{hex_id}+{b64[:-1]}!", "malformed signer key"),
+        (f"{private}+{key}+{name}+zzzzzzzz+{b64}", "malformed signer key"),
+        (f"{private}+{key}+{name}+0{hex_id}+{b64}", "malformed ML-DSA-44 signer key"),
+        (f"{private}+{key}+{name}+{hex_id}+{short_seed}", "malformed ML-DSA-44 signer key"),
+        (f"{private}+{key}+{name}+{hex_id}+{ed25519_type}", "malformed ML-DSA-44 signer key"),
+        (f"{private}+{key}+{name}+{other_id}+{b64}", "key ID does not match the key"),
+    ]
+    for text, message in cases:
+        with pytest.raises(MalformedKeyError, match=re.escape(message)):
+            MLDSACosignatureSigner.from_key_string(text)
+    assert MLDSACosignatureSigner.from_key_string(skey).key_string() == skey

@@ -147,6 +147,13 @@ BAD = [
     (f"witness A {W}\r\nquorum A\n", "line 1: control character 0x0d"),
     ("frobnicate\nquorum none\n", "line 1: unknown keyword 'frobnicate'"),
     (f"witness A {W} https://a extra\nquorum A\n", "line 1: expected 'witness <name> <vkey>"),
+    ("quorum\n", "line 1: expected 'quorum <name>'"),
+    (f"witness A {W}\nquorum A none\n", "line 2: expected 'quorum <name>'"),
+    ("log\nquorum none\n", "line 1: expected 'log <vkey> [<url>]'"),
+    (
+        f"log {LOG.verifier().key_string()} https://log.example/ extra\nquorum none\n",
+        "line 1: expected 'log <vkey> [<url>]'",
+    ),
 ]
 
 

@@ -11,7 +11,7 @@ from chain.checkpoint import Checkpoint, sign_checkpoint
 from chain.cosignature import CosignatureSigner
 from chain.errors import SignatureError
 from chain.hashing import leaf_hash
-from chain.note import NoteSigner, sign_note
+from chain.note import NoteSigner, sign_note, split_note
 from chain.proofs import inclusion_proof
 from chain.tlogproof import (
     MalformedProofError,
@@ -136,3 +136,67 @@ def test_malformed_proofs_are_rejected(change: object) -> None:
     assert changed != text
     with pytest.raises(MalformedProofError):
         TlogProof.parse(changed.encode())
+
+
+def test_a_negative_index_is_refused_when_the_proof_is_made() -> None:
+    _, _, note = _tree()
+    with pytest.raises(MalformedProofError, match=r"^index must be non-negative$"):
+        TlogProof(-1, (), note)
+
+
+@pytest.mark.parametrize(
+    ("head", "message"),
+    [
+        (b"\xff\xfe", "^proof is not UTF-8$"),
+        (b"c2sp.org/tlog-proof@v1\nindex 0\n", "^no empty line before the checkpoint$"),
+        (b"c2sp.org/tlog-proof@v1\n\n", "^no index line$"),
+        (b"c2sp.org/tlog-proof@v1\nextra YQ==\n\n", "^no index line$"),
+        (b"c2sp.org/tlog-proof@v1\nextra YR==\nindex 0\n\n", "^extra is not canonical base64$"),
+    ],
+    ids=["not-utf8", "no-empty-line", "no-index", "extra-but-no-index", "extra-not-canonical"],
+)
+def test_the_parser_names_what_is_missing_or_wrong(head: bytes, message: str) -> None:
+    _, _, note = _tree()
+    # A head without its empty line stands alone: an appended note would bring its own.
+    data = head if b"\n\n" not in head else head + note
+    with pytest.raises(MalformedProofError, match=message):
+        TlogProof.parse(data)
+
+
+def test_a_non_canonical_hash_line_is_refused() -> None:
+    _, _, note = _tree()
+    text = _proof(5, note).encode().decode()
+    line = text.split("\n")[2]
+    assert line.endswith("=") and len(line) == 44
+    # The last character before the padding carries two unused bits: set one of them.
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    bent = line[:42] + alphabet[alphabet.index(line[42]) ^ 1] + "="
+    with pytest.raises(
+        MalformedProofError, match=r"^inclusion proof line is not canonical base64$"
+    ):
+        TlogProof.parse(text.replace(line, bent).encode())
+
+
+def test_a_quorum_the_witnesses_cannot_reach_is_a_caller_error() -> None:
+    log, witnesses, note = _tree()
+    proof = _proof(0, note)
+    for quorum, given in [(1, 0), (3, 2), (-1, 2)]:
+        with pytest.raises(ValueError, match=rf"^quorum {quorum} cannot be met by {given} witness"):
+            verify_tlog_proof(
+                proof,
+                ENTRIES[0],
+                log_verifiers=[log.verifier()],
+                witnesses=[w.verifier() for w in witnesses[:given]],
+                quorum=quorum,
+            )
+
+
+def test_a_signed_note_that_is_no_checkpoint_is_a_malformed_proof() -> None:
+    log, _, _ = _tree()
+    root = base64.b64encode(bytes(32)).decode()
+    note = sign_note(f"{ORIGIN}\nnot a size\n{root}\n", [log])
+    assert split_note(note)  # a well-formed note, so the proof itself can be made
+    with pytest.raises(
+        MalformedProofError, match=r"^checkpoint: malformed tree size 'not a size'$"
+    ):
+        verify_tlog_proof(TlogProof(0, (), note), b"x", log_verifiers=[log.verifier()])

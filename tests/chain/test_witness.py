@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from chain.checkpoint import Checkpoint, SignedCheckpoint, sign_checkpoint
 from chain.cosignature import CosignatureSigner, cosignature_timestamp
 from chain.errors import (
+    ClockBehindError,
     InconsistentCheckpointError,
     MalformedRequestError,
     OldSizeMismatchError,
@@ -268,5 +269,29 @@ def test_handle_request_end_to_end() -> None:
         proof = await log.consistency_proof(3)
         body = AddCheckpointRequest(3, proof.hashes, cp2.note).encode()
         assert await witness.handle_request(body)
+
+    asyncio.run(scenario())
+
+
+def test_witness_waits_for_a_clock_set_back_before_its_last_cosignature() -> None:
+    async def scenario() -> None:
+        signer = NoteSigner.generate(ORIGIN)
+        log = Log(MemoryStorage(), signer)
+        clock = [NOW]
+        cosigner = CosignatureSigner(
+            "witness.example/w1", Ed25519PrivateKey.generate(), clock=lambda: clock[0]
+        )
+        witness = Witness(cosigner, {ORIGIN: [signer.verifier()]}, MemoryWitnessState())
+        first = await _grow(log, b"a", 3)
+        await witness.add_checkpoint(0, [], first.note)
+        second = await _grow(log, b"b", 2)
+        proof = (await log.consistency_proof(3, 5)).hashes
+        clock[0] = NOW - 1
+        with pytest.raises(ClockBehindError, match=f"reads {NOW - 1}, before its last"):
+            await witness.add_checkpoint(3, proof, second.note)
+        clock[0] = NOW  # the same second as the last cosignature is not going backwards
+        lines = await witness.add_checkpoint(3, proof, second.note)
+        (cosignature,) = open_note(second.note + lines.encode(), [cosigner.verifier()]).signatures
+        assert cosignature_timestamp(cosignature.signature) == NOW
 
     asyncio.run(scenario())
