@@ -28,14 +28,14 @@ run: $(STAMP)
 	PIAOJIA_DEMO=1 $(BIN)/piaojia serve
 
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -n $(WORKERS) --cov=backend --cov=chain --cov-report=term:skip-covered \
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal --cov=backend --cov=chain --cov-report=term:skip-covered \
 		--cov-fail-under=$(COVERAGE_FLOOR)
 	$(BIN)/python -m coverage report --include='chain/*' --fail-under=$(CHAIN_COVERAGE) \
 		--skip-covered --show-missing
 
 # The inner loop: lint and every test but the slow and browser ones, without coverage.
 test-fast: $(STAMP) lint
-	$(BIN)/python -m pytest -n $(WORKERS) -m "not slow and not browser"
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal -m "not slow and not browser"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from backend import db
-from backend.accounting.export import Exporter
 from backend.chinatime import parse_day
 from backend.config import Settings
 from backend.issuers.models import Issuer
@@ -21,6 +20,8 @@ from backend.transit.csv_import import Progress
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     """Export; 0 when done, 1 for an unknown issuer or a bad span (said on stderr)."""
+    # Imported here, not at the top: the renderer they bring (pyHanko) would slow every command.
+    from backend.accounting.export import Exporter
     from backend.services import services_from_settings
 
     try:

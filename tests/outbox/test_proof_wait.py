@@ -80,7 +80,7 @@ async def test_the_copy_mailed_at_issue_waits_for_the_proof_and_verifies_offline
     issued = await client.post(URL, json=receipt_request(payer=PAYER), headers=cashier.headers)
     assert issued.status_code == 201, issued.text
     # The relay has claimed and put the message back a few times by now: not anchored yet.
-    await asyncio.sleep(2.5)
+    await asyncio.sleep(1.5)
     assert handler.received == []
     await integrate(app)
     message = await mailed(handler)
@@ -118,10 +118,10 @@ async def test_a_copy_not_anchored_within_the_bound_is_sent_and_says_so(
         issued = await client.post(URL, json=receipt_request(payer=PAYER), headers=cashier.headers)
         assert issued.status_code == 201, issued.text
         # The app's clock stands still: the message is put back until a second later, forever.
-        await asyncio.sleep(2.5)
+        await asyncio.sleep(1.5)
         assert handler.received == []
         clock.now += timedelta(seconds=119)
-        await asyncio.sleep(2.5)
+        await asyncio.sleep(1.5)
         assert handler.received == []
         clock.now += timedelta(seconds=2)  # 121 s after it was queued: past the 120 s bound
         message = await mailed(handler)
@@ -155,7 +155,7 @@ async def test_with_witnesses_a_copy_waits_for_the_quorum_then_says_it_has_none(
             )
             assert issued.status_code == 201, issued.text
             await integrate(app)  # anchored; the only witness never answers
-            await asyncio.sleep(2.5)
+            await asyncio.sleep(1.5)
             assert handler.received == []
             clock.now += timedelta(seconds=121)
             message = await mailed(handler)
