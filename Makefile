@@ -8,9 +8,9 @@ STAMP := $(VENV)/.installed
 # Debian packages the service and its tests need, installed with apt when run as root:
 # CJK fonts for the PDFs (WenQuanYi Micro Hei, Zen Hei for CJK Ext-A, HanaMin for the rarer
 # characters no sans face has), and the tools the tests check real output with (poppler, zbar,
-# NSS's certutil for pdfsig, Chromium for the pages).
+# NSS's certutil for pdfsig, Chromium for the pages), and stress-ng for `make test-busy`.
 SYSTEM_PACKAGES := fonts-wqy-microhei fonts-wqy-zenhei fonts-hanazono poppler-utils zbar-tools libnss3-tools \
-	chromium
+	chromium stress-ng
 
 # Coverage floors: the whole of backend/ and chain/ together, and chain/ (the ledger that
 # outside verifiers rely on) entirely.
@@ -19,7 +19,7 @@ CHAIN_COVERAGE := 100
 # Test processes (pytest-xdist): one per core by default; `make test WORKERS=1` runs them in one.
 WORKERS ?= auto
 
-.PHONY: run test test-fast lint system-packages clean
+.PHONY: run test test-fast test-busy lint system-packages clean
 
 # The demo: `piaojia serve` prints every URL and console login once it listens.
 run: $(STAMP)
@@ -32,6 +32,11 @@ test: $(STAMP) lint
 		--cov-fail-under=$(COVERAGE_FLOOR)
 	$(BIN)/python -m coverage report --include='chain/*' --fail-under=$(CHAIN_COVERAGE) \
 		--skip-covered --show-missing
+
+# The whole of `make test` on a machine as busy as a newcomer's laptop: stress-ng keeps four
+# processes spinning on the cores while it runs, and stops with it.
+test-busy: $(STAMP)
+	stress-ng --cpu 4 --timeout 3600s --quiet & trap "kill $$! 2>/dev/null" EXIT; $(MAKE) test
 
 # The inner loop: lint and every test but the slow and browser ones, without coverage.
 test-fast: $(STAMP) lint
