@@ -306,6 +306,11 @@ async def test_a_folder_row_opens_and_its_receipt_can_be_kept_sent_reissued_and_
     attached = pdfs[0].get_content()
     assert isinstance(attached, bytes) and attached.startswith(b"%PDF-")
     assert other["number"] in text_of(write(tmp_path, "mailed", attached))
+    # And its accounting data beside it.
+    (data,) = [p for p in mail.iter_attachments() if p.get_content_type() == "application/xml"]
+    assert data.get_filename() == "receipt.xml"
+    root = assert_valid(data.get_content(), "efi.xsd")
+    assert texts(root, "EInvoiceNumber") == [other["number"]]
 
     # The removed receipt is still locked: verification says so.
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
