@@ -285,7 +285,8 @@ ENDPOINTS = [
         "/api/v1/folder/receipts/{receipt_id}/email",
         email_copy,
         name="folder.email",
-        summary="Send a copy of a folder receipt's PDF to an email address (queued; 202)",
+        summary="Send a copy of a folder receipt's PDF and accounting XML to an email address "
+        "(queued; 202)",
         tag="folder",
         status=202,
         request_body=EmailRequest,
