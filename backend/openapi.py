@@ -53,7 +53,7 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
 }
 _PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")  # Starlette's {name} and {name:type}
 _HTML = "text/html"
-_FILES = ("application/pdf", "image/png")
+_FILES = ("application/pdf", "application/xml", "image/png")  # served with an ETag
 
 
 def build_openapi(endpoints: Iterable[Endpoint], *, version: str) -> dict[str, Any]:

@@ -108,6 +108,14 @@ class DocumentService:
         the receipt is in the ledger."""
         return await self._receipt_pdf(await self._receipts.get(issuer, receipt_id))
 
+    async def receipt_files(
+        self, issuer: Issuer, receipt_id: uuid.UUID
+    ) -> tuple[RenderedPdf, RenderedXml]:
+        """The signed PDF and the public copy of the accounting data, both of one reading of the
+        receipt, so the XML is the one the PDF embeds (the pair a mailed copy carries)."""
+        loaded = await self._receipts.get(issuer, receipt_id)
+        return await self._receipt_pdf(loaded), await self.accounting_copy(loaded, public=True)
+
     async def receipt_pdf_by_token(self, token: str) -> RenderedPdf:
         loaded = await self._receipts.by_scan_token(token)
         if loaded is None:

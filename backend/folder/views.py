@@ -10,6 +10,7 @@ import uuid
 from starlette.requests import Request
 from starlette.responses import Response
 
+from backend.accounting.voucher import MEDIA_TYPE as XML_MEDIA_TYPE
 from backend.auth.views import user_for
 from backend.folder.errors import NotInFolder
 from backend.folder.schemas import (
@@ -171,6 +172,28 @@ async def receipt_pdf(request: Request) -> Response:
     )
 
 
+async def receipt_xml(request: Request) -> Response:
+    """The accounting data (电子凭证会计数据) of a receipt in the user's folder.
+
+    The owner gets the public copy, masked as the scan page is, not the issuer's: it is the very
+    ``receipt.xml`` the signed PDF embeds and the mailed copy carries, so a finance department
+    that books it from any of them reads the same bytes; and it is made to be passed on (to a
+    reimburser, an insurer), which the issuer's copy, with the whole ID number, the visit number
+    and the contact details the payer gave the hospital, is not. ``NotInFolder`` (404) for any
+    receipt that is not the user's, whether it exists or not; ETag and 304 as for the PDF.
+    """
+    user = await user_for(request)
+    found = await folder_service(request).detail(user, _receipt_id(request))
+    rendered = await services(request).documents.accounting_copy(found.loaded, public=True)
+    return file_answer(
+        request,
+        rendered.xml,
+        etag=rendered.etag,
+        media_type=XML_MEDIA_TYPE,
+        filename=rendered.filename,
+    )
+
+
 async def receipt_proof(request: Request) -> Response:
     user = await user_for(request)
     return json_answer(await folder_service(request).proof_bundle(user, _receipt_id(request)))
@@ -262,7 +285,8 @@ ENDPOINTS = [
         "/api/v1/folder/receipts/{receipt_id}/email",
         email_copy,
         name="folder.email",
-        summary="Send a copy of a folder receipt's PDF to an email address (queued; 202)",
+        summary="Send a copy of a folder receipt's PDF and accounting XML to an email address "
+        "(queued; 202)",
         tag="folder",
         status=202,
         request_body=EmailRequest,
@@ -285,6 +309,16 @@ ENDPOINTS = [
         summary="The signed PDF of a receipt or transit invoice in your folder",
         tag="folder",
         media_type="application/pdf",
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/folder/receipts/{receipt_id}/receipt.xml",
+        receipt_xml,
+        name="folder.xml",
+        summary="The accounting data (电子凭证会计数据) of a receipt in your folder as XML, masked "
+        "as the scan page is: the copy its PDF embeds",
+        tag="folder",
+        media_type=XML_MEDIA_TYPE,
     ),
     Endpoint(
         "GET",

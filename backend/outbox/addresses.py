@@ -62,10 +62,11 @@ def header_text(text: str, *, limit: int = 200) -> str:
     return " ".join(cleaned.split())[:limit]
 
 
-def safe_file_name(name: str, *, default: str = "receipt.pdf") -> str:
-    """A file name for an attachment: no path, no control or quoting characters, ends .pdf."""
+def safe_file_name(name: str, *, default: str = "receipt.pdf", suffix: str = ".pdf") -> str:
+    """A file name for an attachment: no path, no control or quoting characters, ends with
+    ``suffix`` (``default`` when nothing of ``name`` is left)."""
     base = header_text(name, limit=100).replace("/", "_").replace("\\", "_")
     base = re.sub(r"[\"<>:|?*;]", "_", base).strip(" .")
     if not base:
         return default
-    return base if base.lower().endswith(".pdf") else base + ".pdf"
+    return base if base.lower().endswith(suffix) else base + suffix

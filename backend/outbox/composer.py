@@ -1,9 +1,9 @@
 """Emails from templates: ``templates/email/<kind>/{subject.txt,body.txt,body.html}``.
 
 Each message is multipart/mixed: a multipart/alternative with the plain-text and the HTML part,
-then the PDF. Every header value is a validated address, a fixed string, or text folded to one
-line and then RFC 2047- or 2231-encoded, so no field of a receipt can add a header or a
-recipient.
+then the PDF, then the letter's further files (a receipt's accounting data, ``receipt.xml``).
+Every header value is a validated address, a fixed string, or text folded to one line and then
+RFC 2047- or 2231-encoded, so no field of a receipt can add a header or a recipient.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 
 from jinja2 import Environment
 
+from backend.accounting.voucher import MEDIA_TYPE as XML_MEDIA_TYPE
 from backend.outbox.addresses import header_text, normalise_address, safe_file_name
 from backend.outbox.proof_wait import NOTES
 from backend.receipts.models import Receipt
@@ -42,6 +43,20 @@ class Sender:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file the mail carries after the PDF."""
+
+    name: str
+    content: bytes
+    media_type: str  # a fixed type/subtype, never taken from a request
+
+
+ReceiptFiles = tuple[str, bytes, *tuple[Attachment, ...]]
+"""What the relay's PDF source gives for a receipt: the PDF's file name and bytes, then any
+further files to attach."""
+
+
+@dataclass(frozen=True, slots=True)
 class Letter:
     """What one outbox message needs to become an email."""
 
@@ -54,6 +69,7 @@ class Letter:
     pdf: bytes
     company_buyer: bool = False  # titled to a 单位: its name is shown whole
     proof: str | None = None  # the ``proof_wait`` verdict; None: not asked (no note)
+    attachments: tuple[Attachment, ...] = ()
 
 
 def message_id_for(message_uuid: uuid.UUID, domain: str) -> str:
@@ -85,13 +101,14 @@ class EmailComposer:
             "reversed": str(receipt.status) == "reversed",
             "scan_url": letter.scan_url,
             "pdf_name": letter.pdf_name,
+            "data_names": [a.name for a in letter.attachments if a.media_type == XML_MEDIA_TYPE],
             # A copy sent without a (witnessed) ledger proof says so.
             "proof_note": NOTES.get(letter.proof or ""),
         }
 
     def compose(self, letter: Letter, *, now: datetime) -> bytes:
         """The email for ``letter`` as sent (CRLF lines): rendered subject and bodies, the PDF
-        attached.
+        attached, then ``letter.attachments`` in their order.
 
         Guarantees: exactly one recipient (the validated ``letter.recipient``), a Message-ID
         that depends only on the outbox message, header values on one logical line (the
@@ -137,10 +154,24 @@ class EmailComposer:
             f"Content-Disposition: attachment; {_file_name_parameter(letter.pdf_name)}",
             "",
             _base64_lines(letter.pdf),
+            *(line for a in letter.attachments for line in _file_part(mixed, a)),
             f"--{mixed}--",
             "",
         ]
         return "\r\n".join(lines).encode("ascii")
+
+
+def _file_part(boundary: str, attachment: Attachment) -> list[str]:
+    suffix = "." + attachment.media_type.rpartition("/")[2]
+    return [
+        f"--{boundary}",
+        f"Content-Type: {attachment.media_type}",
+        "Content-Transfer-Encoding: base64",
+        # The file's type names its suffix: an application/xml part is saved as .xml.
+        f"Content-Disposition: attachment; {_file_name_parameter(attachment.name, suffix)}",
+        "",
+        _base64_lines(attachment.content),
+    ]
 
 
 def _text_part(subtype: str, text: str) -> list[str]:
@@ -165,8 +196,8 @@ def _encoded_header(value: str, name: str) -> str:
     return Header(value, "utf-8", header_name=name).encode(linesep="\r\n")
 
 
-def _file_name_parameter(name: str) -> str:
-    safe = safe_file_name(name)
+def _file_name_parameter(name: str, suffix: str = ".pdf") -> str:
+    safe = safe_file_name(name, default="receipt" + suffix, suffix=suffix)
     if safe.isascii():
         return f'filename="{safe}"'
     return f"filename*={email.utils.encode_rfc2231(safe, 'utf-8')}"

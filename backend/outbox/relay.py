@@ -35,7 +35,7 @@ from tortoise.transactions import in_transaction
 
 from backend.db import dialect_sql
 from backend.outbox.addresses import normalise_address
-from backend.outbox.composer import EmailComposer, Letter
+from backend.outbox.composer import EmailComposer, Letter, ReceiptFiles
 from backend.outbox.errors import InvalidEmailAddress
 from backend.outbox.models import (
     AttemptOutcome,
@@ -87,8 +87,8 @@ _RECORD = (
 class ReceiptPdfSource(Protocol):
     """Where the relay gets a receipt's signed PDF (the documents service in the app)."""
 
-    async def receipt_pdf(self, receipt_id: uuid.UUID) -> tuple[str, bytes]:
-        """The file name and bytes of the receipt's signed PDF."""
+    async def receipt_pdf(self, receipt_id: uuid.UUID) -> ReceiptFiles:
+        """The file name and bytes of the receipt's signed PDF, then any files sent with it."""
         ...
 
 
@@ -354,7 +354,7 @@ class Relay:
                 rendered = await _unless_stopped(self._pdfs.receipt_pdf(item.receipt_id), stop)
                 if rendered is None:
                     return None
-                pdf_name, pdf = rendered
+                pdf_name, pdf, *more = rendered
                 message = self._composer.compose(
                     Letter(
                         message_uuid=item.id,
@@ -366,6 +366,7 @@ class Relay:
                         pdf_name=pdf_name,
                         pdf=pdf,
                         proof=item.proof,
+                        attachments=tuple(more),
                     ),
                     now=now,
                 )

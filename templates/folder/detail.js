@@ -190,39 +190,46 @@
     if (li && (event.key === "Enter" || event.key === " ")) { event.preventDefault(); openDetail(li.dataset.id); }
   });
 
-  // --- PDF: fetched with the session, handed to the browser as a file ------------------------
-  function pdfName(response) {
+  // --- files (PDF, accounting XML): fetched with the session, handed to the browser -------------
+  function fileName(response, fallback) {
     var header = response.headers.get("Content-Disposition") || "";
     var match = /filename\*=UTF-8''([^;]+)/.exec(header);
-    try { return match ? decodeURIComponent(match[1]) : "电子票据.pdf"; } catch (e) { return "电子票据.pdf"; }
+    try { return match ? decodeURIComponent(match[1]) : fallback; } catch (e) { return fallback; }
   }
 
-  $("d-pdf").addEventListener("click", function () {
-    if (!current) return;
-    var path = "/api/v1/folder/receipts/" + current.receipt.id + "/receipt.pdf";
-    var button = $("d-pdf");
-    button.disabled = true; button.textContent = "正在生成 PDF…";
-    var done = function () { button.disabled = false; button.textContent = "下载电子票（PDF）"; };
-    fetch(path, { headers: { "Authorization": "Bearer " + token() }, credentials: "omit" }).then(function (r) {
-      if (r.status !== 200) {
-        // The error is read again the page's usual way, so it is worded as every other.
-        return api("GET", path).then(function (a) {
+  // One download button: ``file`` of the open receipt, saved under the server's file name.
+  function download(buttonId, file, busy, fallback) {
+    var button = $(buttonId);
+    var label = button.textContent;
+    button.addEventListener("click", function () {
+      if (!current) return;
+      var path = "/api/v1/folder/receipts/" + current.receipt.id + "/" + file;
+      button.disabled = true; button.textContent = busy;
+      var done = function () { button.disabled = false; button.textContent = label; };
+      fetch(path, { headers: { "Authorization": "Bearer " + token() }, credentials: "omit" }).then(function (r) {
+        if (r.status !== 200) {
+          // The error is read again the page's usual way, so it is worded as every other.
+          return api("GET", path).then(function (a) {
+            done();
+            if (a.status === 401) { loggedOut(); return; }
+            $("detail-error").textContent = problem(a); $("detail-error").hidden = false;
+          });
+        }
+        return r.blob().then(function (blob) {
+          var url = URL.createObjectURL(blob);
+          var link = document.createElement("a");
+          link.href = url; link.download = fileName(r, fallback); link.hidden = true;
+          document.body.appendChild(link);
+          link.click();
+          setTimeout(function () { URL.revokeObjectURL(url); link.remove(); }, 60000);
           done();
-          if (a.status === 401) { loggedOut(); return; }
-          $("detail-error").textContent = problem(a); $("detail-error").hidden = false;
         });
-      }
-      return r.blob().then(function (blob) {
-        var url = URL.createObjectURL(blob);
-        var link = document.createElement("a");
-        link.href = url; link.download = pdfName(r); link.hidden = true;
-        document.body.appendChild(link);
-        link.click();
-        setTimeout(function () { URL.revokeObjectURL(url); link.remove(); }, 60000);
-        done();
-      });
-    }).catch(function () { done(); $("detail-error").textContent = "网络异常，请稍后再试"; $("detail-error").hidden = false; });
-  });
+      }).catch(function () { done(); $("detail-error").textContent = "网络异常，请稍后再试"; $("detail-error").hidden = false; });
+    });
+  }
+
+  download("d-pdf", "receipt.pdf", "正在生成 PDF…", "电子票据.pdf");
+  download("d-xml", "receipt.xml", "正在准备会计数据…", "电子票据会计数据.xml");
 
   // --- email a copy ----------------------------------------------------------------------------
   $("d-email-form").addEventListener("submit", function (event) {

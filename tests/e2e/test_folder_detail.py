@@ -1,8 +1,9 @@
 """The folder page's rows in Chromium on 390 and 360 px phones, against a real server in demo
-mode: filter, open a row's detail, download the PDF (a transit invoice asked for without an
-email address too), email a copy, re-issue (换开) the invoice with a company title, and remove
-a receipt a reimbursing party has locked (after a confirmation; the lock stays). Nothing is
-wider than the screen. Screenshots are kept under the test's tmp_path and in /tmp/piaojia-e2e/.
+mode: filter, open a row's detail, download the PDF and the accounting XML (a transit invoice
+asked for without an email address too), email a copy, re-issue (换开) the invoice with a
+company title, and remove a receipt a reimbursing party has locked (after a confirmation; the
+lock stays). Nothing is wider than the screen. Screenshots are kept under the test's tmp_path
+and in /tmp/piaojia-e2e/.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from playwright.async_api import Page, async_playwright, expect
 
 from backend.auth.standin import demo_openid
 from backend.receipts.schemas import CHINA_STANDARD_TIME
+from tests.accounting.support import assert_valid, texts
 from tests.documents.support import render_page, text_of, write
 from tests.e2e.support import (
     CHROMIUM,
@@ -216,6 +218,17 @@ async def test_a_folder_row_opens_and_its_receipt_can_be_kept_sent_reissued_and_
             pdf = write(tmp_path, "invoice", content)
             assert invoice["number"] in text_of(pdf) and "王芳" in text_of(pdf)
             keep(render_page(pdf, dpi=100), shot_dir, "folder-invoice-pdf")
+            # Its accounting data beside it: the public copy, the buyer masked.
+            async with page.expect_download() as downloading:
+                await page.tap("#d-xml")
+            download = await downloading.value
+            assert download.suggested_filename.endswith(".xml")
+            content = Path(await download.path()).read_bytes()
+            root = assert_valid(content, "einv.xsd")
+            assert texts(root, "InvoiceNumber") == [invoice["number"]]
+            assert "王芳".encode() not in content
+            await expect(page.locator("#d-xml")).to_be_enabled()
+            await shot(page, shot_dir, "folder-390-downloads")
 
             # 换开 to a company title: the old invoice is reversed, the new one is shown.
             await page.locator("#rk-company-label").tap()
@@ -293,6 +306,11 @@ async def test_a_folder_row_opens_and_its_receipt_can_be_kept_sent_reissued_and_
     attached = pdfs[0].get_content()
     assert isinstance(attached, bytes) and attached.startswith(b"%PDF-")
     assert other["number"] in text_of(write(tmp_path, "mailed", attached))
+    # And its accounting data beside it.
+    (data,) = [p for p in mail.iter_attachments() if p.get_content_type() == "application/xml"]
+    assert data.get_filename() == "receipt.xml"
+    root = assert_valid(data.get_content(), "efi.xsd")
+    assert texts(root, "EInvoiceNumber") == [other["number"]]
 
     # The removed receipt is still locked: verification says so.
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:

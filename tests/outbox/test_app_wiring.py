@@ -58,7 +58,7 @@ async def test_the_apps_relay_mails_the_signed_pdf(
     async with asyncio.timeout(30):
         while not handler.received:
             await asyncio.sleep(0.05)
-    (attachment,) = list(handler.received[0].message.iter_attachments())
+    attachment, _data = list(handler.received[0].message.iter_attachments())
     assert receipt.number in pdf_text(attachment.get_content())
 
 

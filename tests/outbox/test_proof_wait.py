@@ -85,7 +85,7 @@ async def test_the_copy_mailed_at_issue_waits_for_the_proof_and_verifies_offline
     await integrate(app)
     message = await mailed(handler)
     assert NO_PROOF not in body_text(message)
-    (attachment,) = list(message.iter_attachments())
+    attachment, _data = list(message.iter_attachments())
     ca_file = tmp_path / "ca.crt"
     ca_file.write_bytes(ca_of(app).certificate_pem)
     checked = cli_verify(tmp_path, attachment.get_content(), "--ca", str(ca_file))
@@ -129,7 +129,7 @@ async def test_a_copy_not_anchored_within_the_bound_is_sent_and_says_so(
         event = await sent_event(client, issued.json()["id"], cashier.headers)
         assert event["detail"]["proof"] == "none"
         assert event["detail"]["note"] == NO_PROOF
-        (attachment,) = list(message.iter_attachments())
+        attachment, _data = list(message.iter_attachments())
         ca_file = tmp_path / "ca.crt"
         ca_file.write_bytes(ca_of(app).certificate_pem)
         checked = cli_verify(tmp_path, attachment.get_content(), "--ca", str(ca_file))
@@ -162,7 +162,7 @@ async def test_with_witnesses_a_copy_waits_for_the_quorum_then_says_it_has_none(
             assert NOTES["unwitnessed"] in body_text(message)
             event = await sent_event(http, issued.json()["id"], cashier.headers)
             assert event["detail"]["proof"] == "unwitnessed"
-            (attachment,) = list(message.iter_attachments())
+            attachment, _data = list(message.iter_attachments())
             ca_file = tmp_path / "ca.crt"
             ca_file.write_bytes(ca_of(app).certificate_pem)
             checked = cli_verify(tmp_path, attachment.get_content(), "--ca", str(ca_file))
