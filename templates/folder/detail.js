@@ -75,7 +75,9 @@
     var r = d.receipt, medical = r.kind === "medical";
     current = d;
     $("d-issuer").textContent = r.issuer.name;
-    $("d-kind").textContent = (medical ? "医疗收费电子票据" : "电子发票（普通发票）") + " · " + r.code + "-" + r.number;
+    // A 数电票 has a 20-digit number and no code: no dash before it.
+    var label = r.code ? r.code + "-" + r.number : r.number;
+    $("d-kind").textContent = (medical ? "医疗收费电子票据" : "电子发票（普通发票）") + " · " + label;
     $("d-total").textContent = "¥" + r.total;
     $("d-capitals").textContent = r.total_in_capitals;
     $("d-added").textContent = "收入票夹 " + d.added_at.slice(0, 10);

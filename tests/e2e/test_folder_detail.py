@@ -207,6 +207,8 @@ async def test_a_folder_row_opens_and_its_receipt_can_be_kept_sent_reissued_and_
             await page.locator("#d-reissue-form").wait_for(state="visible")
             assert "王*" in await page.inner_text("#d-fields")
             assert "王芳" not in await page.inner_text("#detail")
+            # A 数电票 has no code: its 20-digit number stands alone, no dash before it.
+            assert (await page.inner_text("#d-kind")).endswith(f" · {invoice['number']}")
             verify = await page.get_attribute("#d-verify", "href")
             assert verify is not None and f"number={invoice['number']}" in verify
             async with page.expect_download() as downloading:
