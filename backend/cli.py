@@ -7,7 +7,7 @@ import argparse
 import asyncio
 import dataclasses
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,17 +29,6 @@ from backend.witness.cli import add_witness_commands
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
-
-
-def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
-    async def run() -> int:
-        await db.open_database(settings.database_url)
-        try:
-            return await work()
-        finally:
-            await db.close_database()
-
-    return asyncio.run(run())
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
@@ -109,7 +98,7 @@ def cmd_issuer_create(settings: Settings, args: argparse.Namespace) -> int:
         print(issuer.id)
         return 0
 
-    return _with_database(settings, work)
+    return db.with_database(settings.database_url, work)
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
@@ -120,7 +109,9 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         _say("piaojia: error: demo data is only seeded with PIAOJIA_DEMO=1")
         return 2
     services = services_from_settings(settings)
-    return _with_database(settings, lambda: seed_demo(settings, services, quiet=args.quiet))
+    return db.with_database(
+        settings.database_url, lambda: seed_demo(settings, services, quiet=args.quiet)
+    )
 
 
 def cmd_ledger_init(settings: Settings, args: argparse.Namespace) -> int:
@@ -167,7 +158,7 @@ def cmd_ledger_sequence(settings: Settings, args: argparse.Namespace) -> int:
             await services.witnessing.close()
         return 0
 
-    return _with_database(settings, work)
+    return db.with_database(settings.database_url, work)
 
 
 def cmd_ledger_verify(settings: Settings | None, args: argparse.Namespace) -> int:

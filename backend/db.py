@@ -7,8 +7,10 @@ of both dialects and picks by the connection it is given.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -173,3 +175,17 @@ def dialect_sql(conn: BaseDBAsyncClient, sql: str) -> str:
     if conn.capabilities.dialect == "sqlite":
         return _PLACEHOLDER.sub("?", sql)
     return sql
+
+
+def with_database(url: str, work: Callable[[], Awaitable[int]]) -> int:
+    """Run ``work`` (a command's body) with the database at ``url`` open, in a new event loop,
+    and close the database whatever ``work`` does; ``work``'s exit status."""
+
+    async def run() -> int:
+        await open_database(url)
+        try:
+            return await work()
+        finally:
+            await close_database()
+
+    return asyncio.run(run())

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import sys
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from backend import db
@@ -27,17 +26,6 @@ def _uuid(what: str) -> Callable[[str], uuid.UUID]:
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
-
-
-def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
-    async def run() -> int:
-        await db.open_database(settings.database_url)
-        try:
-            return await work()
-        finally:
-            await db.close_database()
-
-    return asyncio.run(run())
 
 
 def _read_password() -> str:
@@ -64,7 +52,7 @@ def cmd_staff_create(settings: Settings, args: argparse.Namespace) -> int:
         _say("this key is shown once and stored only as a hash: keep it now")
         return 0
 
-    return _with_database(settings, work)
+    return db.with_database(settings.database_url, work)
 
 
 def cmd_staff_list(settings: Settings, args: argparse.Namespace) -> int:
@@ -97,7 +85,7 @@ def cmd_staff_list(settings: Settings, args: argparse.Namespace) -> int:
             print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[4])
         return 0
 
-    return _with_database(settings, work)
+    return db.with_database(settings.database_url, work)
 
 
 def cmd_set_password(settings: Settings, args: argparse.Namespace) -> int:
@@ -137,7 +125,7 @@ def cmd_set_password(settings: Settings, args: argparse.Namespace) -> int:
         print(login)
         return 0
 
-    return _with_database(settings, work)
+    return db.with_database(settings.database_url, work)
 
 
 def add_staff_commands(commands: Any) -> None:
