@@ -9,8 +9,8 @@ STAMP := $(VENV)/.installed
 # CJK fonts for the PDFs (WenQuanYi Micro Hei, Zen Hei for CJK Ext-A, HanaMin for the rarer
 # characters no sans face has), and the tools the tests check real output with (poppler, zbar,
 # NSS's certutil for pdfsig, Chromium for the pages), and stress-ng for `make test-busy`.
-SYSTEM_PACKAGES := fonts-wqy-microhei fonts-wqy-zenhei fonts-hanazono poppler-utils zbar-tools libnss3-tools \
-	chromium stress-ng
+SYSTEM_PACKAGES := fonts-wqy-microhei fonts-wqy-zenhei fonts-hanazono poppler-utils zbar-tools \
+	libnss3-tools chromium stress-ng
 
 # Coverage floors: the whole of backend/ and chain/ together, and chain/ (the ledger that
 # outside verifiers rely on) entirely.
@@ -28,8 +28,8 @@ run: $(STAMP)
 	PIAOJIA_DEMO=1 $(BIN)/piaojia serve
 
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal --cov=backend --cov=chain --cov-report=term:skip-covered \
-		--cov-fail-under=$(COVERAGE_FLOOR)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal --cov=backend --cov=chain \
+		--cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 	$(BIN)/python -m coverage report --include='chain/*' --fail-under=$(CHAIN_COVERAGE) \
 		--skip-covered --show-missing
 
