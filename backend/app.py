@@ -26,6 +26,7 @@ from backend import db, logredact, sealing
 from backend.anchoring.views import ENDPOINTS as LEDGER_ENDPOINTS
 from backend.auth.views import DEMO_ENDPOINTS
 from backend.auth.views import ENDPOINTS as AUTH_ENDPOINTS
+from backend.clock import Clock, utc_now
 from backend.config import Settings, load_settings
 from backend.console.views import PAGES as CONSOLE_PAGES
 from backend.documents.fonts import check_fonts
@@ -53,9 +54,8 @@ from backend.keys.services import keyring_for
 from backend.openapi import build_openapi
 from backend.outbox.mail_sink import demo_sink_for
 from backend.outbox.views import ENDPOINTS as OUTBOX_ENDPOINTS
-from backend.receipts.services import Clock
 from backend.scan.views import ENDPOINTS as SCAN_ENDPOINTS
-from backend.services import services_from_settings, utc_now
+from backend.services import services_from_settings
 from backend.templating import template_environment
 from backend.throttle.errors import LimiterUnavailable
 from backend.throttle.storage import close_storage

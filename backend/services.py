@@ -6,7 +6,7 @@ import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,6 +22,7 @@ from backend.anchoring.witnessing import Witnessing
 from backend.auth.services import AuthService
 from backend.auth.standin import WeChatStandIn
 from backend.auth.wechat_client import WeChatClient
+from backend.clock import Clock, utc_now
 from backend.config import Settings, SettingsError
 from backend.console.services import ConsoleService
 from backend.db import connection as database_connection
@@ -38,7 +39,7 @@ from backend.outbox.proof_wait import ProofWait
 from backend.outbox.relay import Relay, RelayOptions
 from backend.outbox.services import MailLimits, OutboxService
 from backend.outbox.smtp_client import SmtpConnection, SmtpTarget
-from backend.receipts.services import Clock, ReceiptService
+from backend.receipts.services import ReceiptService
 from backend.scan.records import ScanRecords
 from backend.scan.services import ScanService, unknown_token_limit
 from backend.templating import template_environment
@@ -51,10 +52,6 @@ from backend.whereabouts.services import WhereaboutsService
 from chain.log import Log
 from chain.mldsa import MLDSACosignatureSigner
 from chain.note import NoteSigner
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)

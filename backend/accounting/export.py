@@ -23,7 +23,7 @@ from backend.receipts.models import Receipt
 from backend.receipts.money import format_fen
 from backend.receipts.schemas import china_time
 from backend.receipts.services import LoadedReceipt, ReceiptService
-from backend.whereabouts.services import _cell as spreadsheet_text
+from backend.spreadsheet import text_cell as spreadsheet_text
 
 Format = Literal["xml", "csv"]
 EXPORT_NS = "urn:piaojia:evoucher:export:1"

@@ -18,8 +18,8 @@ from datetime import date
 
 from backend.chinatime import CHINA_STANDARD_TIME
 from backend.documents.model import MedicalReceiptDocument, TransitInvoiceDocument
+from backend.masking import mask_name, shown_payer
 from backend.receipts.money import format_fen, to_capitals
-from backend.scan.masking import mask_name, shown_payer
 
 EFI = "urn:piaojia:evoucher:efi:1"
 EINV = "urn:piaojia:evoucher:einv:1"

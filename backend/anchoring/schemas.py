@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from backend.receipts.schemas import Model
+from backend.schema import Model
 
 
 class TlogProofQuery(Model):

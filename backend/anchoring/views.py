@@ -10,7 +10,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from backend.anchoring.errors import NoCheckpointYet, ProofUnavailable, TileNotFound
-from backend.receipts.schemas import MAX_ROW_ID, Model
+from backend.receipts.schemas import MAX_ROW_ID
+from backend.schema import Model
 from backend.web import Endpoint, json_answer, parse_query, services
 from chain.errors import ChainError
 from chain.tiles import TILE_WIDTH, TileId

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from backend.receipts.schemas import Model
+from backend.schema import Model
 
 
 class LoginRequest(Model):

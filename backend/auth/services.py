@@ -37,7 +37,7 @@ from backend.auth.wechat_client import (
     WeChatRefused,
     WeChatSession,
 )
-from backend.receipts.services import Clock
+from backend.clock import Clock
 
 log = logging.getLogger("piaojia.auth")
 

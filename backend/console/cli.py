@@ -96,10 +96,10 @@ def cmd_set_password(settings: Settings, args: argparse.Namespace) -> int:
 
     Domain errors (unknown staff, weak password, login taken) propagate to ``main``, which
     prints them and exits 1 having changed nothing."""
+    from backend.clock import utc_now
     from backend.console.models import StaffPassword
     from backend.console.services import ConsoleService
     from backend.issuers.services import StaffService
-    from backend.services import utc_now
 
     service = ConsoleService(
         staff=StaffService(secret_key=settings.secret_key.reveal().encode()), clock=utc_now

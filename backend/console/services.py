@@ -31,6 +31,7 @@ from typing import Final
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from backend.clock import Clock
 from backend.console.errors import (
     InvalidLogin,
     LoginLocked,
@@ -48,7 +49,6 @@ from backend.issuers.models import Issuer, Staff, StaffRole
 from backend.issuers.services import StaffService
 from backend.receipts.errors import ReceiptNotFound
 from backend.receipts.models import Receipt, ReceiptEvent
-from backend.receipts.services import Clock
 
 SLIP_PRINTED: Final = "slip_printed"
 MIN_PASSWORD = 10

@@ -38,11 +38,11 @@ from backend.documents.provinces import province_of
 from backend.documents.qr import qr_png, qr_svg
 from backend.documents.transit import TRANSIT_LAYOUT
 from backend.issuers.models import Issuer
+from backend.masking import mask_id_number, mask_name
 from backend.receipts.errors import ReceiptNotFound
 from backend.receipts.models import ReceiptKind, VisitType
 from backend.receipts.numbering import receipt_label
 from backend.receipts.services import LoadedReceipt, ReceiptService
-from backend.scan.masking import mask_id_number, mask_name
 from backend.transit.documents import transit_document
 from backend.transit.models import TransitInvoice
 

@@ -11,7 +11,8 @@ from backend.chinatime import Day
 from backend.folder.models import FolderEntry
 from backend.receipts.models import ReceiptKind, ReceiptStatus
 from backend.receipts.money import format_fen
-from backend.receipts.schemas import Model, ReceiptOut, china_time
+from backend.receipts.schemas import ReceiptOut, china_time
+from backend.schema import Model
 from backend.textfields import Text
 from backend.verify.models import ClaimState
 

@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 
 from backend.auth.models import User
 from backend.chinatime import CHINA_STANDARD_TIME, check_moment, day_end, day_start
+from backend.clock import Clock
 from backend.folder.errors import (
     InAnotherFolder,
     InvalidFolderCursor,
@@ -37,7 +38,7 @@ from backend.receipts.models import (
     ReceiptStatus,
     ScanToken,
 )
-from backend.receipts.services import Clock, LoadedReceipt, ReceiptService
+from backend.receipts.services import LoadedReceipt, ReceiptService
 from backend.transit.models import TransitInvoice
 from backend.verify.claims import ReversalGuard
 from backend.verify.models import ClaimState, ReimbursementClaim

@@ -32,11 +32,11 @@ from backend.folder.schemas import (
     folder_item_out,
 )
 from backend.folder.services import FolderFilter, FolderReceipt, FolderService
+from backend.masking import mask_id_number, mask_name
 from backend.outbox.schemas import EmailRequest, QueuedEmailOut
 from backend.receipts.models import ReceiptStatus
 from backend.receipts.money import format_fen
 from backend.receipts.schemas import china_time, receipt_out
-from backend.scan.masking import mask_id_number, mask_name
 from backend.transit.models import BuyerKind
 from backend.verify.models import ClaimState
 from backend.verify.services import mask_organisation

@@ -9,7 +9,8 @@ from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from backend.chinatime import Day
 from backend.receipts.models import VisitType
-from backend.receipts.schemas import Amount, Model
+from backend.receipts.schemas import Amount
+from backend.schema import Model
 from backend.textfields import Matching, NoControl, Text
 
 MAX_LINE_ITEMS = 500

@@ -6,6 +6,7 @@ import logging
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from backend.clock import Clock
 from backend.hospital.schemas import IssueMedicalReceipt
 from backend.issuers.errors import KindNotAllowed
 from backend.issuers.models import IssuerKind, Staff
@@ -16,7 +17,7 @@ from backend.receipts.models import LineItem, Receipt, ReceiptKind
 from backend.receipts.money import format_fen
 from backend.receipts.numbering import medical_receipt_code
 from backend.receipts.schemas import CHINA_STANDARD_TIME
-from backend.receipts.services import Clock, LoadedReceipt, ReceiptService
+from backend.receipts.services import LoadedReceipt, ReceiptService
 
 log = logging.getLogger("piaojia.hospital")
 

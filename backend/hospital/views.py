@@ -23,13 +23,13 @@ from backend.issuers.models import IssuerKind, StaffRole
 from backend.receipts.errors import ReceiptNotFound
 from backend.receipts.models import ReceiptKind, ReceiptStatus
 from backend.receipts.schemas import (
-    Model,
     ReceiptOut,
     ReceiptPage,
     receipt_out,
     receipt_summary,
 )
 from backend.receipts.services import LoadedReceipt, ReceiptFilter
+from backend.schema import Model
 from backend.textfields import Text
 from backend.web import (
     Endpoint,

@@ -33,7 +33,9 @@ from typing import Protocol, TypeVar
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from backend.clock import Clock
 from backend.db import dialect_sql
+from backend.masking import mask_email
 from backend.outbox.addresses import normalise_address
 from backend.outbox.composer import EmailComposer, Letter, ReceiptFiles
 from backend.outbox.errors import InvalidEmailAddress
@@ -47,8 +49,6 @@ from backend.outbox.proof_wait import ProofWait, trail_detail
 from backend.outbox.services import EventType, OutboxService
 from backend.outbox.smtp_client import Accepted, DeliveryFailure
 from backend.receipts.models import Receipt, ReceiptEvent, ScanToken
-from backend.receipts.services import Clock
-from backend.scan.masking import mask_email
 from backend.sealing import unseal
 from backend.transit.titles import company_buyers
 

@@ -11,7 +11,8 @@ from uuid import UUID
 from pydantic import Field
 
 from backend.outbox.services import EmailDelivery, QueuedEmail, Reminder
-from backend.receipts.schemas import Model, china_time
+from backend.receipts.schemas import china_time
+from backend.schema import Model
 from backend.textfields import NO_CONTROL_PATTERN
 
 # Checked by the outbox service (400 invalid_email, one message for every way an address is

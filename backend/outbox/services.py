@@ -16,16 +16,16 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from backend.clock import Clock
 from backend.db import connection, dialect_sql
 from backend.issuers.models import Staff
+from backend.masking import mask_email
 from backend.outbox.addresses import normalise_address
 from backend.outbox.composer import message_id_for
 from backend.outbox.errors import EmailLimitReached, InvalidEmailAddress, InvalidReminder
 from backend.outbox.models import MessageKind, MessageState, OutboxMessage, ReminderSetting
 from backend.receipts.models import Receipt, ReceiptEvent
 from backend.receipts.schemas import CHINA_STANDARD_TIME
-from backend.receipts.services import Clock
-from backend.scan.masking import mask_email
 from backend.sealing import ring, unseal
 
 MAX_REMINDER_DAYS = 90

@@ -9,11 +9,12 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
 from backend.chinatime import CHINA_STANDARD_TIME as CHINA_STANDARD_TIME
 from backend.receipts.models import LineItem, Receipt
 from backend.receipts.money import AmountError, format_fen, parse_fen, to_capitals
+from backend.schema import Model
 
 # 100 million yuan: far above any real receipt, far below what breaks arithmetic or columns.
 MAX_AMOUNT_FEN = 100_000_000_00
@@ -52,10 +53,6 @@ Amount = Annotated[
 def china_time(moment: datetime) -> str:
     """ISO 8601 in China Standard Time (+08:00), as receipts are dated."""
     return moment.astimezone(CHINA_STANDARD_TIME).isoformat(timespec="seconds")
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class PayerOut(Model):

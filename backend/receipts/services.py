@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -21,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from backend.anchoring.services import AnchoringService, LedgerState
 from backend.chinatime import check_moment, day_end, day_start
+from backend.clock import Clock
 from backend.db import defer_receipt_keys, dialect_sql
 from backend.errors import DomainError
 from backend.issuers.models import Issuer, Staff
@@ -45,7 +45,6 @@ from backend.receipts.models import (
 from backend.receipts.numbering import Numbering, draw_check_code, fiscal_numbering, receipt_label
 from backend.receipts.tokens import new_scan_token
 
-Clock = Callable[[], datetime]
 PENDING = LedgerState("pending")
 
 _NEXT_NUMBER = (

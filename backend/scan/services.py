@@ -17,13 +17,14 @@ from limits.aio.storage import Storage
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from backend.anchoring.services import AnchoringService, LedgerState
+from backend.clock import Clock
 from backend.db import connection
+from backend.masking import mask_id_number, shown_payer
 from backend.receipts.models import ReceiptEvent
 from backend.receipts.money import format_fen, to_capitals
 from backend.receipts.schemas import china_time
-from backend.receipts.services import Clock, LoadedReceipt, ReceiptService
+from backend.receipts.services import LoadedReceipt, ReceiptService
 from backend.scan.errors import TooManyUnknownTokens, UnknownScanToken
-from backend.scan.masking import mask_id_number, shown_payer
 from backend.scan.records import ScanRecord, ScanRecords
 from backend.throttle.services import AttemptLimit
 

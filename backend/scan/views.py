@@ -18,8 +18,8 @@ from backend.anchoring.schemas import TlogProofQuery
 from backend.errors import DomainError, TooManyRequests
 from backend.i18n.messages import chinese
 from backend.outbox.schemas import EmailRequest, QueuedEmailOut
-from backend.receipts.schemas import Model
 from backend.scan.errors import UnknownScanToken
+from backend.schema import Model
 from backend.throttle.errors import LimiterUnavailable
 from backend.web import (
     Endpoint,

@@ -25,8 +25,8 @@ from tortoise.exceptions import IntegrityError
 
 from backend.auth.models import User
 from backend.chinatime import china_day, day_start
+from backend.clock import Clock
 from backend.db import connection, dialect_sql
-from backend.receipts.services import Clock
 from backend.transit.errors import (
     CardBoundElsewhere,
     CardProofLimitReached,

@@ -71,7 +71,7 @@ def cmd_import_trips(settings: Settings, args: argparse.Namespace) -> int:
         return 1
 
     # Imported here, not at the top: every other command starts without the services' imports.
-    from backend.services import utc_now
+    from backend.clock import utc_now
     from backend.transit.services import TripImporter
 
     async def run() -> int:

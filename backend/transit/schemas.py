@@ -13,7 +13,8 @@ from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema, m
 
 from backend.chinatime import Day, Moment
 from backend.outbox.schemas import ADDRESS, QueuedEmailOut
-from backend.receipts.schemas import MAX_ROW_ID, Amount, Model, ReceiptOut
+from backend.receipts.schemas import MAX_ROW_ID, Amount, ReceiptOut
+from backend.schema import Model
 from backend.textfields import Text
 from backend.transit.models import BuyerKind, TaxRate
 

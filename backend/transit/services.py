@@ -27,6 +27,7 @@ from tortoise.transactions import in_transaction
 
 from backend.auth.models import User
 from backend.chinatime import check_moment, china_day, day_end, day_start
+from backend.clock import Clock
 from backend.db import connection, dialect_sql
 from backend.folder.models import FolderEntry
 from backend.folder.services import CLAIMED
@@ -38,7 +39,7 @@ from backend.outbox.services import OutboxService, QueuedEmail
 from backend.receipts.models import LineItem, Receipt, ReceiptEvent, ReceiptKind, ReceiptStatus
 from backend.receipts.numbering import invoice_numbering, red_confirmation_numbering
 from backend.receipts.schemas import MAX_ROW_ID
-from backend.receipts.services import Clock, LoadedReceipt, ReceiptService
+from backend.receipts.services import LoadedReceipt, ReceiptService
 from backend.transit.cards import CardBinding, TripProof
 from backend.transit.errors import (
     InvalidTitle,

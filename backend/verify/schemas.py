@@ -25,11 +25,11 @@ from pydantic import (
 )
 
 from backend.chinatime import Day
+from backend.masking import shown_payer
 from backend.receipts.models import Receipt
 from backend.receipts.money import AmountError, format_fen, parse_fen, to_capitals
 from backend.receipts.numbering import INVOICE_NUMBER_DIGITS
 from backend.receipts.schemas import MAX_AMOUNT_FEN, SIGNED_AMOUNT_PATTERN, china_time
-from backend.scan.masking import shown_payer
 from backend.verify.models import ClaimState, VerificationRule
 from backend.verify.services import ClaimResult, ReceiptRef, Verification
 

@@ -32,12 +32,12 @@ from backend.anchoring.commitments import expected_commitment, form_of
 from backend.anchoring.models import LedgerEntry
 from backend.anchoring.services import AnchoringService
 from backend.anchoring.witnessing import Witnessing
+from backend.clock import Clock
 from backend.db import dialect_sql
 from backend.issuers.models import Issuer, IssuerKind, Staff
+from backend.masking import mask_name
 from backend.receipts.models import LineItem, Receipt, ReceiptEvent, ReceiptStatus
 from backend.receipts.schemas import CHINA_STANDARD_TIME
-from backend.receipts.services import Clock
-from backend.scan.masking import mask_name
 from backend.throttle.services import AttemptLimit
 from backend.transit.titles import company_buyers
 from backend.verify.errors import (

@@ -23,12 +23,13 @@ from typing import Any
 from tortoise.expressions import Q
 
 from backend.chinatime import CHINA_STANDARD_TIME, check_moment, day_end, day_start
+from backend.clock import Clock
 from backend.issuers.models import Issuer
 from backend.receipts.errors import InvalidCursor, ReceiptNotFound
 from backend.receipts.models import Receipt, ReceiptEvent, ReceiptStatus
 from backend.receipts.money import format_fen
 from backend.receipts.schemas import china_time
-from backend.receipts.services import Clock
+from backend.spreadsheet import digits_cell, text_cell
 from backend.whereabouts.errors import InvalidRange, InvalidState
 
 STATES = ("unopened", "opened", "claimed", "verified", "locked", "closed", "reversed", "red")
@@ -365,8 +366,8 @@ class WhereaboutsService:
         for r in await self._in_range(issuer, days):
             writer.writerow(
                 [
-                    str(r.id), _digits(r.code), _digits(r.number), china_time(r.issued_at),
-                    _cell(r.payer_name),
+                    str(r.id), digits_cell(r.code), digits_cell(r.number), china_time(r.issued_at),
+                    text_cell(r.payer_name),
                     format_fen(r.total_fen), r.status, r.state,
                     china_time(r.opened_at) if r.opened_at else "", r.emails_sent,
                     r.emails_failed, r.last_event, china_time(r.last_event_at),
@@ -376,16 +377,6 @@ class WhereaboutsService:
 
 
 _COLUMNS = ("id", "code", "number", "issued_at", "payer_name", "total_fen", "status", "reverses_id")
-
-
-def _cell(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _digits(text: str) -> str:
-    # Spreadsheets read all-digit cells as numbers (0000000001 → 1, a 发票号码 keeps 15 digits);
-    # with their own text mark, "'", every reader keeps text: no formula, nothing trimmed.
-    return "'" + text if text.isascii() and text.isdigit() else text
 
 
 def _encode_cursor(at: datetime, receipt_id: uuid.UUID) -> str:

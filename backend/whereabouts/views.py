@@ -14,7 +14,8 @@ from backend.chinatime import Day
 from backend.issuers.models import IssuerKind, StaffRole
 from backend.receipts.errors import ReceiptNotFound
 from backend.receipts.money import format_fen
-from backend.receipts.schemas import Model, china_time
+from backend.receipts.schemas import china_time
+from backend.schema import Model
 from backend.textfields import Text
 from backend.web import Endpoint, json_answer, parse_query, services, staff_for
 from backend.whereabouts.services import ReceiptWhereabouts, WhereaboutsService

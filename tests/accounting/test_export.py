@@ -11,9 +11,9 @@ import httpx
 from lxml import etree
 from starlette.applications import Starlette
 
+from backend.clock import utc_now
 from backend.config import Settings
 from backend.receipts.schemas import china_time
-from backend.services import utc_now
 from tests.accounting.support import schema
 from tests.conftest import LOG_SIGNER
 from tests.factories import issuer_with_staff, receipt_request

@@ -11,6 +11,7 @@ import uuid
 import pytest
 
 from backend import db
+from backend.clock import utc_now
 from backend.config import Settings
 from backend.console.cli import add_staff_commands
 from backend.console.models import ConsoleSession, StaffPassword
@@ -18,7 +19,6 @@ from backend.console.services import ConsoleService
 from backend.errors import DomainError
 from backend.issuers.models import Issuer, IssuerKind, Staff, StaffRole
 from backend.issuers.services import StaffService
-from backend.services import utc_now
 from tests.factories import credit_code
 
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from starlette.applications import Starlette
 
+from backend.clock import Clock, utc_now
 from backend.console.services import ConsoleService
-from backend.receipts.services import Clock
-from backend.services import Services, utc_now
+from backend.services import Services
 from backend.whereabouts.services import WhereaboutsService
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from backend import db
+from backend.clock import utc_now
 from backend.config import Settings
 from backend.issuers.models import Issuer, IssuerKind
-from backend.services import utc_now
 from backend.transit.cli import cmd_import_trips
 from backend.transit.csv_import import COLUMNS, import_csv, progress_path
 from backend.transit.models import Trip
