@@ -1,4 +1,4 @@
-"""The application factory: routes, lifespan and the one table from domain errors to HTTP."""
+"""The application factory: routes, lifespan and the answers to errors."""
 
 from __future__ import annotations
 
@@ -28,21 +28,9 @@ from backend.auth.views import DEMO_ENDPOINTS
 from backend.auth.views import ENDPOINTS as AUTH_ENDPOINTS
 from backend.clock import Clock, utc_now
 from backend.config import Settings, load_settings
-from backend.console.views import PAGES as CONSOLE_PAGES
+from backend.console.pages import PAGES as CONSOLE_PAGES
 from backend.documents.fonts import check_fonts
-from backend.errors import (
-    Conflict,
-    DomainError,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    PayloadTooLarge,
-    ServiceUnavailable,
-    TooManyRequests,
-    Unauthenticated,
-    UnsupportedMedia,
-    ValidationFailed,
-)
+from backend.errors import DomainError, PayloadTooLarge, TooManyRequests, status_of
 from backend.folder.pages import PAGES as FOLDER_PAGES
 from backend.folder.views import ENDPOINTS as FOLDER_ENDPOINTS
 from backend.headers import SecurityHeaders
@@ -65,20 +53,6 @@ from backend.web import Endpoint
 from backend.whereabouts.views import ENDPOINTS as WHEREABOUTS_ENDPOINTS
 
 log = logging.getLogger("piaojia")
-
-# Most specific first: ValidationFailed is an InvalidInput.
-STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
-    (ValidationFailed, 422),
-    (InvalidInput, 400),
-    (Unauthenticated, 401),
-    (Forbidden, 403),
-    (NotFound, 404),
-    (Conflict, 409),
-    (PayloadTooLarge, 413),
-    (UnsupportedMedia, 415),
-    (TooManyRequests, 429),
-    (ServiceUnavailable, 503),
-)
 
 ENDPOINTS: list[Endpoint] = [
     *HOSPITAL_ENDPOINTS,
@@ -110,7 +84,7 @@ def _said(request: Request, code: str, english: str) -> str:
 
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
-    status = next(code for kind, code in STATUS_BY_ERROR if isinstance(exc, kind))
+    status = status_of(exc)
     # The code and details stay as they are for programs; the message is in the reader's language.
     response = _error(status, exc.code, in_language(exc, _language(request)), **exc.details)
     if status == 401:

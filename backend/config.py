@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from typing import TypeAlias, TypeVar, get_args, get_type_hints
 from urllib.parse import urlsplit
 
-from backend.anchoring.witness_settings import (
+from backend.emailaddress import InvalidEmailAddress, normalise_address
+from backend.secret import Secret
+from backend.smtp_target import SmtpTarget
+from backend.witness_settings import (
     PolicySetupError,
     parse_policy_file,
     parse_quorum,
@@ -36,27 +39,6 @@ Network: TypeAlias = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 class SettingsError(Exception):
     """A setting is missing or malformed; the message names the variable."""
-
-
-class Secret:
-    """A string that does not show itself in reprs, logs or tracebacks."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('**********')"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,16 +226,11 @@ def _parse_host(raw: str) -> str:
 
 
 def _parse_smtp_url(raw: str) -> Secret:
-    from backend.outbox.smtp_client import SmtpTarget
-
     SmtpTarget.parse(raw)  # ValueError names what is wrong
     return Secret(raw)
 
 
 def _parse_mail_from(raw: str) -> str:
-    from backend.outbox.addresses import normalise_address
-    from backend.outbox.errors import InvalidEmailAddress
-
     try:
         return normalise_address(raw)
     except InvalidEmailAddress as exc:

@@ -1,7 +1,7 @@
 """Domain errors: what went wrong, in the domain's words, with a stable code.
 
-Services raise these; they know nothing of HTTP. ``app.py`` holds the one table that turns each
-category into a status code::
+Services raise these; they know nothing of HTTP. ``STATUS_BY_ERROR`` at the end is the one table
+that turns each category into a status code (the app, the console and the scan page use it)::
 
     DomainError
     ├── InvalidInput        400  the request cannot be understood or breaks a rule
@@ -80,3 +80,23 @@ class TooManyRequests(DomainError):
 
 class ServiceUnavailable(DomainError):
     code = "service_unavailable"
+
+
+# Most specific first: ValidationFailed is an InvalidInput.
+STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
+    (ValidationFailed, 422),
+    (InvalidInput, 400),
+    (Unauthenticated, 401),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (PayloadTooLarge, 413),
+    (UnsupportedMedia, 415),
+    (TooManyRequests, 429),
+    (ServiceUnavailable, 503),
+)
+
+
+def status_of(exc: DomainError) -> int:
+    """The HTTP status of ``exc``: the first row of ``STATUS_BY_ERROR`` whose class it is."""
+    return next(code for kind, code in STATUS_BY_ERROR if isinstance(exc, kind))

@@ -17,7 +17,6 @@ from backend.anchoring.leader import leader_lock_for
 from backend.anchoring.services import AnchoringService, Sequencer
 from backend.anchoring.storage import SqlStorage
 from backend.anchoring.witness_client import WitnessClient
-from backend.anchoring.witness_settings import PolicySetupError, configured_policy
 from backend.anchoring.witnessing import Witnessing
 from backend.auth.services import AuthService
 from backend.auth.standin import WeChatStandIn
@@ -38,10 +37,11 @@ from backend.outbox.pdfs import DocumentPdfs
 from backend.outbox.proof_wait import ProofWait
 from backend.outbox.relay import Relay, RelayOptions
 from backend.outbox.services import MailLimits, OutboxService
-from backend.outbox.smtp_client import SmtpConnection, SmtpTarget
+from backend.outbox.smtp_client import SmtpConnection
 from backend.receipts.services import ReceiptService
 from backend.scan.records import ScanRecords
 from backend.scan.services import ScanService, unknown_token_limit
+from backend.smtp_target import SmtpTarget
 from backend.templating import template_environment
 from backend.throttle.storage import storage_for
 from backend.transit.services import TransitService
@@ -49,6 +49,7 @@ from backend.verify.claims import ReversalGuard
 from backend.verify.services import VerifyService
 from backend.verify.throttling import address_limit
 from backend.whereabouts.services import WhereaboutsService
+from backend.witness_settings import PolicySetupError, configured_policy
 from chain.log import Log
 from chain.mldsa import MLDSACosignatureSigner
 from chain.note import NoteSigner

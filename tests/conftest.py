@@ -23,8 +23,9 @@ from tortoise import context as tortoise_context
 
 from backend import db, sealing
 from backend.app import create_app
-from backend.config import Secret, Settings
+from backend.config import Settings
 from backend.keys.services import keyring_for
+from backend.secret import Secret
 from chain.note import NoteSigner
 from tests.factories import TEST_SECRET
 from tests.lifespan import lifespan

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from backend.config import DEFAULT_DATABASE_URL, Secret, SettingsError, load_settings
+from backend.config import DEFAULT_DATABASE_URL, SettingsError, load_settings
+from backend.secret import Secret
 
 SECRET = "s" * 32
 

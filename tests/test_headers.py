@@ -12,8 +12,9 @@ import httpx
 from starlette.applications import Starlette
 
 from backend.app import create_app
-from backend.config import Secret, Settings
+from backend.config import Settings
 from backend.headers import DATA_POLICY, FILE_POLICY, HSTS, page_policy, style_sources
+from backend.secret import Secret
 from tests.conftest import LOG_SIGNER
 from tests.factories import TEST_SECRET, issuer_with_staff, receipt_request
 

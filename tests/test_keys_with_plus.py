@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from backend.anchoring.witness_settings import configured_policy
 from backend.config import SettingsError, load_settings
 from backend.witness.keys import parse_log_keys
+from backend.witness_settings import configured_policy
 from chain.cosignature import CosignatureSigner, CosignatureVerifier
 from chain.note import NoteSigner, NoteVerifier, VerifierKey
 from chain.policy import Policy

@@ -8,7 +8,8 @@ from pathlib import Path
 import httpx
 
 from backend.app import create_app
-from backend.config import Secret, Settings
+from backend.config import Settings
+from backend.secret import Secret
 from backend.services import Services
 from chain.mldsa import MLDSACosignatureSigner
 from chain.policy import Policy

@@ -32,7 +32,7 @@ from backend.anchoring.bundles import (
 )
 from backend.anchoring.commitments import stored_secret
 from backend.anchoring.models import LedgerEntry
-from backend.config import Secret, Settings
+from backend.config import Settings
 from backend.documents.models import RenderedDocument
 from backend.documents.services import PROOF_ATTACHMENT
 from backend.documents.signing import verify_pdf
@@ -44,6 +44,7 @@ from backend.receipts.canonical import (
     legacy_receipt_document,
 )
 from backend.receipts.models import LineItem, Receipt
+from backend.secret import Secret
 from backend.services import Services
 from tests.conftest import LOG_SIGNER
 from tests.documents.support import text_of

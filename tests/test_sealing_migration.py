@@ -13,11 +13,12 @@ from aerich import Command
 
 from backend import db, sealing
 from backend.auth.models import UserSession
-from backend.config import Secret, Settings
+from backend.config import Settings
 from backend.idempotency.models import IdempotencyRecord
 from backend.keys.services import SEALED_TABLES, keyring_for
 from backend.outbox.models import OutboxMessage
 from backend.receipts.models import Receipt, payer_search_hashes
+from backend.secret import Secret
 from backend.transit.models import TransitInvoice
 from tests.conftest import POSTGRES_SERVER, _admin, _with_database
 from tests.factories import TEST_SECRET

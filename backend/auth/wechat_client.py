@@ -13,7 +13,7 @@ from enum import Enum
 
 import httpx
 
-from backend.config import Secret
+from backend.secret import Secret
 
 JSCODE2SESSION_PATH = "/sns/jscode2session"
 

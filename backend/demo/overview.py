@@ -14,7 +14,7 @@ from backend.demo.accounts import DEMO_LOGINS, DEMO_RIDERS, HOSPITAL, KEYS_FILE,
 from backend.demo.content import demo_receipt
 from backend.issuers.models import Issuer
 from backend.outbox.mail_sink import demo_sink_for
-from backend.outbox.smtp_client import SmtpTarget
+from backend.smtp_target import SmtpTarget
 
 ROLE_NAMES = {"admin": "管理员", "cashier": "收费员"}
 

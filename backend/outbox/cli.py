@@ -13,7 +13,7 @@ from typing import Any
 from backend import db
 from backend.config import Settings
 from backend.outbox.mail_sink import MailSink
-from backend.outbox.smtp_client import SmtpTarget
+from backend.smtp_target import SmtpTarget
 
 
 def _say(message: str) -> None:

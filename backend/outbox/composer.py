@@ -21,8 +21,8 @@ from typing import Any
 from jinja2 import Environment
 
 from backend.accounting.voucher import MEDIA_TYPE as XML_MEDIA_TYPE
+from backend.emailaddress import header_text, normalise_address, safe_file_name
 from backend.masking import shown_payer
-from backend.outbox.addresses import header_text, normalise_address, safe_file_name
 from backend.outbox.proof_wait import NOTES
 from backend.receipts.models import Receipt
 from backend.receipts.schemas import china_time

@@ -5,10 +5,6 @@ from __future__ import annotations
 from backend.errors import InvalidInput, TooManyRequests
 
 
-class InvalidEmailAddress(InvalidInput):
-    code = "invalid_email"
-
-
 class EmailLimitReached(TooManyRequests):
     code = "email_limit_reached"
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from backend.outbox.smtp_client import SmtpTarget
+from backend.smtp_target import SmtpTarget
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 

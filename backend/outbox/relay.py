@@ -35,10 +35,9 @@ from tortoise.transactions import in_transaction
 
 from backend.clock import Clock
 from backend.db import dialect_sql
+from backend.emailaddress import InvalidEmailAddress, normalise_address
 from backend.masking import mask_email
-from backend.outbox.addresses import normalise_address
 from backend.outbox.composer import EmailComposer, Letter, ReceiptFiles
-from backend.outbox.errors import InvalidEmailAddress
 from backend.outbox.models import (
     AttemptOutcome,
     DeliveryAttempt,

@@ -18,11 +18,11 @@ from tortoise.transactions import in_transaction
 
 from backend.clock import Clock
 from backend.db import connection, dialect_sql
+from backend.emailaddress import InvalidEmailAddress, normalise_address
 from backend.issuers.models import Staff
 from backend.masking import mask_email
-from backend.outbox.addresses import normalise_address
 from backend.outbox.composer import message_id_for
-from backend.outbox.errors import EmailLimitReached, InvalidEmailAddress, InvalidReminder
+from backend.outbox.errors import EmailLimitReached, InvalidReminder
 from backend.outbox.models import MessageKind, MessageState, OutboxMessage, ReminderSetting
 from backend.receipts.models import Receipt, ReceiptEvent
 from backend.receipts.schemas import CHINA_STANDARD_TIME

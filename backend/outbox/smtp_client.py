@@ -1,5 +1,5 @@
-"""Talking SMTP with aiosmtplib: where the server is, one reusable connection, and what each
-failure means for the message.
+"""Talking SMTP with aiosmtplib: one reusable connection to the server ``SmtpTarget`` names
+(``backend.smtp_target``), and what each failure means for the message.
 
 Every failure is a ``DeliveryFailure`` that says whether trying again later can help:
 
@@ -17,62 +17,15 @@ import re
 import ssl
 import time
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
-from backend.config import Secret
+from backend.smtp_target import SmtpTarget
 
 _QUEUED_AS = re.compile(r"queued as ([A-Za-z0-9._@<>=+/-]+)", re.IGNORECASE)
 # A reused connection idle longer than this is checked with NOOP before it carries a message:
 # servers close idle sessions, and a stale one must not cost the message an attempt.
 _IDLE_CHECK_SECONDS = 5.0
-
-
-@dataclass(frozen=True, slots=True)
-class SmtpTarget:
-    """The SMTP server named by ``PIAOJIA_SMTP_URL``."""
-
-    host: str
-    port: int
-    implicit_tls: bool  # smtps://: TLS from the first byte; smtp://: STARTTLS when offered
-    username: str | None = None
-    password: Secret | None = None
-
-    @classmethod
-    def parse(cls, url: str) -> SmtpTarget:
-        """``smtp://[user:password@]host[:port]`` or ``smtps://…``; ``ValueError`` otherwise.
-
-        User and password are percent-decoded, so a password may hold any character. The
-        default port is 25 for smtp:// and 465 for smtps://.
-        """
-        parts = urlsplit(url)
-        if parts.scheme not in {"smtp", "smtps"}:
-            raise ValueError("expected smtp://user:password@host:port or smtps://…")
-        if not parts.hostname:
-            raise ValueError("the URL names no host")
-        if parts.path not in {"", "/"} or parts.query or parts.fragment:
-            raise ValueError("expected no path, query or fragment after host:port")
-        try:
-            port = parts.port
-        except ValueError as exc:
-            raise ValueError("the port must be a number between 1 and 65535") from exc
-        implicit = parts.scheme == "smtps"
-        username = unquote(parts.username) if parts.username else None
-        password = Secret(unquote(parts.password)) if parts.password is not None else None
-        if password is not None and username is None:
-            raise ValueError("a password needs a user name")
-        return cls(
-            host=parts.hostname,
-            port=port or (465 if implicit else 25),
-            implicit_tls=implicit,
-            username=username,
-            password=password,
-        )
-
-    def __str__(self) -> str:
-        user = f"{self.username}@" if self.username else ""
-        return f"{'smtps' if self.implicit_tls else 'smtp'}://{user}{self.host}:{self.port}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 from backend.accounting.voucher import MEDIA_TYPE as XML_MEDIA_TYPE
 from backend.anchoring.proof_files import MEDIA_TYPE, tlog_proof_download
 from backend.anchoring.schemas import TlogProofQuery
-from backend.errors import DomainError, TooManyRequests
+from backend.errors import STATUS_BY_ERROR, DomainError, TooManyRequests
 from backend.i18n.messages import chinese
 from backend.outbox.schemas import EmailRequest, QueuedEmailOut
 from backend.scan.errors import UnknownScanToken
@@ -100,8 +100,6 @@ async def _receipt_page(
     )
     if refused is None:
         return HTMLResponse(page, headers=NO_STORE)
-    from backend.app import STATUS_BY_ERROR  # the one table; imported late (app imports us)
-
     status = next(code for kind, code in STATUS_BY_ERROR if isinstance(refused, kind))
     retry = getattr(refused, "retry_after", None)
     headers = {**NO_STORE, **({"Retry-After": str(retry)} if retry is not None else {})}

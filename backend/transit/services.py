@@ -29,12 +29,11 @@ from backend.auth.models import User
 from backend.chinatime import check_moment, china_day, day_end, day_start
 from backend.clock import Clock
 from backend.db import connection, dialect_sql
+from backend.emailaddress import InvalidEmailAddress, normalise_address
 from backend.folder.models import FolderEntry
 from backend.folder.services import CLAIMED
 from backend.issuers.credit_code import is_valid_credit_code
 from backend.issuers.models import Issuer, IssuerKind, Staff, StaffRole
-from backend.outbox.addresses import normalise_address
-from backend.outbox.errors import InvalidEmailAddress
 from backend.outbox.services import OutboxService, QueuedEmail
 from backend.receipts.models import LineItem, Receipt, ReceiptEvent, ReceiptKind, ReceiptStatus
 from backend.receipts.numbering import invoice_numbering, red_confirmation_numbering

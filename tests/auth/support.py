@@ -24,9 +24,10 @@ from backend.auth.standin import WeChatStandIn
 from backend.auth.views import DEMO_ENDPOINTS
 from backend.auth.views import ENDPOINTS as AUTH_ENDPOINTS
 from backend.auth.wechat_client import WeChatClient
-from backend.config import Secret, Settings
+from backend.config import Settings
 from backend.folder.services import FolderService
 from backend.folder.views import ENDPOINTS as FOLDER_ENDPOINTS
+from backend.secret import Secret
 from backend.web import Endpoint
 from tests.lifespan import lifespan
 

@@ -29,9 +29,10 @@ from pathlib import Path
 import asyncpg
 
 from backend import db
-from backend.config import Secret, Settings
+from backend.config import Settings
 from backend.issuers.models import IssuerKind, StaffRole
 from backend.receipts.models import Receipt
+from backend.secret import Secret
 from backend.services import services_from_settings
 from chain.note import NoteSigner
 from tests.factories import credit_code

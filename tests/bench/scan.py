@@ -27,8 +27,9 @@ from pathlib import Path
 import asyncpg
 
 from backend import db
-from backend.config import Secret, Settings
+from backend.config import Settings
 from backend.issuers.models import IssuerKind, StaffRole
+from backend.secret import Secret
 from backend.services import services_from_settings
 from tests.bench.issue import LOG_KEY, POSTGRES_SERVER, SECRET, admin, free_port, serve, stop, wrk
 from tests.factories import credit_code

@@ -37,9 +37,10 @@ from backend.auth.views import DEMO_ENDPOINTS
 from backend.auth.views import ENDPOINTS as AUTH_ENDPOINTS
 from backend.auth.wechat_client import WeChatClient
 from backend.clock import utc_now
-from backend.config import Secret, Settings
+from backend.config import Settings
 from backend.folder.views import ENDPOINTS as FOLDER_ENDPOINTS
 from backend.issuers.models import IssuerKind, StaffRole
+from backend.secret import Secret
 from backend.transit.csv_import import COLUMNS, import_csv
 from backend.transit.models import Trip
 from backend.transit.services import TripImporter

@@ -33,9 +33,10 @@ from pathlib import Path
 from tortoise.transactions import in_transaction
 
 from backend import db
-from backend.config import Secret, Settings
+from backend.config import Settings
 from backend.hospital.schemas import IssueMedicalReceipt
 from backend.issuers.models import IssuerKind, Staff, StaffRole
+from backend.secret import Secret
 from backend.services import services_from_settings
 from tests.bench.issue import (
     LOG_KEY,

@@ -11,7 +11,8 @@ from starlette.applications import Starlette
 from tortoise.transactions import in_transaction
 
 from backend.console import csrf
-from backend.console.views import PAGE_ACCESS, PAGES, SESSION_COOKIE
+from backend.console.pages import PAGES
+from backend.console.web import PAGE_ACCESS, SESSION_COOKIE
 from backend.hospital.schemas import IssueMedicalReceipt
 from backend.issuers.models import IssuerKind, Staff, StaffRole
 from backend.receipts.models import Receipt

@@ -10,8 +10,9 @@ import pytest
 from starlette.applications import Starlette
 
 from backend.app import create_app
-from backend.config import Secret, Settings
+from backend.config import Settings
 from backend.demo.seed import seed_demo
+from backend.secret import Secret
 from tests.e2e.support import free_port
 from tests.lifespan import lifespan
 

@@ -10,8 +10,9 @@ import signal
 from datetime import UTC, datetime
 
 from backend import db, sealing
-from backend.config import Secret, Settings
+from backend.config import Settings
 from backend.keys.services import keyring_for
+from backend.secret import Secret
 from tests.factories import TEST_SECRET
 from tests.outbox.support import PdfSource, make_relay, open_database
 

@@ -26,9 +26,10 @@ from backend.issuers.models import Issuer, IssuerKind, Staff, StaffRole
 from backend.outbox.composer import EmailComposer, Sender
 from backend.outbox.relay import MailTransport, Relay, RelayOptions
 from backend.outbox.services import MailLimits, OutboxService
-from backend.outbox.smtp_client import SmtpConnection, SmtpTarget
+from backend.outbox.smtp_client import SmtpConnection
 from backend.receipts.models import Receipt, ReceiptKind, ScanToken
 from backend.receipts.tokens import new_scan_token
+from backend.smtp_target import SmtpTarget
 from backend.templating import template_environment
 from tests.factories import credit_code
 

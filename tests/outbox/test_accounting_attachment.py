@@ -11,8 +11,9 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from backend.config import Secret, Settings
+from backend.config import Settings
 from backend.outbox.mail_sink import LocalSmtpServer
+from backend.secret import Secret
 from tests.accounting.support import assert_valid, texts
 from tests.accounting.test_endpoints import detach_xml
 from tests.factories import issuer_with_staff, receipt_request

@@ -15,10 +15,11 @@ from starlette.applications import Starlette
 from tortoise.transactions import in_transaction
 
 from backend.app import create_app
-from backend.config import Secret, Settings
+from backend.config import Settings
 from backend.issuers.models import StaffRole
 from backend.outbox.mail_sink import LocalSmtpServer
 from backend.receipts.models import Receipt
+from backend.secret import Secret
 from backend.services import Services
 from tests.factories import issuer_with_staff, receipt_request
 from tests.lifespan import lifespan

@@ -17,9 +17,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.applications import Starlette
 
 from backend.app import create_app
-from backend.config import Secret, Settings
+from backend.config import Settings
 from backend.outbox.mail_sink import LocalSmtpServer
 from backend.outbox.proof_wait import NOTES
+from backend.secret import Secret
 from chain.cosignature import CosignatureSigner
 from tests.documents.test_endpoints import ca_of
 from tests.factories import issuer_with_staff, receipt_request

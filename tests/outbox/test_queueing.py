@@ -9,9 +9,14 @@ from datetime import UTC, datetime
 import pytest
 from tortoise.transactions import in_transaction
 
+from backend.emailaddress import (
+    InvalidEmailAddress,
+    header_text,
+    normalise_address,
+    safe_file_name,
+)
 from backend.errors import InvalidInput, TooManyRequests
-from backend.outbox.addresses import header_text, normalise_address, safe_file_name
-from backend.outbox.errors import EmailLimitReached, InvalidEmailAddress
+from backend.outbox.errors import EmailLimitReached
 from backend.outbox.mail_sink import LocalSmtpServer
 from backend.outbox.models import OutboxMessage
 from backend.receipts.models import ReceiptEvent

@@ -11,11 +11,12 @@ from starlette.applications import Starlette
 
 from backend import db, sealing
 from backend.auth.models import User, UserSession
-from backend.config import Secret, Settings
+from backend.config import Settings
 from backend.idempotency.models import IdempotencyRecord
 from backend.keys.services import Resealer, keyring_for
 from backend.outbox.models import OutboxMessage
 from backend.receipts.models import Receipt
+from backend.secret import Secret
 from tests.factories import TEST_SECRET, issuer_with_staff, receipt_request
 
 URL = "/api/v1/hospital/receipts"

@@ -7,7 +7,8 @@ import ipaddress
 
 import pytest
 
-from backend.config import Secret, SettingsError, load_settings
+from backend.config import SettingsError, load_settings
+from backend.secret import Secret
 
 BASE = {"PIAOJIA_SECRET_KEY": "s" * 32}
 

@@ -15,8 +15,9 @@ from limits.aio.storage import MemoryStorage, Storage
 
 from backend import db
 from backend.app import create_app
-from backend.config import Secret, Settings
+from backend.config import Settings
 from backend.errors import TooManyRequests
+from backend.secret import Secret
 from backend.throttle.models import RateLimitCounter
 from backend.throttle.services import CLEAN_SECONDS, AttemptLimit
 from backend.throttle.storage import DatabaseStorage, close_storage, storage_for

@@ -1,4 +1,4 @@
-"""Email addresses as the outbox accepts them, and text made safe for a header.
+"""Email addresses as Piaojia accepts them, and text made safe for a mail header.
 
 An accepted address is a bare ``local@domain`` (no display name, no comments, no quoting) in
 ASCII, with an internationalised domain turned into its ``xn--`` form. That is narrower than
@@ -11,11 +11,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from backend.outbox.errors import InvalidEmailAddress
+from backend.errors import InvalidInput
 
 # RFC 5322 dot-atom text for the local part: letters, digits and these symbols, dots between.
 _LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 _LABEL = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+
+
+class InvalidEmailAddress(InvalidInput):
+    code = "invalid_email"
 
 
 def normalise_address(raw: object) -> str:
