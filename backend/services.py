@@ -53,6 +53,7 @@ from backend.throttle.storage import storage_for
 from backend.transit.documents import transit_document
 from backend.transit.models import TransitInvoice
 from backend.transit.services import TransitService
+from backend.transit.titles import company_buyers
 from backend.verify.claims import ReversalGuard
 from backend.verify.services import VerifyService
 from backend.verify.throttling import address_limit
@@ -152,6 +153,7 @@ def build_services(
             smtp, timeout=settings.smtp_timeout, local_hostname=helo_name
         ),
         pdfs=DocumentPdfs(documents),
+        company_buyers=company_buyers,
         public_base_url=settings.public_base_url,
         options=RelayOptions(
             concurrency=settings.mail_concurrency,
