@@ -212,7 +212,7 @@ def cmd_ledger_verify(settings: Settings | None, args: argparse.Namespace) -> in
 
 def _signed_pdf_attachments(pdf: bytes, ca_file: str | None) -> dict[str, bytes] | None:
     """The files attached to a receipt PDF's signed revision, once its signature checks out."""
-    from backend.documents.signing import verify_pdf
+    from backend.documents.verify import verify_pdf
 
     if ca_file is None:
         _say("piaojia: error: a PDF is checked against the deployment CA: pass --ca ca.crt")

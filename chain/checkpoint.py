@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from chain.errors import MalformedCheckpointError
 from chain.hashing import HASH_SIZE
-from chain.note import Note, Signer, Verifier, b64decode_strict, open_note, sign_note
+from chain.keys import b64decode_strict
+from chain.note import Note, Signer, Verifier, open_note, sign_note
 
 _SIZE = re.compile(r"0|[1-9][0-9]*")
 MAX_TREE_SIZE = (1 << 63) - 1

@@ -15,7 +15,6 @@ ones (the seed is FIPS 204's ξ).
 
 from __future__ import annotations
 
-import base64
 import time
 from typing import Self
 
@@ -25,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.mldsa import MLDSA44PrivateKey, M
 from chain.checkpoint import Checkpoint
 from chain.cosignature import MAX_TIMESTAMP, Clock
 from chain.errors import ChainError, MalformedCheckpointError, MalformedKeyError
-from chain.note import VerifierKey, b64decode_strict, is_valid_name, key_id
+from chain.keys import VerifierKey, is_valid_name, key_id, parse_signer_key, signer_key_string
 
 MLDSA44 = 0x06
 PUBLIC_KEY_SIZE = 1312
@@ -150,21 +149,13 @@ class MLDSACosignatureSigner:
     @classmethod
     def from_key_string(cls, skey: str) -> MLDSACosignatureSigner:
         """Build from ``PRIVATE+KEY+<name>+<hex ID>+<base64(0x06 || seed)>``; the ID MUST match."""
-        parts = skey.split("+", 4)
-        if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
-            raise MalformedKeyError("signer key must start with PRIVATE+KEY+")
-        _, _, name, hex_id, b64 = parts
-        try:
-            raw = b64decode_strict(b64)
-            kid = int(hex_id, 16)
-        except ValueError as exc:
-            raise MalformedKeyError("malformed signer key") from exc
-        if len(hex_id) != 8 or len(raw) != 1 + SEED_SIZE or raw[0] != MLDSA44:
-            raise MalformedKeyError("malformed ML-DSA-44 signer key")
-        signer = cls(name, MLDSA44PrivateKey.from_seed_bytes(raw[1:]))
-        if signer.key_id != kid:
-            raise MalformedKeyError("key ID does not match the key")
-        return signer
+        return parse_signer_key(
+            skey,
+            key_type=MLDSA44,
+            secret_size=SEED_SIZE,
+            algorithm="ML-DSA-44",
+            build=lambda name, seed: cls(name, MLDSA44PrivateKey.from_seed_bytes(seed)),
+        )
 
     @property
     def name(self) -> str:
@@ -179,8 +170,7 @@ class MLDSACosignatureSigner:
 
     def key_string(self) -> str:
         """The secret signer key string. MUST be kept private."""
-        blob = base64.b64encode(bytes([MLDSA44]) + self._key.private_bytes_raw()).decode()
-        return f"PRIVATE+KEY+{self.name}+{self.key_id:08x}+{blob}"
+        return signer_key_string(self.name, self.key_id, MLDSA44, self._key.private_bytes_raw())
 
     def now(self) -> int:
         return self._clock()

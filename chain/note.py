@@ -5,16 +5,14 @@ A note is UTF-8 text ending in a newline, a blank line, then signature lines
 golang.org/x/mod/sumdb/note: verifier keys ``<name>+<hex key ID>+<base64(type || public key)>``
 and signer keys ``PRIVATE+KEY+<name>+<hex key ID>+<base64(type || seed)>``.
 
-Signers and verifiers are small protocols, so other signature types (such as the
-timestamped cosignatures of :mod:`chain.cosignature`) plug into
-:func:`sign_note` and :func:`open_note` unchanged.
+Parsing and checking key names, key IDs and key strings is :mod:`chain.keys`'s. Signers and
+verifiers are small protocols, so other signature types (such as the timestamped cosignatures
+of :mod:`chain.cosignature`) plug into :func:`sign_note` and :func:`open_note` unchanged.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Protocol, Self, runtime_checkable
@@ -36,6 +34,14 @@ from chain.errors import (
     MalformedKeyError,
     MalformedNoteError,
     UnverifiedNoteError,
+)
+from chain.keys import (
+    VerifierKey,
+    b64decode_strict,
+    is_valid_name,
+    key_id,
+    parse_signer_key,
+    signer_key_string,
 )
 
 ED25519 = 0x01
@@ -101,62 +107,6 @@ class Note:
     """Signatures from known keys, all verified."""
     unverified: tuple[Signature, ...] = ()
     """Signatures from unknown keys, kept so they can be passed along."""
-
-
-def is_valid_name(name: str) -> bool:
-    """Key names MUST be non-empty and contain no Unicode spaces and no ``+``."""
-    return bool(name) and "+" not in name and not any(c.isspace() for c in name)
-
-
-def key_id(name: str, key_type: int, public_key: bytes) -> int:
-    """``SHA-256(name || "\\n" || type || public key)[:4]`` as a big-endian uint32."""
-    digest = hashlib.sha256(name.encode() + b"\n" + bytes([key_type]) + public_key).digest()
-    return int.from_bytes(digest[:4], "big")
-
-
-def b64decode_strict(text: str) -> bytes:
-    """Decode standard padded base64, rejecting any character outside the alphabet."""
-    try:
-        return base64.b64decode(text.encode("ascii"), validate=True)
-    except (binascii.Error, UnicodeEncodeError, ValueError) as exc:
-        raise ValueError(f"invalid base64: {text!r}") from exc
-
-
-@dataclass(frozen=True, slots=True)
-class VerifierKey:
-    """A parsed verifier key string: name, key ID, type byte and public key bytes."""
-
-    name: str
-    key_id: int
-    key_type: int
-    public_key: bytes
-
-    @classmethod
-    def parse(cls, vkey: str) -> VerifierKey:
-        """Parse ``<name>+<8 hex>+<base64(type || key)>``; the key ID MUST match the key."""
-        # The base64 part may itself contain '+', so split at most twice.
-        parts = vkey.split("+", 2)
-        if len(parts) != 3:
-            raise MalformedKeyError("verifier key needs name, key ID and key")
-        name, hex_id, b64 = parts
-        return cls._build(name, hex_id, b64)
-
-    @classmethod
-    def _build(cls, name: str, hex_id: str, b64: str) -> VerifierKey:
-        try:
-            raw = b64decode_strict(b64)
-            kid = int(hex_id, 16)
-        except ValueError as exc:
-            raise MalformedKeyError("malformed key ID or key") from exc
-        if len(hex_id) != 8 or not is_valid_name(name) or len(raw) < 2:
-            raise MalformedKeyError("malformed key name, key ID or key")
-        if kid != key_id(name, raw[0], raw[1:]):
-            raise MalformedKeyError("key ID does not match the key")
-        return cls(name, kid, raw[0], raw[1:])
-
-    def __str__(self) -> str:
-        blob = base64.b64encode(bytes([self.key_type]) + self.public_key).decode()
-        return f"{self.name}+{self.key_id:08x}+{blob}"
 
 
 def ed25519_public_bytes(key: Ed25519PublicKey) -> bytes:
@@ -242,21 +192,13 @@ class NoteSigner:
 
         The key ID MUST match the public key derived from the seed.
         """
-        parts = skey.split("+", 4)
-        if len(parts) != 5 or parts[0] != "PRIVATE" or parts[1] != "KEY":
-            raise MalformedKeyError("signer key must start with PRIVATE+KEY+")
-        _, _, name, hex_id, b64 = parts
-        try:
-            raw = b64decode_strict(b64)
-            kid = int(hex_id, 16)
-        except ValueError as exc:
-            raise MalformedKeyError("malformed signer key") from exc
-        if len(hex_id) != 8 or not is_valid_name(name) or len(raw) != 33 or raw[0] != ED25519:
-            raise MalformedKeyError("malformed Ed25519 signer key")
-        signer = cls(name, Ed25519PrivateKey.from_private_bytes(raw[1:]))
-        if signer.key_id != kid:
-            raise MalformedKeyError("key ID does not match the key")
-        return signer
+        return parse_signer_key(
+            skey,
+            key_type=ED25519,
+            secret_size=32,
+            algorithm="Ed25519",
+            build=lambda name, seed: cls(name, Ed25519PrivateKey.from_private_bytes(seed)),
+        )
 
     @property
     def name(self) -> str:
@@ -273,8 +215,7 @@ class NoteSigner:
     def key_string(self) -> str:
         """The secret signer key string. MUST be kept private."""
         seed = self._key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
-        blob = base64.b64encode(bytes([ED25519]) + seed).decode()
-        return f"PRIVATE+KEY+{self.name}+{self.key_id:08x}+{blob}"
+        return signer_key_string(self.name, self.key_id, ED25519, seed)
 
     def sign(self, message: bytes) -> bytes:
         return self._key.sign(message)

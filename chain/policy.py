@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 
 from chain.cosignature import COSIGNATURE_V1, CosignatureVerifier
 from chain.errors import ChainError, MalformedKeyError, MalformedPolicyError
+from chain.keys import VerifierKey
 from chain.mldsa import MLDSA44, MLDSACosignatureVerifier
-from chain.note import ED25519, NoteVerifier, Verifier, VerifierKey
+from chain.note import ED25519, NoteVerifier, Verifier
 
 NONE = "none"
 """The predefined quorum that needs no cosignature; never a group member."""

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from chain.checkpoint import Checkpoint, open_checkpoint
 from chain.errors import MalformedError, ProofError, SignatureError, TreeRangeError
 from chain.hashing import HASH_SIZE, leaf_hash
-from chain.note import Verifier, b64decode_strict, open_note, split_note
+from chain.keys import b64decode_strict
+from chain.note import Verifier, open_note, split_note
 from chain.verify import verify_inclusion
 
 HEADER = "c2sp.org/tlog-proof@v1"

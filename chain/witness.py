@@ -50,8 +50,9 @@ from chain.errors import (
     UntrustedCheckpointError,
 )
 from chain.hashing import EMPTY_ROOT, HASH_SIZE
+from chain.keys import b64decode_strict
 from chain.mldsa import MLDSACosignatureSigner, MLDSACosignatureVerifier
-from chain.note import Signature, Verifier, b64decode_strict, open_note, split_note
+from chain.note import Signature, Verifier, open_note, split_note
 from chain.verify import verify_consistency
 
 MAX_PROOF_LINES = 63

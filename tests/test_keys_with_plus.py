@@ -11,7 +11,8 @@ from backend.config import SettingsError, load_settings
 from backend.witness.keys import parse_log_keys
 from backend.witness_settings import configured_policy
 from chain.cosignature import CosignatureSigner, CosignatureVerifier
-from chain.note import NoteSigner, NoteVerifier, VerifierKey
+from chain.keys import VerifierKey
+from chain.note import NoteSigner, NoteVerifier
 from chain.policy import Policy
 
 SECRET = "s" * 32

@@ -35,7 +35,7 @@ from backend.anchoring.models import LedgerEntry
 from backend.config import Settings
 from backend.documents.models import RenderedDocument
 from backend.documents.services import PROOF_ATTACHMENT
-from backend.documents.signing import verify_pdf
+from backend.documents.verify import verify_pdf
 from backend.keys.services import Resealer, keyring_for
 from backend.receipts.canonical import (
     PERSONAL_FIELDS,

@@ -30,3 +30,12 @@ class NotAPdf(InvalidInput):
 
 class AttachmentNotFound(NotFound):
     code = "attachment_not_found"
+
+
+def describe(exc: Exception) -> str:
+    """One bounded line naming ``exc``, for messages about a PDF someone handed in.
+
+    Bounded because the message may quote bytes of the damaged file.
+    """
+    text = " ".join(str(exc).split())[:200]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

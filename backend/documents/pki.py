@@ -94,7 +94,7 @@ class DeploymentCA:
     @classmethod
     def from_pem(cls, key_pem: bytes, cert_pem: bytes) -> DeploymentCA:
         """A CA given in settings: an unencrypted PEM private key and its PEM certificate."""
-        return cls(_load_key(key_pem, "CA key"), _load_certificate(cert_pem, "CA certificate"))
+        return cls(_load_key(key_pem, "CA key"), load_certificate(cert_pem, "CA certificate"))
 
     @classmethod
     def load_or_create(cls, directory: Path, *, name: str) -> DeploymentCA:
@@ -121,7 +121,7 @@ class DeploymentCA:
         key = _load_key(_read(key_path, "CA key"), str(key_path))
         if not cert_path.exists():
             _write_new_file(cert_path, _self_signed(key, name).public_bytes(_PEM), 0o644)
-        certificate = _load_certificate(_read(cert_path, "CA certificate"), str(cert_path))
+        certificate = load_certificate(_read(cert_path, "CA certificate"), str(cert_path))
         try:
             return cls(key, certificate)
         except PkiError as exc:
@@ -332,7 +332,8 @@ def _load_key(pem: bytes, where: str) -> CaPrivateKey:
     return key
 
 
-def _load_certificate(pem: bytes, where: str) -> x509.Certificate:
+def load_certificate(pem: bytes, where: str) -> x509.Certificate:
+    """The certificate in ``pem``; ``PkiError`` naming ``where`` when it is not one."""
     try:
         return x509.load_pem_x509_certificate(pem)
     except ValueError:

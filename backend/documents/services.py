@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import uuid
+from collections.abc import Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
@@ -20,33 +21,19 @@ from urllib.parse import urlencode
 
 from tortoise.exceptions import IntegrityError
 
-from backend.accounting.copies import accounting_xml
-from backend.accounting.voucher import FILE_NAME as ACCOUNTING_FILE
 from backend.anchoring.proof_files import BUNDLE_FILE, proof_files
 from backend.documents import worker
 from backend.documents.credentials import CredentialService, SigningMaterial
-from backend.documents.model import (
-    FeeSlipDocument,
-    ItemLine,
-    LedgerBlock,
-    MedicalReceiptDocument,
-    Seal,
-    TransitInvoiceDocument,
-)
+from backend.documents.model import FeeSlipDocument, LedgerBlock
 from backend.documents.models import RenderedDocument
-from backend.documents.provinces import province_of
 from backend.documents.qr import qr_png, qr_svg
-from backend.documents.transit import TRANSIT_LAYOUT
+from backend.documents.sources import MEDICAL, DataFile, DocumentSource, Drawing, ReceiptDocument
 from backend.issuers.models import Issuer
-from backend.masking import mask_id_number, mask_name
+from backend.masking import mask_name
 from backend.receipts.errors import ReceiptNotFound
-from backend.receipts.models import ReceiptKind, VisitType
-from backend.receipts.numbering import receipt_label
+from backend.receipts.models import ReceiptKind
 from backend.receipts.services import LoadedReceipt, ReceiptService
-from backend.transit.documents import transit_document
-from backend.transit.models import TransitInvoice
 
-VISIT_NAMES = {VisitType.OUTPATIENT: "门诊", VisitType.INPATIENT: "住院"}
 PROOF_ATTACHMENT = BUNDLE_FILE
 # Part of a stored receipt PDF's version: PDFs stored before the ID number was masked and the
 # embedded proof made public, or before the .tlog-proof files or the accounting data, are
@@ -76,11 +63,17 @@ class DocumentService:
         credentials: CredentialService,
         pool: Executor,
         public_base_url: str,
+        data_file: DataFile,
+        sources: Mapping[str, DocumentSource],
     ) -> None:
+        """``data_file`` is the accounting data every receipt PDF carries; ``sources`` draw
+        the receipts of each kind but medical (built in), keyed by ``ReceiptKind``."""
         self._receipts = receipts
         self._credentials = credentials
         self._pool = pool
         self._base = public_base_url
+        self._data = data_file
+        self._sources: dict[str, DocumentSource] = {ReceiptKind.MEDICAL: MEDICAL, **sources}
 
     def close(self) -> None:
         """Stop the rendering processes (waiting for renders in progress)."""
@@ -163,31 +156,25 @@ class DocumentService:
     async def accounting_copy(self, loaded: LoadedReceipt, *, public: bool) -> RenderedXml:
         """The accounting data of ``loaded``: its public copy or the issuer's (the caller has
         checked that the asker may have it)."""
-        document, filename = await self._receipt_document(loaded, None)
-        xml = accounting_xml(document, loaded.receipt, public=public)
+        document, filename, _ = await self._draw(loaded, None)
+        xml = self._data.content(document, loaded.receipt, public=public)
         name = filename.removesuffix(".pdf") + ".xml"
         return RenderedXml(name, xml, hashlib.sha256(xml).hexdigest()[:32])
 
-    async def _receipt_document(
+    async def _draw(
         self, loaded: LoadedReceipt, bundle: dict[str, Any] | None
-    ) -> tuple[MedicalReceiptDocument | TransitInvoiceDocument, str]:
-        """The document a receipt's PDF is drawn from, and the PDF's file name."""
+    ) -> tuple[ReceiptDocument, str, str]:
+        """The document a receipt's PDF is drawn from, the PDF's file name, and the layout of
+        the receipt's kind."""
         receipt = loaded.receipt
-        if receipt.kind == ReceiptKind.TRANSIT:
-            detail = await TransitInvoice.get(receipt_id=receipt.id)
-            document = transit_document(
-                receipt,
-                loaded.items,
-                detail,
-                verify_url=self.verify_url(loaded),
-                ledger=_ledger_block(bundle, loaded.ledger.leaf_index),
-                reverses=(loaded.reverses.code, loaded.reverses.number)
-                if loaded.reverses
-                else None,
-            )
-            return document, f"电子发票-{receipt_label(receipt.code, receipt.number)}.pdf"
-        filename = f"电子票据-{receipt.code}-{receipt.number}.pdf"
-        return self.medical_document(loaded, bundle), filename
+        # Every kind has a source once the app is put together (backend.services).
+        source = self._sources[receipt.kind]
+        drawing = Drawing(
+            verify_url=self.verify_url(loaded),
+            ledger=_ledger_block(bundle, loaded.ledger.leaf_index),
+            reverses=(loaded.reverses.code, loaded.reverses.number) if loaded.reverses else None,
+        )
+        return await source.document(loaded, drawing), source.filename(receipt), source.layout
 
     async def _receipt_pdf(self, loaded: LoadedReceipt) -> RenderedPdf:
         receipt = loaded.receipt
@@ -195,11 +182,11 @@ class DocumentService:
         if loaded.ledger.state != "pending":
             # The public bundle: whoever the PDF is passed on to learns no personal data.
             bundle = await self._receipts.proof_bundle(receipt.issuer, receipt.id, disclose=False)
-        document, filename = await self._receipt_document(loaded, bundle)
+        document, filename, layout = await self._draw(loaded, bundle)
         version = "|".join(
             [
                 RECEIPT_LAYOUT,
-                TRANSIT_LAYOUT if receipt.kind == ReceiptKind.TRANSIT else "",
+                layout,
                 str(receipt.status),
                 str(loaded.reversed_by.id if loaded.reversed_by else ""),
                 loaded.ledger.state,
@@ -207,7 +194,7 @@ class DocumentService:
         )
         signing = await self._credentials.ensure(receipt.issuer)
         # The public copy of the accounting data, an associated file (/AF, /Data) of the PDF.
-        attachments = {ACCOUNTING_FILE: accounting_xml(document, receipt, public=True)}
+        attachments = {self._data.name: self._data.content(document, receipt, public=True)}
         if bundle is not None:
             proof = json.dumps(bundle, ensure_ascii=False, indent=1).encode()
             attachments[PROOF_ATTACHMENT] = proof
@@ -216,43 +203,6 @@ class DocumentService:
             attachments.update(proof_files(bundle))
         return await self._cached(
             receipt.id, "receipt", version, filename, document, (signing, attachments)
-        )
-
-    def medical_document(
-        self, loaded: LoadedReceipt, bundle: dict[str, Any] | None
-    ) -> MedicalReceiptDocument:
-        receipt, issuer = loaded.receipt, loaded.receipt.issuer
-        visit = VISIT_NAMES.get(VisitType(receipt.visit_type or "outpatient"), "门诊")
-        return MedicalReceiptDocument(
-            title=f"{province_of(issuer.region)}医疗{visit}收费票据（电子）",
-            code=receipt.code,
-            number=receipt.number,
-            check_code=receipt.check_code,
-            issued_at=receipt.issued_at,
-            issuer_name=issuer.name,
-            issuer_credit_code=issuer.credit_code,
-            payer_name=receipt.payer_name,
-            payer_id_masked=mask_id_number(receipt.payer_id_number),
-            visit_type=visit,
-            visit_number=receipt.visit_number or "",
-            department=receipt.department or "",
-            visit_start=receipt.visit_start or receipt.issued_at.date(),
-            visit_end=receipt.visit_end,
-            items=tuple(
-                ItemLine(i.category, i.name, i.quantity, i.unit, i.amount_fen)
-                for i in sorted(loaded.items, key=lambda item: item.position)
-            ),
-            fund_fen=receipt.fund_fen,
-            other_fen=receipt.other_fen,
-            account_fen=receipt.account_fen,
-            cash_fen=receipt.cash_fen,
-            total_fen=receipt.total_fen,
-            cashier=receipt.staff.name,
-            verify_url=self.verify_url(loaded),
-            seal=Seal(issuer.name),
-            ledger=_ledger_block(bundle, loaded.ledger.leaf_index),
-            reverses=(loaded.reverses.code, loaded.reverses.number) if loaded.reverses else None,
-            reversal_reason=receipt.reversal_reason,
         )
 
     async def _cached(

@@ -1,7 +1,7 @@
 """What runs in the rendering processes: draw a document, sign it, hand back the bytes.
 
 Each worker loads the fonts once (about 300 ms) and keeps parsed signing keys (see
-``signing.signing_key_for``); the app warms every worker at start so the first receipt does
+``sign.signing_key_for``); the app warms every worker at start so the first receipt does
 not pay for it.
 """
 
@@ -16,7 +16,7 @@ from backend.documents.model import (
     MedicalReceiptDocument,
     TransitInvoiceDocument,
 )
-from backend.documents.signing import sign_in_worker
+from backend.documents.sign import sign_in_worker
 from backend.documents.slip import render_slip
 from backend.documents.transit import render_transit
 

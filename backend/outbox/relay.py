@@ -22,45 +22,36 @@ import asyncio
 import contextlib
 import logging
 import random
-import re
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol, TypeVar
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from backend.clock import Clock
 from backend.db import dialect_sql
-from backend.emailaddress import InvalidEmailAddress, normalise_address
-from backend.masking import mask_email
-from backend.outbox.composer import EmailComposer, Letter, ReceiptFiles
-from backend.outbox.models import (
-    AttemptOutcome,
-    DeliveryAttempt,
-    MessageState,
-    OutboxMessage,
+from backend.outbox.attempt import MailTransport, ReceiptPdfSource, send_one
+from backend.outbox.composer import EmailComposer
+from backend.outbox.models import DeliveryAttempt, MessageState, OutboxMessage
+from backend.outbox.outcomes import (
+    Claimed,
+    Outcome,
+    Recorded,
+    abandoned,
+    attempt_row,
+    decide,
 )
-from backend.outbox.proof_wait import ProofWait, trail_detail
+from backend.outbox.proof_wait import ProofWait
 from backend.outbox.services import EventType, OutboxService
-from backend.outbox.smtp_client import Accepted, DeliveryFailure
 from backend.receipts.models import Receipt, ReceiptEvent, ScanToken
 from backend.sealing import unseal
-from backend.transit.titles import company_buyers
 
 log = logging.getLogger("piaojia.mail")
-T = TypeVar("T")
-
-# Servers quote the recipient in replies ("550 5.1.1 <wang@example.cn>: unknown user"): what is
-# kept of a reply (attempts, the message, the trail, the log) names the address masked only.
-_ADDRESS = re.compile(r"[^\s<>\"'(),;:@]+@[A-Za-z0-9.-]+")
-
-
-def _masked_addresses(reply: str) -> str:
-    return _ADDRESS.sub(lambda m: mask_email(m.group(0)), reply)
+CompanyBuyers = Callable[[Collection[uuid.UUID]], Awaitable[set[uuid.UUID]]]
+"""Which of the given receipts are titled to a company (their letters name the buyer whole)."""
 
 
 # The inner SELECT locks the rows it picks (PostgreSQL), skipping rows another relay is claiming
@@ -83,24 +74,6 @@ _RECORD = (
 )
 
 
-class ReceiptPdfSource(Protocol):
-    """Where the relay gets a receipt's signed PDF (the documents service in the app)."""
-
-    async def receipt_pdf(self, receipt_id: uuid.UUID) -> ReceiptFiles:
-        """The file name and bytes of the receipt's signed PDF, then any files sent with it."""
-        ...
-
-
-class MailTransport(Protocol):
-    """One connection to the mail server, owned by one worker (``SmtpConnection``)."""
-
-    async def send(self, *, sender: str, recipient: str, message: bytes) -> Accepted: ...
-
-    async def close(self) -> None: ...
-
-    def abort(self) -> None: ...
-
-
 @dataclass(frozen=True, slots=True)
 class RelayOptions:
     concurrency: int = 4  # messages sent at once, each worker on its own reused connection
@@ -115,37 +88,6 @@ class RelayOptions:
     def lease(self) -> float:
         # A claimed message may wait behind two sends (queue and claimer) and then take one.
         return 3 * self.send_deadline
-
-
-@dataclass(slots=True)
-class Claimed:
-    id: uuid.UUID
-    kind: str
-    receipt_id: uuid.UUID
-    recipient: str
-    attempts: int
-    claim: str
-    lease_until: datetime
-    receipt: Receipt | None = None
-    scan_url: str | None = None
-    company_buyer: bool = False
-    proof: str | None = None  # what ledger proof the copy carries (``proof_wait``), once known
-
-
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    outcome: AttemptOutcome
-    reply: str
-    code: int | None = None
-    queue_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Recorded:
-    item: Claimed
-    result: _Outcome
-    started: datetime
-    finished: datetime
 
 
 @dataclass(slots=True)
@@ -166,6 +108,7 @@ class Relay:
         composer: EmailComposer,
         connect: Callable[[], MailTransport],
         pdfs: ReceiptPdfSource,
+        company_buyers: CompanyBuyers,
         public_base_url: str,
         options: RelayOptions,
         clock: Clock,
@@ -176,13 +119,14 @@ class Relay:
         self._composer = composer
         self._connect = connect
         self._pdfs = pdfs
+        self._company_buyers = company_buyers
         self._base_url = public_base_url.rstrip("/")
         self._options = options
         self._clock = clock
         self._random = rng or random.Random()
         self._proofs = proofs
         self._report = DeliveryReport()
-        self._outcomes: list[_Recorded] = []
+        self._outcomes: list[Recorded] = []
         self._outcome_waiting = asyncio.Event()
 
     @property
@@ -295,7 +239,7 @@ class Relay:
             t.receipt_id: t.token  # type: ignore[attr-defined]
             for t in await ScanToken.filter(receipt_id__in=ids, revoked_at=None)
         }
-        companies = await company_buyers(ids)
+        companies = await self._company_buyers(ids)
         for item in claimed:
             item.receipt = receipts.get(item.receipt_id)
             item.company_buyer = item.receipt_id in companies
@@ -321,7 +265,7 @@ class Relay:
         started = self._clock()
         if item.attempts > options.max_attempts:
             # Claimed again and again without an outcome: each relay that tried it died.
-            await self._record(item, _abandoned(item), started)
+            await self._record(item, abandoned(item), started)
             return
         if (item.lease_until - started).total_seconds() < options.send_deadline:
             # Too little of the lease is left to finish: another relay may claim it meanwhile.
@@ -333,63 +277,22 @@ class Relay:
                 await self._proofs.defer(item.id, item.claim, decision.defer_until)
                 return
             item.proof = decision.proof
-        result = await self._attempt(transport, item, started, stop)
+        result = await send_one(
+            item,
+            transport=transport,
+            pdfs=self._pdfs,
+            composer=self._composer,
+            deadline=options.send_deadline,
+            now=started,
+            stop=stop,
+        )
         if result is None:
             await self._release(item)  # stopped while its PDF was rendering: not attempted
             return
         await self._record(item, result, started)
 
-    async def _attempt(
-        self, transport: MailTransport, item: Claimed, now: datetime, stop: asyncio.Event
-    ) -> _Outcome | None:
-        if item.receipt is None:
-            return _Outcome(AttemptOutcome.PERMANENT, "the receipt no longer exists")
-        try:
-            recipient = normalise_address(item.recipient)
-        except InvalidEmailAddress as exc:
-            return _Outcome(AttemptOutcome.PERMANENT, f"invalid address: {exc.message}")
-        try:
-            async with asyncio.timeout(self._options.send_deadline):
-                rendered = await _unless_stopped(self._pdfs.receipt_pdf(item.receipt_id), stop)
-                if rendered is None:
-                    return None
-                pdf_name, pdf, *more = rendered
-                message = self._composer.compose(
-                    Letter(
-                        message_uuid=item.id,
-                        kind=item.kind,
-                        recipient=recipient,
-                        receipt=item.receipt,
-                        scan_url=item.scan_url,
-                        company_buyer=item.company_buyer,
-                        pdf_name=pdf_name,
-                        pdf=pdf,
-                        proof=item.proof,
-                        attachments=tuple(more),
-                    ),
-                    now=now,
-                )
-                accepted = await transport.send(
-                    sender=self._composer.sender.address,
-                    recipient=recipient,
-                    message=message,
-                )
-        except DeliveryFailure as failure:
-            outcome = AttemptOutcome.PERMANENT if failure.permanent else AttemptOutcome.TEMPORARY
-            return _Outcome(outcome, failure.reply, failure.code)
-        except TimeoutError:
-            transport.abort()  # cut off mid-command: the session's state is unknown
-            return _Outcome(
-                AttemptOutcome.TEMPORARY,
-                f"no answer within {self._options.send_deadline:g} s",
-            )
-        except Exception as exc:  # the PDF or the template failed: worth another try later
-            log.exception("preparing outbox message %s failed", item.id)
-            return _Outcome(AttemptOutcome.TEMPORARY, f"{type(exc).__name__}: {exc}"[:500])
-        return _Outcome(AttemptOutcome.SENT, accepted.reply, 250, accepted.queue_id)
-
-    async def _record(self, item: Claimed, result: _Outcome, started: datetime) -> None:
-        self._outcomes.append(_Recorded(item, result, started, self._clock()))
+    async def _record(self, item: Claimed, result: Outcome, started: datetime) -> None:
+        self._outcomes.append(Recorded(item, result, started, self._clock()))
         self._outcome_waiting.set()
 
     async def _recorder(self, done: asyncio.Event) -> None:
@@ -410,10 +313,10 @@ class Relay:
             except Exception:  # left "sending": their leases lapse and they go again
                 log.exception("recording %d delivery outcomes failed", len(batch))
 
-    async def _write(self, batch: list[_Recorded]) -> None:
-        options = self._options
-        updates: list[list[object]] = []
+    async def _write(self, batch: list[Recorded]) -> None:
+        # The decisions are ``decide``'s; this only reads whose claims still hold and writes.
         attempts: list[DeliveryAttempt] = []
+        updates: list[list[object]] = []
         events: list[ReceiptEvent] = []
         counts = {"sent": 0, "failed": 0, "dead": 0}
         async with in_transaction() as conn:
@@ -428,58 +331,37 @@ class Relay:
             )
             ours = {(str(row["id"]), row["claim"]) for row in held}
             for recorded in batch:
-                item, result, finished = recorded.item, recorded.result, recorded.finished
-                reply = _masked_addresses(result.reply)[:500]
-                detail = {
-                    "to": mask_email(item.recipient),
-                    "message": str(item.id),
-                    "attempt": str(item.attempts),
-                }
-                due_at: datetime = finished
-                sent_at: datetime | None = None
-                if result.outcome is AttemptOutcome.SENT:
-                    state, event, sent_at = MessageState.SENT, EventType.SENT, finished
-                    detail["queue_id"] = result.queue_id or ""
-                    detail |= trail_detail(item.proof)
-                elif (
-                    result.outcome is AttemptOutcome.PERMANENT
-                    or item.attempts >= options.max_attempts
-                ):
-                    state, event = MessageState.DEAD, EventType.DEAD
-                    detail["reply"] = reply
-                else:
-                    state, event = MessageState.QUEUED, EventType.FAILED
-                    due_at = finished + timedelta(seconds=self.backoff(item.attempts))
-                    detail |= {"reply": reply, "retry_at": due_at.isoformat(timespec="seconds")}
-                attempts.append(
-                    DeliveryAttempt(
-                        message_id=item.id,
-                        number=item.attempts,
-                        started_at=recorded.started,
-                        finished_at=finished,
-                        outcome=result.outcome,
-                        reply_code=result.code,
-                        reply=reply,
-                        queue_id=result.queue_id,
-                    )
+                item = recorded.item
+                decision = decide(
+                    recorded, max_attempts=self._options.max_attempts, backoff=self.backoff
                 )
+                attempts.append(attempt_row(recorded, decision.reply))
                 if (str(item.id), item.claim) not in ours:
                     continue  # the claim lapsed: the attempt is on record, the state is not ours
                 updates.append(
-                    [str(state), due_at, sent_at, result.queue_id, reply, str(item.id), item.claim]
+                    [
+                        str(decision.state),
+                        decision.due_at,
+                        decision.sent_at,
+                        recorded.result.queue_id,
+                        decision.reply,
+                        str(item.id),
+                        item.claim,
+                    ]
                 )
                 events.append(
-                    ReceiptEvent(receipt_id=item.receipt_id, type=event, at=finished, detail=detail)
+                    ReceiptEvent(
+                        receipt_id=item.receipt_id,
+                        type=decision.event,
+                        at=recorded.finished,
+                        detail=decision.detail,
+                    )
                 )
-                counts[
-                    "sent"
-                    if event == EventType.SENT
-                    else "dead"
-                    if event == EventType.DEAD
-                    else "failed"
-                ] += 1
-                if event == EventType.DEAD:
-                    log.warning("email %s to %s is dead: %s", item.id, detail["to"], reply)
+                counts[decision.tally] += 1
+                if decision.event == EventType.DEAD:
+                    log.warning(
+                        "email %s to %s is dead: %s", item.id, decision.detail["to"], decision.reply
+                    )
             await DeliveryAttempt.bulk_create(attempts, using_db=conn)
             if updates:
                 await conn.execute_many(dialect_sql(conn, _RECORD), updates)
@@ -497,31 +379,3 @@ class Relay:
             attempts=F("attempts") - 1,
         )
         self._report.released.append(item.id)
-
-
-async def _unless_stopped(work: Awaitable[T], stop: asyncio.Event) -> T | None:
-    """``work``'s result, or None if ``stop`` is set first (``work`` is then cancelled).
-
-    A stopping relay does not wait for a PDF to render (in a freshly started render process
-    on a busy machine that can take seconds): the message goes back to the queue instead, and
-    only sends already talking to the SMTP server are finished.
-    """
-    task = asyncio.ensure_future(work)
-    stopping = asyncio.ensure_future(stop.wait())
-    try:
-        await asyncio.wait((task, stopping), return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        stopping.cancel()
-    if task.done():
-        return task.result()
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-    return None
-
-
-def _abandoned(item: Claimed) -> _Outcome:
-    return _Outcome(
-        AttemptOutcome.PERMANENT,
-        f"gave up: {item.attempts - 1} attempts ended without an outcome (the relay stopped)",
-    )

@@ -38,8 +38,9 @@ from cryptography.hazmat.primitives.serialization import (
 from backend.witness.errors import KeyFileError, LogKeyError, WitnessNameError
 from chain.cosignature import Clock, CosignatureSigner
 from chain.errors import MalformedKeyError
+from chain.keys import is_valid_name
 from chain.mldsa import MLDSACosignatureSigner
-from chain.note import NoteVerifier, Verifier, is_valid_name
+from chain.note import NoteVerifier, Verifier
 
 KEY_FILE_MODE = 0o600
 ALGORITHMS = ("ed25519", "ml-dsa-44")

@@ -13,7 +13,7 @@ import httpx
 from pyhanko.pdf_utils.reader import PdfFileReader
 from starlette.applications import Starlette
 
-from backend.documents.signing import verify_pdf
+from backend.documents.verify import verify_pdf
 from tests.accounting.support import assert_valid, texts
 from tests.documents.test_endpoints import ca_of
 from tests.factories import issuer_with_staff

@@ -29,7 +29,7 @@ from backend.accounting.voucher import FILE_NAME, medical_xml
 from backend.documents import worker
 from backend.documents.model import MedicalReceiptDocument
 from backend.documents.pki import DeploymentCA
-from backend.documents.signing import sign_in_worker
+from backend.documents.sign import sign_in_worker
 from tests.documents.support import medical
 from tests.signing.helpers import LEDGER_PROOF, credit_code
 

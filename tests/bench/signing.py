@@ -20,7 +20,8 @@ from pathlib import Path
 from pyhanko.sign import signers
 
 from backend.documents.pki import DeploymentCA
-from backend.documents.signing import PdfSigningKey, sign_pdf, verify_pdf
+from backend.documents.sign import PdfSigningKey, sign_pdf
+from backend.documents.verify import verify_pdf
 from tests.signing.helpers import LEDGER_PROOF, credit_code, make_pdf, rsa_issuer
 
 WARM_UP = 5

@@ -147,3 +147,17 @@ def test_a_malformed_signer_key_string_is_named() -> None:
         with pytest.raises(MalformedKeyError, match=re.escape(message)):
             MLDSACosignatureSigner.from_key_string(text)
     assert MLDSACosignatureSigner.from_key_string(skey).key_string() == skey
+
+
+@pytest.mark.parametrize("bad_name", ["w example", "w\texample", "w\u3000example", ""])
+def test_a_signer_key_with_an_invalid_name_is_refused_by_the_shared_parser(
+    bad_name: str,
+) -> None:
+    # One signer key parser serves both key types, and it checks the name before it builds a
+    # key: a name with a space (any Unicode space) or no name at all makes a malformed key.
+    signer_types = ((MLDSACosignatureSigner, "ML-DSA-44"), (NoteSigner, "Ed25519"))
+    for signer_type, algorithm in signer_types:
+        skey = signer_type.generate("w.example").key_string()
+        private, key, _, hex_id, b64 = skey.split("+", 4)
+        with pytest.raises(MalformedKeyError, match=f"malformed {algorithm} signer key"):
+            signer_type.from_key_string(f"{private}+{key}+{bad_name}+{hex_id}+{b64}")

@@ -10,6 +10,7 @@ from chain.errors import (
     MalformedNoteError,
     UnverifiedNoteError,
 )
+from chain.keys import VerifierKey, key_id
 from chain.note import (
     ED25519,
     MAX_SIGNATURES,
@@ -18,8 +19,6 @@ from chain.note import (
     Signature,
     Signer,
     Verifier,
-    VerifierKey,
-    key_id,
     open_note,
     sign_note,
     split_note,

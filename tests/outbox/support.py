@@ -23,14 +23,16 @@ from tortoise.backends.base import executor
 
 from backend import db
 from backend.issuers.models import Issuer, IssuerKind, Staff, StaffRole
+from backend.outbox.attempt import MailTransport
 from backend.outbox.composer import EmailComposer, Sender
-from backend.outbox.relay import MailTransport, Relay, RelayOptions
+from backend.outbox.relay import Relay, RelayOptions
 from backend.outbox.services import MailLimits, OutboxService
 from backend.outbox.smtp_client import SmtpConnection
 from backend.receipts.models import Receipt, ReceiptKind, ScanToken
 from backend.receipts.tokens import new_scan_token
 from backend.smtp_target import SmtpTarget
 from backend.templating import template_environment
+from backend.transit.titles import company_buyers
 from tests.factories import credit_code
 
 OUTBOX_MODELS = "backend.outbox.models"
@@ -193,6 +195,7 @@ def make_relay(
         composer=EmailComposer(templates=template_environment(), sender=SENDER),
         connect=smtp_connector(port, timeout=timeout),
         pdfs=pdfs or PdfSource(),
+        company_buyers=company_buyers,
         public_base_url=BASE_URL,
         options=RelayOptions(**({"retry_base": 1.0, "send_deadline": timeout * 4} | options)),
         clock=clock,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from backend.documents.pki import DeploymentCA, IssuerCredentials
-from backend.documents.signing import PdfSigningKey, sign_pdf
+from backend.documents.sign import PdfSigningKey, sign_pdf
 from tests.signing.helpers import ISSUER_NAME, LEDGER_PROOF, credit_code, make_pdf, nss_trusting
 
 

@@ -15,14 +15,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from pyhanko.pdf_utils import embed
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
+from backend.documents.attachments import extract_attachment
 from backend.documents.errors import AttachmentNotFound, NotAPdf, PkiError, SigningError
 from backend.documents.pki import DeploymentCA, IssuerCredentials
-from backend.documents.signing import (
-    PdfSigningKey,
-    extract_attachment,
-    sign_pdf,
-    verify_pdf,
-)
+from backend.documents.sign import PdfSigningKey, sign_pdf
+from backend.documents.verify import verify_pdf
 from tests.signing.helpers import (
     ISSUER_NAME,
     LEDGER_PROOF,

@@ -10,9 +10,10 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from backend.documents import signing
+from backend.documents import sign
 from backend.documents.pki import DeploymentCA, IssuerCredentials
-from backend.documents.signing import sign_in_worker, signing_key_for, verify_pdf
+from backend.documents.sign import sign_in_worker, signing_key_for
+from backend.documents.verify import verify_pdf
 from tests.signing.helpers import LEDGER_PROOF, credit_code, make_pdf
 
 
@@ -21,7 +22,7 @@ def _sign_and_report(
 ) -> tuple[int, int, bytes]:
     """Runs in the worker: sign, then say which process did it and how many keys it holds."""
     signed = sign_in_worker(pdf, key_pem, cert_pem, ca_pem, attachments)
-    return os.getpid(), len(signing._WORKER_KEYS), signed
+    return os.getpid(), len(sign._WORKER_KEYS), signed
 
 
 def test_a_process_pool_signs_ten_pdfs(ca: DeploymentCA, credentials: IssuerCredentials) -> None:
@@ -49,8 +50,8 @@ def test_a_process_pool_signs_ten_pdfs(ca: DeploymentCA, credentials: IssuerCred
 def test_the_worker_cache_reuses_keys_and_stays_bounded(
     ca: DeploymentCA, credentials: IssuerCredentials, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(signing, "_WORKER_KEYS", OrderedDict())
-    monkeypatch.setattr(signing, "WORKER_KEY_CACHE_SIZE", 2)
+    monkeypatch.setattr(sign, "_WORKER_KEYS", OrderedDict())
+    monkeypatch.setattr(sign, "WORKER_KEY_CACHE_SIZE", 2)
     pems = (credentials.private_key_pem, credentials.certificate_pem, ca.certificate_pem)
     first = signing_key_for(*pems)
     assert signing_key_for(*pems) is first
@@ -63,5 +64,5 @@ def test_the_worker_cache_reuses_keys_and_stays_bounded(
         signing_key_for(o.private_key_pem, o.certificate_pem, ca.certificate_pem) for o in others
     ]
 
-    assert list(signing._WORKER_KEYS) == [key.fingerprint for key in keys]  # the oldest went
+    assert list(sign._WORKER_KEYS) == [key.fingerprint for key in keys]  # the oldest went
     assert signing_key_for(*pems) is not first  # so it is parsed again when it comes back
