@@ -9,10 +9,11 @@ test is skipped with a message saying so.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -23,12 +24,15 @@ from tortoise import context as tortoise_context
 
 from backend import db, sealing
 from backend.app import create_app
+from backend.auth.services import AuthService
 from backend.config import Settings
 from backend.keys.services import keyring_for
 from backend.secret import Secret
 from chain.note import NoteSigner
+from tests.clock import CHINA_MORNING, FakeClock
 from tests.factories import TEST_SECRET
 from tests.lifespan import lifespan
+from tests.wechat import BASE_URL, SESSION_LIFETIME, FakeWeChat, use_auth, wechat_client
 
 LOG_SIGNER = NoteSigner.generate("piaojia.test/ledger")
 
@@ -189,3 +193,59 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as http:
         yield http
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """The clock of an app a test moves time in: 10:00 on 2026-11-27 in China until moved."""
+    return FakeClock(CHINA_MORNING)
+
+
+@pytest.fixture
+async def clocked_app(settings: Settings, clock: FakeClock) -> AsyncIterator[Starlette]:
+    """The app with every service on ``clock``."""
+    application = create_app(settings, clock=clock)
+    async with lifespan(application):
+        yield application
+
+
+@pytest.fixture
+async def wx_app(settings: Settings, clock: FakeClock) -> AsyncIterator[Starlette]:
+    """The app in demo mode on ``clock``, WeChat played by the stand-in the app itself serves,
+    reached in-process."""
+    application = create_app(dataclasses.replace(settings, demo=True), clock=clock)
+    auth = AuthService(
+        wechat=wechat_client(httpx.ASGITransport(app=application)),
+        clock=clock,
+        session_lifetime=SESSION_LIFETIME,
+    )
+    async with lifespan(application):
+        use_auth(application, auth)
+        yield application
+    await auth.close()
+
+
+@pytest.fixture
+async def wx_client(wx_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=wx_app)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+        yield http
+
+
+@pytest.fixture
+async def fake_wechat(wx_app: Starlette, clock: FakeClock) -> AsyncIterator[FakeWeChat]:
+    """Replace WeChat by a handler (``httpx.MockTransport``) for the rest of the test."""
+    made: list[AuthService] = []
+
+    def use(handler: Callable[[httpx.Request], httpx.Response]) -> None:
+        auth = AuthService(
+            wechat=wechat_client(httpx.MockTransport(handler)),
+            clock=clock,
+            session_lifetime=SESSION_LIFETIME,
+        )
+        made.append(auth)
+        use_auth(wx_app, auth)
+
+    yield use
+    for auth in made:
+        await auth.close()

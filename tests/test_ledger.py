@@ -24,6 +24,7 @@ from chain.note import NoteVerifier
 from chain.tiles import decode_entry_bundle
 from chain.verify import verify_inclusion
 from tests.factories import issuer_with_staff, receipt_request
+from tests.rows import column
 
 URL = "/api/v1/hospital/receipts"
 
@@ -97,7 +98,7 @@ async def test_integrated_receipts_are_served_as_checkpoint_and_tiles(
     proof = await services.anchoring.ledger.inclusion_proof(1, 3)
     verify_inclusion(1, 3, leaf_hash(entries[1]), list(proof.hashes), opened.checkpoint.root_hash)
 
-    stored = await LedgerEntry.all().order_by("id").values_list("leaf_index", flat=True)
+    stored = await column(LedgerEntry.all().order_by("id"), "leaf_index")
     assert sorted(stored) == [0, 1, 2]
     for missing in (
         "/ledger/tile/0/000.p/4",

@@ -326,9 +326,9 @@ async def test_the_pdf_masks_the_id_number_and_embeds_the_public_proof(
         assert verify_bundle(proof, log_key=LOG_KEY).document_version == 2
     ca_file = tmp_path / "ca.crt"
     ca_file.write_bytes(ca_pem)
-    checked = cli_verify(tmp_path, pdf.read_bytes(), "--ca", str(ca_file))
-    assert checked.returncode == 0, checked.stderr
-    assert "document v2 matches every commitment; opened: none" in checked.stdout
+    cli = cli_verify(tmp_path, pdf.read_bytes(), "--ca", str(ca_file))
+    assert cli.returncode == 0, cli.stderr
+    assert "document v2 matches every commitment; opened: none" in cli.stdout
 
 
 async def test_a_pdf_stored_before_masking_is_rendered_again(

@@ -67,13 +67,14 @@ async def test_receipts_show_their_ledger_state_and_prove_it(
     first_root = leaf_hash(entry["statement"].encode())
     verify_consistency(1, 2, b64(consistency["hashes"]), first_root, root)
 
-    for path, params in [
+    cases: list[tuple[str, dict[str, int | str]]] = [
         ("inclusion", {"index": 5}),
         ("inclusion", {"index": -1}),
         ("inclusion", {"index": "x"}),
         ("consistency", {"from": 3}),
         ("consistency", {}),
-    ]:
+    ]
+    for path, params in cases:
         response = await client.get(f"/ledger/proof/{path}", params=params)
         assert response.status_code in (404, 422), (path, params, response.text)
         assert response.json()["error"]["code"] in ("proof_unavailable", "validation_failed")

@@ -25,6 +25,7 @@ from chain.log import Log
 from chain.verify import verify_consistency
 from tests.conftest import LOG_SIGNER
 from tests.factories import TEST_SECRET, credit_code
+from tests.rows import column
 
 pytestmark = pytest.mark.slow
 
@@ -107,7 +108,7 @@ async def test_killed_sequencer_resumes_without_loss_or_reuse(database_url: str)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
 
-        indexes = await LedgerEntry.all().values_list("leaf_index", flat=True)
+        indexes = await column(LedgerEntry.all(), "leaf_index")
         assert sorted(indexes) == list(range(ENTRIES))  # each once, none twice, no gap
         log = Log(SqlStorage(), LOG_SIGNER)
         final = await log.latest_checkpoint()

@@ -13,7 +13,7 @@ from chain.log import Log
 class CountingWitnessing:
     """Stands in for Witnessing: a quorum-witnessed size that the test moves on."""
 
-    witnesses = ("witness-a.test",)
+    witnesses: tuple[str, ...] = ("witness-a.test",)
 
     def __init__(self) -> None:
         self.size: int | None = None

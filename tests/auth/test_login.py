@@ -14,14 +14,14 @@ from starlette.applications import Starlette
 from backend.auth.models import User, UserSession
 from backend.auth.services import AuthService
 from backend.auth.standin import demo_openid
-from tests.auth.support import (
+from tests.clock import FakeClock
+from tests.wechat import (
     SESSION_LIFETIME,
     WECHAT_APPID,
     WECHAT_SECRET,
-    FakeClock,
     FakeWeChat,
-    install,
     login,
+    use_auth,
     wechat_client,
 )
 
@@ -237,7 +237,12 @@ async def test_bad_login_bodies_are_4xx_and_never_reach_wechat(
     code: str,
 ) -> None:
     calls: list[httpx.Request] = []
-    fake_wechat(lambda request: calls.append(request) or wechat_answer({"errcode": 40029}))
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return wechat_answer({"errcode": 40029})
+
+    fake_wechat(answer)
 
     response = await wx_client.post(LOGIN, content=body, headers={"Content-Type": content_type})
 
@@ -250,15 +255,20 @@ async def test_without_an_appid_login_is_503_and_wechat_is_not_asked(
     wx_app: Starlette, wx_client: httpx.AsyncClient, clock: FakeClock
 ) -> None:
     calls: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return wechat_answer({})
+
     unconfigured = AuthService(
         wechat=wechat_client(
-            httpx.MockTransport(lambda request: calls.append(request) or wechat_answer({})),
+            httpx.MockTransport(answer),
             appid="",
         ),
         clock=clock,
         session_lifetime=SESSION_LIFETIME,
     )
-    install(wx_app, auth=unconfigured)
+    use_auth(wx_app, unconfigured)
     try:
         response = await wx_client.post(LOGIN, json={"code": "demo-dave"})
     finally:

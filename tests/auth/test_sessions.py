@@ -12,8 +12,9 @@ from starlette.routing import Route
 from backend.auth.models import UserSession
 from backend.auth.standin import WeChatStandIn, demo_openid
 from backend.auth.views import DEMO_ENDPOINTS
-from tests.auth.support import SESSION_LIFETIME, FakeClock, login
+from tests.clock import FakeClock
 from tests.factories import issuer_with_staff
+from tests.wechat import SESSION_LIFETIME, login
 
 ME = "/api/v1/me"
 

@@ -1,7 +1,5 @@
 """The login as ``make run`` wires it: settings from the environment, services from
 ``build_services``, and in demo mode WeChat played by the app's own stand-in over real HTTP.
-
-Skipped until the wiring edits (config, services, app) are in.
 """
 
 from __future__ import annotations
@@ -17,15 +15,9 @@ import uvicorn
 from backend.app import create_app
 from backend.auth.standin import demo_openid
 from backend.config import Settings, SettingsError, load_settings
-from backend.services import Services
 from tests.conftest import LOG_SIGNER
 from tests.factories import TEST_SECRET
 from tests.lifespan import lifespan
-
-pytestmark = pytest.mark.skipif(
-    "auth" not in getattr(Services, "__dataclass_fields__", {}),
-    reason="build_services does not wire login yet",
-)
 
 
 def free_port() -> int:

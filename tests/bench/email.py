@@ -52,7 +52,6 @@ from tests.outbox.support import (
     free_port,
     make_receipts,
     make_relay,
-    open_database,
     outbox_service,
     queue_emails,
 )
@@ -156,7 +155,7 @@ async def plain_rate(
 
 async def bench(database_url: str, port: int, count: int, concurrency: int, runs: int) -> None:
     await db.migrate(database_url)
-    await open_database(database_url)
+    await db.open_database(database_url)
     try:
         receipts = await make_receipts(count)
         pdfs = PdfSource(cache=True, padding=22_000)  # hex-encoded: a message of about 60 KB

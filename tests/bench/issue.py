@@ -36,6 +36,7 @@ from backend.secret import Secret
 from backend.services import services_from_settings
 from chain.note import NoteSigner
 from tests.factories import credit_code
+from tests.rows import column
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "tests" / "data" / "receipt.json"
@@ -109,7 +110,7 @@ async def prepare(database_url: str, ca_dir: str) -> str:
 async def gapless(database_url: str) -> tuple[int, bool]:
     await db.open_database(database_url)
     try:
-        numbers = sorted(int(n) for n in await Receipt.all().values_list("number", flat=True))
+        numbers = sorted(int(n) for n in await column(Receipt.all(), "number"))
     finally:
         await db.close_database()
     return len(numbers), numbers == list(range(1, len(numbers) + 1))

@@ -76,12 +76,12 @@ def test_keys_and_signers_with_bad_names_or_encodings_are_refused() -> None:
     with pytest.raises(MalformedKeyError, match="invalid key name"):
         NoteVerifier("bad name", key.public_key())
     # Split by position, not from the right: the base64 key itself may hold a "+".
-    private, key, name, hex_id, b64 = NoteSigner.generate(ORIGIN).key_string().split("+", 4)
-    prefix = f"{private}+{key}+{name}+{hex_id}"
+    private, public, name, hex_id, b64 = NoteSigner.generate(ORIGIN).key_string().split("+", 4)
+    prefix = f"{private}+{public}+{name}+{hex_id}"
     with pytest.raises(MalformedKeyError, match="malformed signer key"):
         NoteSigner.from_key_string(f"{prefix}+{b64[:-2]}!!")
     with pytest.raises(MalformedKeyError, match="malformed signer key"):
-        NoteSigner.from_key_string(f"{private}+{key}+{name}+zzzzzzzz+{b64}")
+        NoteSigner.from_key_string(f"{private}+{public}+{name}+zzzzzzzz+{b64}")
 
     class Nameless:
         name = "with space"

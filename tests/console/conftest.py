@@ -1,4 +1,5 @@
-"""Console test fixtures: the app with the console wired (see ``tests/console/wiring.py``)."""
+"""Console test fixtures: a client of the app that does not follow redirects, and the clock of
+``clocked_app``."""
 
 from __future__ import annotations
 
@@ -8,18 +9,18 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from tests.console.wiring import install
+from tests.clock import FakeClock
 
 
 @pytest.fixture
-async def console_app(app: Starlette) -> Starlette:
-    install(app)
-    return app
+def clock() -> FakeClock:
+    """Starts at the real now."""
+    return FakeClock()
 
 
 @pytest.fixture
-async def cclient(console_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=console_app)
+async def cclient(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(
         transport=transport, base_url="https://piaojia.test", follow_redirects=False
     ) as http:

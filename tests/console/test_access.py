@@ -44,15 +44,15 @@ async def sessions(
 
 
 async def test_every_page_for_every_kind_and_role(
-    console_app: Starlette, cclient: httpx.AsyncClient
+    app: Starlette, cclient: httpx.AsyncClient
 ) -> None:
-    transport = httpx.ASGITransport(app=console_app)
-    clients = await sessions(console_app, transport)
+    transport = httpx.ASGITransport(app=app)
+    clients = await sessions(app, transport)
     hospital = clients[IssuerKind.HOSPITAL, StaffRole.CASHIER]
     hospital_id = (
-        await console_app.state.services.console.authenticate(hospital.cookies[SESSION_COOKIE])
+        await app.state.services.console.authenticate(hospital.cookies[SESSION_COOKIE])
     ).issuer.id
-    services: Services = console_app.state.services
+    services: Services = app.state.services
     walked = 0
     for method, path, handler, _name in PAGES:
         if handler.__name__ not in PAGE_ACCESS:

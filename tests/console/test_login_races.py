@@ -5,23 +5,15 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 from starlette.applications import Starlette
 
 from backend.console.models import LoginThrottle
 from backend.issuers.models import StaffRole
+from tests.clock import FakeClock
 from tests.console.support import PASSWORD, csrf_of, person
-from tests.console.wiring import install
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 async def _burst(client: httpx.AsyncClient, login: str, count: int) -> Counter[int]:
@@ -35,10 +27,9 @@ async def _burst(client: httpx.AsyncClient, login: str, count: int) -> Counter[i
 
 
 async def test_concurrent_wrong_passwords_check_no_more_than_the_throttle_allows(
-    app: Starlette,
+    clocked_app: Starlette, clock: FakeClock
 ) -> None:
-    clock = Clock()
-    install(app, clock=clock)
+    app = clocked_app
     cashier = await person(app, StaffRole.CASHIER)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as client:

@@ -31,9 +31,9 @@ async def _untouched(receipt: Receipt, events: int) -> None:
 
 
 async def test_the_first_step_confirms_and_only_the_confirmed_step_reverses(
-    console_app: Starlette, cclient: httpx.AsyncClient
+    app: Starlette, cclient: httpx.AsyncClient
 ) -> None:
-    cashier = await person(console_app, StaffRole.CASHIER)
+    cashier = await person(app, StaffRole.CASHIER)
     receipt = await _issued(cclient, cashier.key)
     await log_in(cclient, cashier.login)
     page = await cclient.get(f"/console/receipts/{receipt.id}")
@@ -90,9 +90,9 @@ async def test_the_first_step_confirms_and_only_the_confirmed_step_reverses(
 
 
 async def test_a_confirmation_is_bound_to_its_session(
-    console_app: Starlette, cclient: httpx.AsyncClient
+    app: Starlette, cclient: httpx.AsyncClient
 ) -> None:
-    cashier = await person(console_app, StaffRole.CASHIER)
+    cashier = await person(app, StaffRole.CASHIER)
     receipt = await _issued(cclient, cashier.key)
     await log_in(cclient, cashier.login)
     page = await cclient.get(f"/console/receipts/{receipt.id}")
@@ -102,7 +102,7 @@ async def test_a_confirmation_is_bound_to_its_session(
     )
     fields = hidden_fields(confirm.text)
     events = await ReceiptEvent.filter(receipt_id=receipt.id).count()
-    transport = httpx.ASGITransport(app=console_app)
+    transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as other:
         await log_in(other, cashier.login)  # the same cashier, another session
         own = csrf_of((await other.get(f"/console/receipts/{receipt.id}")).text)

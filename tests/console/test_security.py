@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
-import pytest
 from starlette.applications import Starlette
 
 from backend.console.models import ConsoleSession, StaffPassword
 from backend.issuers.models import Staff, StaffRole
 from backend.receipts.models import Receipt, ReceiptEvent
+from tests.clock import FakeClock
 from tests.console.support import PASSWORD, csrf_of, log_in, person
-from tests.console.wiring import install
 from tests.factories import receipt_request
 
 
@@ -42,10 +41,10 @@ def _refused(answer: httpx.Response) -> None:
 
 
 async def test_every_console_form_needs_its_csrf_token(
-    console_app: Starlette, cclient: httpx.AsyncClient
+    app: Starlette, cclient: httpx.AsyncClient
 ) -> None:
-    cashier = await person(console_app, StaffRole.CASHIER)
-    admin = await person(console_app, StaffRole.ADMIN, issuer_id=cashier.issuer_id)
+    cashier = await person(app, StaffRole.CASHIER)
+    admin = await person(app, StaffRole.ADMIN, issuer_id=cashier.issuer_id)
     receipt_id = await _issue(cclient, cashier.key)
     login_page = await cclient.get("/console/login")
     assert login_page.status_code == 200
@@ -76,7 +75,7 @@ async def test_every_console_form_needs_its_csrf_token(
         _refused(await cclient.post(path, data=fields | {"csrf_token": "f" * 64}))
     assert await _written() == before
     # The token of one session is useless in another: log the admin in on a second client.
-    transport = httpx.ASGITransport(app=console_app)
+    transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as other:
         await log_in(other, admin.login)
         before = await _written()
@@ -101,12 +100,12 @@ async def test_every_console_form_needs_its_csrf_token(
 
 
 async def test_one_issuers_staff_never_see_anothers_receipts(
-    console_app: Starlette, cclient: httpx.AsyncClient
+    app: Starlette, cclient: httpx.AsyncClient
 ) -> None:
-    owner = await person(console_app, StaffRole.CASHIER, name="甲医院")
+    owner = await person(app, StaffRole.CASHIER, name="甲医院")
     receipt_id = await _issue(cclient, owner.key)
-    cashier_b = await person(console_app, StaffRole.CASHIER, name="乙医院")
-    admin_b = await person(console_app, StaffRole.ADMIN, issuer_id=cashier_b.issuer_id)
+    cashier_b = await person(app, StaffRole.CASHIER, name="乙医院")
+    admin_b = await person(app, StaffRole.ADMIN, issuer_id=cashier_b.issuer_id)
     events_before = await ReceiptEvent.filter(receipt_id=receipt_id).count()
 
     await log_in(cclient, cashier_b.login)
@@ -130,7 +129,7 @@ async def test_one_issuers_staff_never_see_anothers_receipts(
     assert (await Receipt.get(id=receipt_id)).status == "valid"
     assert await ReceiptEvent.filter(receipt_id=receipt_id).count() == events_before
 
-    transport = httpx.ASGITransport(app=console_app)
+    transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as admin:
         await log_in(admin, admin_b.login)
         dashboard = await admin.get("/console/dashboard")
@@ -156,25 +155,10 @@ async def test_one_issuers_staff_never_see_anothers_receipts(
         assert csv_api.status_code == 200 and receipt_id not in csv_api.text
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-async def clocked(app: Starlette) -> tuple[Starlette, Clock]:
-    clock = Clock()
-    install(app, clock=clock)
-    return app, clock
-
-
 async def test_wrong_passwords_are_slowed_then_locked_out(
-    clocked: tuple[Starlette, Clock],
+    clocked_app: Starlette, clock: FakeClock
 ) -> None:
-    app, clock = clocked
+    app = clocked_app
     cashier = await person(app, StaffRole.CASHIER)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as client:
@@ -217,10 +201,10 @@ async def test_wrong_passwords_are_slowed_then_locked_out(
 
 
 async def test_pages_check_roles_and_bad_issue_input_writes_nothing(
-    console_app: Starlette, cclient: httpx.AsyncClient
+    app: Starlette, cclient: httpx.AsyncClient
 ) -> None:
-    cashier = await person(console_app, StaffRole.CASHIER)
-    admin = await person(console_app, StaffRole.ADMIN, issuer_id=cashier.issuer_id)
+    cashier = await person(app, StaffRole.CASHIER)
+    admin = await person(app, StaffRole.ADMIN, issuer_id=cashier.issuer_id)
     assert (await cclient.get("/console/dashboard")).status_code == 303  # to the login page
     await log_in(cclient, cashier.login)
     for path in ("/console/dashboard", "/console/staff", "/console/dashboard/receipts.csv"):
@@ -234,7 +218,7 @@ async def test_pages_check_roles_and_bad_issue_input_writes_nothing(
     )  # fmt: skip
     assert bad.status_code == 422 and 'id="form-errors"' in bad.text
     assert await _written() == before
-    transport = httpx.ASGITransport(app=console_app)
+    transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as other:
         await log_in(other, admin.login)
         assert (await other.get("/console/receipts/new")).status_code == 403

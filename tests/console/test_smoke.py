@@ -13,9 +13,9 @@ from tests.console.support import csrf_of, hidden_fields, log_in, person
 
 
 async def test_cashier_issues_prints_and_reverses(
-    console_app: Starlette, cclient: httpx.AsyncClient
+    app: Starlette, cclient: httpx.AsyncClient
 ) -> None:
-    cashier = await person(console_app, StaffRole.CASHIER)
+    cashier = await person(app, StaffRole.CASHIER)
     answer = await log_in(cclient, cashier.login)
     assert answer.status_code == 303, answer.text
     cookie = answer.headers["set-cookie"]
@@ -71,9 +71,9 @@ async def test_cashier_issues_prints_and_reverses(
 
 
 async def test_an_admin_turns_the_unopened_reminder_on_and_off(
-    console_app: Starlette, cclient: httpx.AsyncClient
+    app: Starlette, cclient: httpx.AsyncClient
 ) -> None:
-    admin = await person(console_app, StaffRole.ADMIN)
+    admin = await person(app, StaffRole.ADMIN)
     await log_in(cclient, admin.login)
     page = await cclient.get("/console/staff")
     assert "未开启" in page.text
@@ -83,7 +83,7 @@ async def test_an_admin_turns_the_unopened_reminder_on_and_off(
         "/console/reminder", data={"csrf_token": token, "after_days": "3"}
     )
     assert turned_on.status_code == 303
-    outbox = console_app.state.services.outbox
+    outbox = app.state.services.outbox
     assert (await outbox.reminder(admin.issuer_id)).after_days == 3
     assert "开票后 3 天" in (await cclient.get("/console/staff")).text
 

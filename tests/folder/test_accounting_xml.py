@@ -12,13 +12,10 @@ from starlette.applications import Starlette
 
 from tests.accounting.support import assert_valid, texts
 from tests.accounting.test_endpoints import detach_xml
-from tests.auth.support import login
 from tests.folder.support import scan_token
 from tests.folder.test_detail import HOSTILE_IDS, error_code, kept
 from tests.folder.test_invoices import invoiced
-from tests.transit.conftest import tclient, transit_app
-
-__all__ = ["tclient", "transit_app"]
+from tests.wechat import login
 
 FOLDER = "/api/v1/folder/receipts"
 
@@ -72,19 +69,19 @@ async def test_no_accounting_data_of_a_receipt_that_is_not_yours(
 
 
 async def test_a_transit_invoice_in_the_folder_has_its_invoice_data(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
-    invoice, alice = await invoiced(transit_app, tclient, "alice")
+    invoice, alice = await invoiced(wx_app, wx_client, "alice")
     receipt = invoice["receipt"]
 
-    response = await tclient.get(f"{FOLDER}/{receipt['id']}/receipt.xml", headers=alice)
+    response = await wx_client.get(f"{FOLDER}/{receipt['id']}/receipt.xml", headers=alice)
 
     assert response.status_code == 200, response.text
     root = assert_valid(response.content, "einv.xsd")
     assert root.get("copy") == "public"
     assert texts(root, "InvoiceNumber") == [receipt["number"]]
-    bob = await login(tclient, "demo-bob")
-    other = await tclient.get(f"{FOLDER}/{receipt['id']}/receipt.xml", headers=bob)
+    bob = await login(wx_client, "demo-bob")
+    other = await wx_client.get(f"{FOLDER}/{receipt['id']}/receipt.xml", headers=bob)
     assert (other.status_code, error_code(other)) == (404, "not_in_folder")
 
 

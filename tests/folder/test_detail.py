@@ -15,11 +15,11 @@ from backend.anchoring.models import LedgerEntry
 from backend.receipts.models import Receipt, ReceiptStatus
 from backend.services import Services
 from backend.verify.models import ClaimState, ReimbursementClaim
-from tests.auth.support import login
 from tests.documents.support import text_of, write
 from tests.factories import issuer_with_staff
 from tests.folder.support import issue, reverse, scan_token
 from tests.verify.support import ref, reimburser
+from tests.wechat import login
 
 FOLDER = "/api/v1/folder/receipts"
 LOCK = "/api/v1/reimbursements/lock"

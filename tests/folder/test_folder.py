@@ -16,9 +16,10 @@ from backend.folder.models import FolderEntry
 from backend.outbox.models import OutboxMessage
 from backend.receipts.models import Receipt, ReceiptEvent
 from backend.services import Services
-from tests.auth.support import login
 from tests.factories import issuer_with_staff, receipt_request
 from tests.folder.support import issue, reverse, scan_token
+from tests.rows import column
+from tests.wechat import login
 
 FOLDER = "/api/v1/folder/receipts"
 # A receipt id no test issues; fixed, so that parallel workers collect the same tests.
@@ -47,7 +48,7 @@ async def test_a_scanned_receipt_goes_into_the_folder(
     assert item["added_at"] == "2026-11-27T10:00:00+08:00"
     me = await wx_client.get("/api/v1/me", headers=alice)
     assert me.json() == {"openid": demo_openid("alice"), "folder_count": 1}
-    events = await ReceiptEvent.filter(receipt_id=receipt["id"]).values_list("type", flat=True)
+    events = await column(ReceiptEvent.filter(receipt_id=receipt["id"]), "type")
     assert "claimed" in events
 
 
@@ -272,7 +273,7 @@ async def test_removing_keeps_the_receipt_and_frees_it_for_others(
     assert (await wx_client.get(FOLDER, headers=alice)).json()["receipts"] == []
     again = await wx_client.delete(f"{FOLDER}/{receipt['id']}", headers=alice)
     assert (again.status_code, error_code(again)) == (404, "not_in_folder")
-    events = await ReceiptEvent.filter(receipt_id=receipt["id"]).values_list("type", flat=True)
+    events = await column(ReceiptEvent.filter(receipt_id=receipt["id"]), "type")
     assert "unclaimed" in events
     claimed = await wx_client.post(FOLDER, json={"scan_token": token}, headers=bob)
     assert claimed.status_code == 201

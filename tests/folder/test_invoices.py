@@ -10,14 +10,11 @@ import httpx
 from starlette.applications import Starlette
 
 from backend.auth.standin import demo_openid
-from tests.auth.support import login
 from tests.documents.support import text_of, write
 from tests.factories import credit_code
-from tests.transit.conftest import tclient, transit_app
 from tests.transit.support import INVOICES, import_rows, metro, my_trip_ids, personal, trip_row
 from tests.verify.support import ref, reimburser
-
-__all__ = ["tclient", "transit_app"]
+from tests.wechat import login
 
 FOLDER = "/api/v1/folder/receipts"
 LOCK = "/api/v1/reimbursements/lock"
@@ -41,12 +38,12 @@ async def invoiced(
 
 
 async def test_a_rider_without_email_gets_the_invoice_pdf_from_the_folder(
-    transit_app: Starlette, tclient: httpx.AsyncClient, tmp_path: Path
+    wx_app: Starlette, wx_client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
-    invoice, alice = await invoiced(transit_app, tclient, "alice")
+    invoice, alice = await invoiced(wx_app, wx_client, "alice")
     receipt_id = invoice["receipt"]["id"]
 
-    response = await tclient.get(f"{FOLDER}/{receipt_id}/receipt.pdf", headers=alice)
+    response = await wx_client.get(f"{FOLDER}/{receipt_id}/receipt.pdf", headers=alice)
 
     assert response.status_code == 200, response.text
     assert response.content.startswith(b"%PDF-")
@@ -55,18 +52,18 @@ async def test_a_rider_without_email_gets_the_invoice_pdf_from_the_folder(
     )
     text = text_of(write(tmp_path, "invoice", response.content))
     assert invoice["receipt"]["number"] in text and "张三" in text and "¥6.00" in text
-    bob = await login(tclient, "demo-bob")
-    other = await tclient.get(f"{FOLDER}/{receipt_id}/receipt.pdf", headers=bob)
+    bob = await login(wx_client, "demo-bob")
+    other = await wx_client.get(f"{FOLDER}/{receipt_id}/receipt.pdf", headers=bob)
     assert (other.status_code, other.json()["error"]["code"]) == (404, "not_in_folder")
 
 
 async def test_the_detail_shows_the_title_masked_and_that_a_reissue_is_allowed(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
-    invoice, alice = await invoiced(transit_app, tclient, "alice")
+    invoice, alice = await invoiced(wx_app, wx_client, "alice")
     receipt_id = invoice["receipt"]["id"]
 
-    detail = (await tclient.get(f"{FOLDER}/{receipt_id}", headers=alice)).json()
+    detail = (await wx_client.get(f"{FOLDER}/{receipt_id}", headers=alice)).json()
 
     assert detail["shown"] == {"name": "张*", "id_number": None}
     assert detail["invoice"] == {
@@ -78,12 +75,12 @@ async def test_the_detail_shows_the_title_masked_and_that_a_reissue_is_allowed(
     }
 
     company = {"kind": "company", "name": "广州示范科技有限公司", "tax_id": credit_code(4242)}
-    again = await tclient.post(
+    again = await wx_client.post(
         f"{INVOICES}/{receipt_id}/reissue", json={"title": company}, headers=alice
     )
     assert again.status_code == 201, again.text
     new_id = again.json()["receipt"]["id"]
-    new = (await tclient.get(f"{FOLDER}/{new_id}", headers=alice)).json()
+    new = (await wx_client.get(f"{FOLDER}/{new_id}", headers=alice)).json()
     assert new["invoice"]["buyer"]["kind"] == "company"
     assert new["invoice"]["buyer"]["name"] == "广州******公司"
     assert (
@@ -91,36 +88,36 @@ async def test_the_detail_shows_the_title_masked_and_that_a_reissue_is_allowed(
         == credit_code(4242)[:4] + "*" * 10 + credit_code(4242)[-4:]
     )
     assert new["invoice"]["reissue"]["allowed"] is True
-    old = (await tclient.get(f"{FOLDER}/{receipt_id}", headers=alice)).json()
+    old = (await wx_client.get(f"{FOLDER}/{receipt_id}", headers=alice)).json()
     assert old["receipt"]["status"] == "reversed"
     assert old["invoice"]["reissue"] == {"allowed": False, "refusal": "invoice_not_valid"}
     red_id = old["receipt"]["reversed_by"]["id"]
-    red = (await tclient.get(f"{FOLDER}/{red_id}", headers=alice)).json()
+    red = (await wx_client.get(f"{FOLDER}/{red_id}", headers=alice)).json()
     assert red["invoice"]["reissue"] == {"allowed": False, "refusal": "invoice_not_valid"}
-    listed = (await tclient.get(FOLDER, params={"kind": "transit"}, headers=alice)).json()
+    listed = (await wx_client.get(FOLDER, params={"kind": "transit"}, headers=alice)).json()
     assert len(listed["receipts"]) == 3
 
 
 async def test_a_locked_invoice_says_why_it_cannot_be_reissued(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
-    invoice, alice = await invoiced(transit_app, tclient, "alice")
+    invoice, alice = await invoiced(wx_app, wx_client, "alice")
     receipt_id = invoice["receipt"]["id"]
-    party = await reimburser(transit_app)
-    locked = await tclient.post(LOCK, json=ref(invoice["receipt"]), headers=party.headers)
+    party = await reimburser(wx_app)
+    locked = await wx_client.post(LOCK, json=ref(invoice["receipt"]), headers=party.headers)
     assert locked.status_code == 200, locked.text
 
-    detail = (await tclient.get(f"{FOLDER}/{receipt_id}", headers=alice)).json()
+    detail = (await wx_client.get(f"{FOLDER}/{receipt_id}", headers=alice)).json()
 
     assert detail["reimbursement"]["state"] == "locked"
     assert detail["invoice"]["reissue"] == {"allowed": False, "refusal": "receipt_claimed_locked"}
-    refused = await tclient.post(
+    refused = await wx_client.post(
         f"{INVOICES}/{receipt_id}/reissue", json={"title": personal("李四")}, headers=alice
     )
     assert (refused.status_code, refused.json()["error"]["code"]) == (
         409,
         "receipt_claimed_locked",
     )
-    await tclient.post(UNLOCK, json=ref(invoice["receipt"]), headers=party.headers)
-    unlocked = (await tclient.get(f"{FOLDER}/{receipt_id}", headers=alice)).json()
+    await wx_client.post(UNLOCK, json=ref(invoice["receipt"]), headers=party.headers)
+    unlocked = (await wx_client.get(f"{FOLDER}/{receipt_id}", headers=alice)).json()
     assert unlocked["invoice"]["reissue"] == {"allowed": True, "refusal": None}

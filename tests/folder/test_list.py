@@ -11,9 +11,10 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from tests.auth.support import FakeClock, login
+from tests.clock import FakeClock
 from tests.factories import issuer_with_staff
 from tests.folder.support import issue, issue_transit, reverse, scan_token
+from tests.wechat import login
 
 FOLDER = "/api/v1/folder/receipts"
 TOTALS = "/api/v1/folder/totals"

@@ -26,7 +26,7 @@ async def demo(
     demo_settings = dataclasses.replace(
         settings,
         demo=True,
-        smtp_url=Secret(f"smtp://127.0.0.1:{free_port()}"),  # type: ignore[call-arg]
+        smtp_url=Secret(f"smtp://127.0.0.1:{free_port()}"),
         mail_dir=str(tmp_path / "mail"),
     )
     application = create_app(demo_settings)

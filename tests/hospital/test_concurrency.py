@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 from backend.idempotency.models import IdempotencyRecord
 from backend.receipts.models import Receipt
 from tests.factories import issuer_with_staff, receipt_request
+from tests.rows import column
 
 URL = "/api/v1/hospital/receipts"
 
@@ -106,5 +107,5 @@ async def test_concurrent_reversals_reverse_once(app: Starlette, client: httpx.A
     )
     assert sorted(r.status_code for r in responses) == [201] + [409] * 7
     assert await Receipt.filter(reverses_id=original["id"]).count() == 1
-    numbers = sorted(await Receipt.all().values_list("number", flat=True))
+    numbers = sorted(await column(Receipt.all(), "number"))
     assert numbers == ["0000000001", "0000000002"]

@@ -15,6 +15,7 @@ from backend.outbox.models import OutboxMessage
 from backend.receipts.models import LineItem, Receipt, ReceiptEvent
 from tests.factories import issuer_with_staff, receipt_request, staff_of
 from tests.lifespan import lifespan
+from tests.rows import column
 
 URL = "/api/v1/hospital/receipts"
 
@@ -47,16 +48,10 @@ async def test_issue_stores_and_answers_the_receipt(
     stored = await Receipt.get(id=body["id"])
     assert stored.total_fen == 8560 and stored.cash_fen == 1560
     assert await LineItem.filter(receipt_id=stored.id).count() == 2
-    events = (
-        await ReceiptEvent.filter(receipt_id=stored.id)
-        .order_by("id")
-        .values_list("type", flat=True)
-    )
+    events = await column(ReceiptEvent.filter(receipt_id=stored.id).order_by("id"), "type")
     assert events == ["issued", "email_queued"]  # the payer gave an address: a copy is queued
     # Sent by the cashier at issue: the email says so rather than "you asked in 票夹".
-    assert await OutboxMessage.filter(receipt_id=stored.id).values_list("kind", flat=True) == [
-        "issued"
-    ]
+    assert await column(OutboxMessage.filter(receipt_id=stored.id), "kind") == ["issued"]
 
     read = await client.get(f"{URL}/{body['id']}", headers=cashier.headers)
     assert read.status_code == 200
@@ -177,11 +172,7 @@ async def test_reversal_once_and_never_of_a_reversal(
     now = (await client.get(f"{URL}/{original['id']}", headers=cashier.headers)).json()
     assert now["status"] == "reversed"
     assert now["reversed_by"]["id"] == red_body["id"]
-    events = (
-        await ReceiptEvent.filter(receipt_id=original["id"])
-        .order_by("id")
-        .values_list("type", flat=True)
-    )
+    events = await column(ReceiptEvent.filter(receipt_id=original["id"]).order_by("id"), "type")
     assert events == ["issued", "email_queued", "reversed"]
 
     again = await client.post(

@@ -15,12 +15,9 @@ from starlette.applications import Starlette
 
 from backend import db
 from backend.issuers.models import IssuerKind, StaffRole
-from tests.auth.support import BASE_URL, clock, login, wx_app
 from tests.console.support import csrf_of, log_in, person
-from tests.console.wiring import install
 from tests.factories import issuer_with_staff, receipt_request, staff_of
-
-__all__ = ["clock", "wx_app"]
+from tests.wechat import BASE_URL, login
 
 
 @dataclasses.dataclass
@@ -71,7 +68,6 @@ def _client(app: Starlette) -> httpx.AsyncClient:
 
 @pytest.fixture
 async def world(wx_app: Starlette) -> AsyncIterator[World]:
-    install(wx_app)
     client = _client(wx_app)
     console_admin = _client(wx_app)
     cashier = await issuer_with_staff(wx_app, StaffRole.CASHIER)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import httpx
@@ -51,7 +52,7 @@ async def _prepare(settings: Settings) -> tuple[Headers, Headers, list[dict[str,
 
 
 async def _all_at_once(
-    urls: list[str], requests: list[tuple[str, dict[str, str], dict[str, object]]]
+    urls: list[str], requests: Sequence[tuple[str, Mapping[str, str], Mapping[str, object]]]
 ) -> Counter[int]:
     limits = httpx.Limits(max_connections=CONCURRENT * 2, max_keepalive_connections=0)
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:

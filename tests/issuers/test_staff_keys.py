@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from starlette.applications import Starlette
@@ -8,22 +8,15 @@ from starlette.applications import Starlette
 from backend.issuers.errors import InvalidApiKey, KindNotAllowed, RoleNotAllowed
 from backend.issuers.models import IssuerKind, Staff, StaffRole
 from backend.issuers.services import StaffService
+from tests.clock import FakeClock
 from tests.factories import TEST_SECRET, credit_code
 
 HOSPITAL = [IssuerKind.HOSPITAL]
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 async def test_keys_are_stored_only_as_hashes_and_revocation_takes_hold(app: Starlette) -> None:
     clock = FakeClock()
-    service = StaffService(secret_key=TEST_SECRET.encode(), cache_seconds=10, clock=clock)
+    service = StaffService(secret_key=TEST_SECRET.encode(), cache_seconds=10, clock=clock.seconds)
     issuer = await app.state.services.issuers.create(
         kind=IssuerKind.HOSPITAL, name="医院", credit_code=credit_code(77), region="440100"
     )
@@ -42,9 +35,9 @@ async def test_keys_are_stored_only_as_hashes_and_revocation_takes_hold(app: Sta
         await service.authenticate(key, roles=[StaffRole.CASHIER], kinds=[IssuerKind.TRANSIT])
 
     await Staff.filter(id=staff.id).update(revoked_at=datetime.now(UTC))
-    clock.now += 5  # still remembered: at most cache_seconds of grace
+    clock.advance(timedelta(seconds=5))  # still remembered: at most cache_seconds of grace
     await service.authenticate(key, roles=[StaffRole.CASHIER], kinds=HOSPITAL)
-    clock.now += 6
+    clock.advance(timedelta(seconds=6))
     with pytest.raises(InvalidApiKey):
         await service.authenticate(key, roles=[StaffRole.CASHIER], kinds=HOSPITAL)
 

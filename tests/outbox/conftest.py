@@ -1,4 +1,4 @@
-"""Fixtures of the outbox tests: the database open with the outbox's models, a real SMTP server
+"""Fixtures of the outbox tests: the database open, a real SMTP server
 on a free port (stopped after the test), and a clock the test moves."""
 
 from __future__ import annotations
@@ -9,12 +9,13 @@ import pytest
 
 from backend import db
 from backend.outbox.mail_sink import LocalSmtpServer
-from tests.outbox.support import Clock, RecordingHandler, open_database
+from tests.clock import FakeClock
+from tests.outbox.support import RecordingHandler
 
 
 @pytest.fixture
 async def outbox_db(database_url: str) -> AsyncIterator[str]:
-    await open_database(database_url)
+    await db.open_database(database_url)
     try:
         yield database_url
     finally:
@@ -37,5 +38,6 @@ async def smtp(handler: RecordingHandler) -> AsyncIterator[LocalSmtpServer]:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock:
+    """Starts at the real now."""
+    return FakeClock()

@@ -14,7 +14,7 @@ from backend.config import Settings
 from backend.keys.services import keyring_for
 from backend.secret import Secret
 from tests.factories import TEST_SECRET
-from tests.outbox.support import PdfSource, make_relay, open_database
+from tests.outbox.support import PdfSource, make_relay
 
 
 def now() -> datetime:
@@ -24,7 +24,7 @@ def now() -> datetime:
 async def main(database_url: str, port: int, concurrency: int, timeout: float) -> None:
     # The ring the tests' app seals with: addresses in the outbox are sealed at rest.
     sealing.install(keyring_for(Settings(secret_key=Secret(TEST_SECRET))))
-    await open_database(database_url)
+    await db.open_database(database_url)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -1,4 +1,4 @@
-"""What the outbox tests share: a database with the outbox's models, receipts to mail, a real
+"""What the outbox tests share: receipts to mail, a real
 one-page PDF, a real SMTP server whose behaviour a test can change, and a relay."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -18,10 +18,7 @@ from typing import Any
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
-from tortoise import Tortoise
-from tortoise.backends.base import executor
 
-from backend import db
 from backend.issuers.models import Issuer, IssuerKind, Staff, StaffRole
 from backend.outbox.attempt import MailTransport
 from backend.outbox.composer import EmailComposer, Sender
@@ -35,34 +32,8 @@ from backend.templating import template_environment
 from backend.transit.titles import company_buyers
 from tests.factories import credit_code
 
-OUTBOX_MODELS = "backend.outbox.models"
 BASE_URL = "https://piaojia.test"
 SENDER = Sender("noreply@piaojia.test", "票夹")
-
-
-async def open_database(database_url: str) -> None:
-    """``db.open_database`` with the outbox's models, whether or not db.py lists them yet."""
-    if OUTBOX_MODELS in db.MODEL_MODULES:
-        await db.open_database(database_url)
-        return
-    config = db.tortoise_config(database_url)
-    modules = [m for m in db.MODEL_MODULES if m != "aerich.models"]
-    config["apps"]["models"]["models"] = [*modules, OUTBOX_MODELS, "aerich.models"]
-    executor.EXECUTOR_CACHE.clear()
-    await Tortoise.init(config=config, _enable_global_fallback=True)
-
-
-class Clock:
-    """A clock the test moves: the relay's idea of now, for due times and backoff."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 class PdfSource:

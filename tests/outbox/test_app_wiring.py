@@ -1,6 +1,5 @@
 """The outbox inside the app: the lifespan's relay mails the real signed PDF, the issuer turns
-reminders on over HTTP, and demo mode starts the mail sink. Skipped until the lead's wiring
-(settings, services, lifespan, routes) is in place."""
+reminders on over HTTP, and demo mode starts the mail sink."""
 
 from __future__ import annotations
 
@@ -26,15 +25,12 @@ from tests.lifespan import lifespan
 from tests.outbox.support import RecordingHandler, free_port
 from tests.outbox.test_delivery import pdf_text
 
-if not hasattr(Settings(), "smtp_url"):
-    pytest.skip("the outbox is not wired into the app yet", allow_module_level=True)
-
 
 @pytest.fixture
 def settings(settings: Settings, smtp: LocalSmtpServer) -> Settings:
     return dataclasses.replace(
         settings,
-        smtp_url=Secret(f"smtp://127.0.0.1:{smtp.port}"),  # type: ignore[call-arg]
+        smtp_url=Secret(f"smtp://127.0.0.1:{smtp.port}"),
         mail_from="noreply@piaojia.test",
     )
 
@@ -50,7 +46,7 @@ async def test_the_apps_relay_mails_the_signed_pdf(
     services: Services = app.state.services
     receipt = await Receipt.get(id=issued.json()["id"])
     async with in_transaction() as conn:
-        queued = await services.outbox.queue_receipt_email(  # type: ignore[attr-defined]
+        queued = await services.outbox.queue_receipt_email(
             conn, receipt=receipt, to="patient@example.com"
         )
     assert queued.to == "p***@example.com"
@@ -89,7 +85,7 @@ async def demo_app(settings: Settings, tmp_path: Path) -> AsyncIterator[tuple[St
     demo = dataclasses.replace(
         settings,
         demo=True,
-        smtp_url=Secret(f"smtp://127.0.0.1:{port}"),  # type: ignore[call-arg]
+        smtp_url=Secret(f"smtp://127.0.0.1:{port}"),
         mail_dir=str(tmp_path / "mail"),
     )
     application = create_app(demo)

@@ -7,8 +7,8 @@ import subprocess
 from backend.outbox.mail_sink import LocalSmtpServer
 from backend.outbox.models import AttemptOutcome, DeliveryAttempt, MessageState, OutboxMessage
 from backend.receipts.models import ReceiptEvent
+from tests.clock import FakeClock
 from tests.outbox.support import (
-    Clock,
     RecordingHandler,
     make_receipts,
     make_relay,
@@ -25,7 +25,7 @@ def pdf_text(pdf: bytes) -> str:
 
 
 async def test_a_queued_email_arrives_with_the_pdf_and_is_recorded(
-    outbox_db: str, smtp: LocalSmtpServer, handler: RecordingHandler, clock: Clock
+    outbox_db: str, smtp: LocalSmtpServer, handler: RecordingHandler, clock: FakeClock
 ) -> None:
     (receipt,) = await make_receipts(1)
     outbox = outbox_service(clock)

@@ -11,8 +11,8 @@ from datetime import timedelta
 from backend.outbox.mail_sink import LocalSmtpServer
 from backend.outbox.models import AttemptOutcome, DeliveryAttempt, MessageState, OutboxMessage
 from backend.receipts.models import ReceiptEvent
+from tests.clock import FakeClock
 from tests.outbox.support import (
-    Clock,
     PdfSource,
     RecordingHandler,
     free_port,
@@ -23,14 +23,14 @@ from tests.outbox.support import (
 )
 
 
-async def _one_message(clock: Clock) -> OutboxMessage:
+async def _one_message(clock: FakeClock) -> OutboxMessage:
     receipts = await make_receipts(1)
     (message_id,) = await queue_emails(outbox_service(clock), receipts, "wang@example.com")
     return await OutboxMessage.get(id=message_id)
 
 
 async def test_a_server_down_for_three_attempts_gets_the_message_once_it_is_up(
-    outbox_db: str, clock: Clock
+    outbox_db: str, clock: FakeClock
 ) -> None:
     message = await _one_message(clock)
     port = free_port()  # nothing listens here yet: connection refused
@@ -44,14 +44,14 @@ async def test_a_server_down_for_three_attempts_gets_the_message_once_it_is_up(
         ceiling = 10.0 * 2 ** (attempt - 1)  # exponential, with jitter in the upper half
         assert ceiling / 2 <= wait <= ceiling
         assert (await relay.deliver_due()).failed == 0  # not due again before the backoff
-        clock.advance(wait)
+        clock.advance(timedelta(seconds=wait))
 
     handler = RecordingHandler()
     server = LocalSmtpServer(handler, port=port)
     await server.start()
     try:
         assert (await relay.deliver_due()).sent == 1
-        clock.advance(3600 * 24)
+        clock.advance(timedelta(seconds=3600 * 24))
         assert (await relay.deliver_due()).sent == 0
     finally:
         await server.stop()
@@ -71,14 +71,14 @@ async def test_a_server_down_for_three_attempts_gets_the_message_once_it_is_up(
 
 
 async def test_a_550_reply_makes_the_message_dead_at_once(
-    outbox_db: str, smtp: LocalSmtpServer, handler: RecordingHandler, clock: Clock
+    outbox_db: str, smtp: LocalSmtpServer, handler: RecordingHandler, clock: FakeClock
 ) -> None:
     message = await _one_message(clock)
     handler.rcpt_reply = "550 5.1.1 <wang@example.com>: Recipient address rejected: User unknown"
     relay = make_relay(smtp.port, clock)
 
     assert (await relay.deliver_due()).dead == 1
-    clock.advance(30 * 24 * 3600)
+    clock.advance(timedelta(seconds=30 * 24 * 3600))
     assert (await relay.deliver_due()).dead == 0
 
     assert handler.rcpt_commands == 1 and handler.received == []
@@ -96,7 +96,7 @@ async def test_a_550_reply_makes_the_message_dead_at_once(
 
 
 async def test_a_451_reply_is_retried_and_then_delivered_once(
-    outbox_db: str, smtp: LocalSmtpServer, handler: RecordingHandler, clock: Clock
+    outbox_db: str, smtp: LocalSmtpServer, handler: RecordingHandler, clock: FakeClock
 ) -> None:
     message = await _one_message(clock)
     handler.rcpt_reply = "451 4.7.1 Greylisted, please try again later"
@@ -106,7 +106,7 @@ async def test_a_451_reply_is_retried_and_then_delivered_once(
     await message.refresh_from_db()
     assert message.state == MessageState.QUEUED and "Greylisted" in (message.last_reply or "")
     handler.rcpt_reply = None
-    clock.advance(3600)
+    clock.advance(timedelta(seconds=3600))
     assert (await relay.deliver_due()).sent == 1
 
     assert handler.rcpt_commands == 2 and len(handler.received) == 1
@@ -118,7 +118,7 @@ async def test_a_451_reply_is_retried_and_then_delivered_once(
 
 
 async def test_a_hanging_server_times_out_without_blocking_the_event_loop(
-    outbox_db: str, smtp: LocalSmtpServer, handler: RecordingHandler, clock: Clock
+    outbox_db: str, smtp: LocalSmtpServer, handler: RecordingHandler, clock: FakeClock
 ) -> None:
     message = await _one_message(clock)
     handler.hang = True  # takes the whole message, never answers the final dot
@@ -148,16 +148,16 @@ async def test_a_hanging_server_times_out_without_blocking_the_event_loop(
     assert attempt.outcome == AttemptOutcome.TEMPORARY and "Timeout" in attempt.reply
 
     handler.hang = False
-    clock.advance(3600)
+    clock.advance(timedelta(seconds=3600))
     assert (await relay.deliver_due()).sent == 1
     assert len(handler.received) == 1
 
 
-async def test_out_of_attempts_the_message_is_dead(outbox_db: str, clock: Clock) -> None:
+async def test_out_of_attempts_the_message_is_dead(outbox_db: str, clock: FakeClock) -> None:
     message = await _one_message(clock)
     relay = make_relay(free_port(), clock, max_attempts=2)
     assert (await relay.deliver_due()).failed == 1
-    clock.advance(3600)
+    clock.advance(timedelta(seconds=3600))
     assert (await relay.deliver_due()).dead == 1
     await message.refresh_from_db()
     assert message.state == MessageState.DEAD and message.attempts == 2
@@ -180,7 +180,7 @@ class _SlowPdfs(PdfSource):
 
 
 async def test_a_relay_told_to_stop_while_a_pdf_renders_stops_at_once_and_gives_it_back(
-    outbox_db: str, clock: Clock
+    outbox_db: str, clock: FakeClock
 ) -> None:
     message = await _one_message(clock)
     pdfs = _SlowPdfs()

@@ -11,7 +11,8 @@ from backend.outbox.mail_sink import LocalSmtpServer
 from backend.outbox.models import MessageKind, OutboxMessage
 from backend.outbox.services import Requester
 from backend.receipts.models import ReceiptEvent
-from tests.outbox.support import Clock, RecordingHandler, make_receipts, make_relay, outbox_service
+from tests.clock import FakeClock
+from tests.outbox.support import RecordingHandler, make_receipts, make_relay, outbox_service
 
 ASKED = "您在票夹中申请的医疗收费电子票据已随本邮件附上"
 SENT_AT_ISSUE = "广州测试医院收费处按您缴费时留下的邮箱，为您发送医疗收费电子票据"
@@ -29,7 +30,7 @@ async def test_the_email_says_who_asked_for_it(
     outbox_db: str,
     smtp: LocalSmtpServer,
     handler: RecordingHandler,
-    clock: Clock,
+    clock: FakeClock,
     requested_by: Requester,
     kind: MessageKind,
     says: str,
@@ -43,6 +44,7 @@ async def test_the_email_says_who_asked_for_it(
         )
     assert (await OutboxMessage.get(id=queued.id)).kind == kind
     event = await ReceiptEvent.get(receipt_id=receipt.id, type="email_queued")
+    assert event.detail is not None
     assert event.detail["kind"] == str(kind) and event.detail["requested_by"] == requested_by
 
     report = await make_relay(smtp.port, clock, outbox=outbox).deliver_due()

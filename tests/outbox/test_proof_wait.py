@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -22,6 +22,7 @@ from backend.outbox.mail_sink import LocalSmtpServer
 from backend.outbox.proof_wait import NOTES
 from backend.secret import Secret
 from chain.cosignature import CosignatureSigner
+from tests.clock import FakeClock
 from tests.documents.test_endpoints import ca_of
 from tests.factories import issuer_with_staff, receipt_request
 from tests.lifespan import lifespan
@@ -40,16 +41,6 @@ def settings(settings: Settings, smtp: LocalSmtpServer) -> Settings:
     )
 
 
-class Clock:
-    """The app's clock, moved by the test."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 async def mailed(handler: RecordingHandler, count: int = 1) -> EmailMessage:
     async with asyncio.timeout(60):
         while len(handler.received) < count:
@@ -63,7 +54,9 @@ def body_text(message: EmailMessage) -> str:
     return str(part.get_content())
 
 
-async def sent_event(client: httpx.AsyncClient, receipt_id: str, headers: dict[str, str]) -> dict:
+async def sent_event(
+    client: httpx.AsyncClient, receipt_id: str, headers: dict[str, str]
+) -> dict[str, Any]:
     for _ in range(200):
         answer = await client.get(f"/api/v1/issuer/receipts/{receipt_id}/events", headers=headers)
         assert answer.status_code == 200, answer.text
@@ -97,20 +90,8 @@ async def test_the_copy_mailed_at_issue_waits_for_the_proof_and_verifies_offline
     assert "attempt" in event["detail"] and event["detail"]["attempt"] == "1"
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def clocked_app(settings: Settings, clock: Clock) -> AsyncIterator[Starlette]:
-    application = create_app(settings, clock=clock)
-    async with lifespan(application):
-        yield application
-
-
 async def test_a_copy_not_anchored_within_the_bound_is_sent_and_says_so(
-    clocked_app: Starlette, handler: RecordingHandler, clock: Clock, tmp_path: Path
+    clocked_app: Starlette, handler: RecordingHandler, clock: FakeClock, tmp_path: Path
 ) -> None:
     app = clocked_app
     transport = httpx.ASGITransport(app=app)
@@ -144,7 +125,7 @@ def unwitnessed(settings: Settings) -> Settings:
 
 
 async def test_with_witnesses_a_copy_waits_for_the_quorum_then_says_it_has_none(
-    unwitnessed: Settings, handler: RecordingHandler, clock: Clock, tmp_path: Path
+    unwitnessed: Settings, handler: RecordingHandler, clock: FakeClock, tmp_path: Path
 ) -> None:
     app = create_app(unwitnessed, clock=clock)
     async with lifespan(app):

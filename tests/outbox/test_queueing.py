@@ -20,8 +20,8 @@ from backend.outbox.errors import EmailLimitReached
 from backend.outbox.mail_sink import LocalSmtpServer
 from backend.outbox.models import OutboxMessage
 from backend.receipts.models import ReceiptEvent
+from tests.clock import FakeClock
 from tests.outbox.support import (
-    Clock,
     PdfSource,
     RecordingHandler,
     issuer_and_staff,
@@ -79,7 +79,7 @@ def test_header_text_and_file_names_are_one_safe_line() -> None:
     assert safe_file_name("票据") == "票据.pdf"
 
 
-async def test_an_invalid_address_queues_nothing(outbox_db: str, clock: Clock) -> None:
+async def test_an_invalid_address_queues_nothing(outbox_db: str, clock: FakeClock) -> None:
     (receipt,) = await make_receipts(1)
     with pytest.raises(InvalidEmailAddress):
         await queue_emails(outbox_service(clock), [receipt], "not-an-address")
@@ -87,7 +87,7 @@ async def test_an_invalid_address_queues_nothing(outbox_db: str, clock: Clock) -
     assert not await ReceiptEvent.filter(type="email_queued").exists()
 
 
-async def test_daily_limits_per_receipt_and_per_address(outbox_db: str, clock: Clock) -> None:
+async def test_daily_limits_per_receipt_and_per_address(outbox_db: str, clock: FakeClock) -> None:
     clock.now = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # 11:00 in China
     outbox = outbox_service(clock, per_receipt=2, per_address=3)
     first, second, third = await make_receipts(3)
@@ -115,7 +115,7 @@ async def test_daily_limits_per_receipt_and_per_address(outbox_db: str, clock: C
 
 
 async def test_no_field_can_add_a_header_or_a_recipient(
-    outbox_db: str, smtp: LocalSmtpServer, handler: RecordingHandler, clock: Clock
+    outbox_db: str, smtp: LocalSmtpServer, handler: RecordingHandler, clock: FakeClock
 ) -> None:
     injected = "张三\r\nBcc: evil@attacker.example\r\nX-Evil: 1"
     issuer = await issuer_and_staff(name="医院\r\nCc: evil@attacker.example")

@@ -18,6 +18,7 @@ import pytest
 from backend.outbox.mail_sink import LocalSmtpServer
 from backend.outbox.models import MessageState, OutboxMessage
 from tests.outbox.support import RecordingHandler, make_receipts, outbox_service, queue_emails
+from tests.rows import column
 
 pytestmark = pytest.mark.slow
 
@@ -70,7 +71,7 @@ async def test_a_relay_killed_mid_batch_delivers_everything_after_restart(
 ) -> None:
     receipts = await make_receipts(100)
     await queue_emails(outbox_service(now), receipts, lambda n: f"rider{n}@example.com")
-    expected = set(await OutboxMessage.all().values_list("message_id", flat=True))
+    expected = set(await column(OutboxMessage.all(), "message_id"))
 
     first = relay_process(outbox_db, smtp.port)
     try:
@@ -114,7 +115,7 @@ async def test_two_relays_on_one_postgres_send_each_message_once(
         pytest.skip("sharing the outbox between processes is PostgreSQL's job (SKIP LOCKED)")
     receipts = await make_receipts(500)
     await queue_emails(outbox_service(now), receipts, lambda n: f"p{n}@example.com")
-    expected = set(await OutboxMessage.all().values_list("message_id", flat=True))
+    expected = set(await column(OutboxMessage.all(), "message_id"))
 
     relays = [relay_process(outbox_db, smtp.port), relay_process(outbox_db, smtp.port)]
     try:
@@ -130,5 +131,5 @@ async def test_two_relays_on_one_postgres_send_each_message_once(
     copies = Counter(handler.ids())
     assert set(copies) == expected and set(copies.values()) == {1}
     # Each message was claimed once: neither relay took one the other held.
-    claimed = await OutboxMessage.all().values_list("attempts", flat=True)
+    claimed = await column(OutboxMessage.all(), "attempts")
     assert set(claimed) == {1}

@@ -11,18 +11,19 @@ from backend.outbox.errors import InvalidReminder
 from backend.outbox.mail_sink import LocalSmtpServer
 from backend.outbox.models import MessageKind, OutboxMessage
 from backend.receipts.models import ReceiptEvent
+from tests.clock import FakeClock
 from tests.outbox.support import (
-    Clock,
     RecordingHandler,
     issuer_and_staff,
     make_receipts,
     make_relay,
     outbox_service,
 )
+from tests.rows import column
 
 
 async def test_one_reminder_per_unopened_receipt_sent_by_the_running_relay(
-    outbox_db: str, smtp: LocalSmtpServer, handler: RecordingHandler, clock: Clock
+    outbox_db: str, smtp: LocalSmtpServer, handler: RecordingHandler, clock: FakeClock
 ) -> None:
     outbox = outbox_service(clock)
     issuer = await issuer_and_staff()
@@ -34,11 +35,11 @@ async def test_one_reminder_per_unopened_receipt_sent_by_the_running_relay(
     due, opened = await make_receipts(2, issuer=issuer, issued_at=issued)
     no_address = await make_receipts(1, issuer=issuer, issued_at=issued, email=None)
     await ReceiptEvent.create(receipt_id=opened.id, type="opened", at=issued, detail={"times": "1"})
-    clock.advance(2 * 86400)
+    clock.advance(timedelta(seconds=2 * 86400))
     recent = await make_receipts(1, issuer=issuer, issued_at=clock())
     assert await outbox.queue_due_reminders() == 0  # nothing is three days old yet
 
-    clock.advance(86400 + 120)
+    clock.advance(timedelta(seconds=86400 + 120))
     # Two relays scanning at once, and again later: still one reminder per receipt.
     counts = await asyncio.gather(
         outbox_service(clock).queue_due_reminders(), outbox_service(clock).queue_due_reminders()
@@ -70,13 +71,11 @@ async def test_one_reminder_per_unopened_receipt_sent_by_the_running_relay(
     text = received.message.get_body(("plain",))
     assert text is not None and "https://piaojia.test/s/" in text.get_content()
     assert len(list(received.message.iter_attachments())) == 1
-    trail = (
-        await ReceiptEvent.filter(receipt_id=due.id).order_by("id").values_list("type", flat=True)
-    )
+    trail = await column(ReceiptEvent.filter(receipt_id=due.id).order_by("id"), "type")
     assert trail == ["email_queued", "email_sent"]
 
 
-async def test_turning_reminders_off_and_bad_settings(outbox_db: str, clock: Clock) -> None:
+async def test_turning_reminders_off_and_bad_settings(outbox_db: str, clock: FakeClock) -> None:
     outbox = outbox_service(clock)
     issuer = await issuer_and_staff()
     assert not (await outbox.reminder(issuer[0].id)).enabled
@@ -88,6 +87,6 @@ async def test_turning_reminders_off_and_bad_settings(outbox_db: str, clock: Clo
     await make_receipts(1, issuer=issuer, issued_at=clock() + timedelta(seconds=1))
     off = await outbox.set_reminder(issuer[0].id, after_days=None)
     assert not off.enabled
-    clock.advance(10 * 86400)
+    clock.advance(timedelta(seconds=10 * 86400))
     assert await outbox.queue_due_reminders() == 0
     assert await OutboxMessage.all().count() == 0

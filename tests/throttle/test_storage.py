@@ -22,6 +22,7 @@ from backend.throttle.models import RateLimitCounter
 from backend.throttle.services import CLEAN_SECONDS, AttemptLimit
 from backend.throttle.storage import DatabaseStorage, close_storage, storage_for
 from tests.lifespan import lifespan
+from tests.rows import column
 from tests.throttle.conftest import closed_port
 
 JSON = {"Accept": "application/json"}
@@ -172,7 +173,7 @@ async def test_the_previous_window_weighs_what_is_left_of_it(settings: Settings)
         assert admitted == 5
         now[0] += 120.0  # two windows on, nothing counts, and the expired rows are deleted
         await limit.count("k")
-        assert await RateLimitCounter.all().values_list("count", flat=True) == [1]
+        assert await column(RateLimitCounter.all(), "count") == [1]
         await store.reset()
         assert await RateLimitCounter.all().count() == 0
     finally:

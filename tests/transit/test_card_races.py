@@ -13,8 +13,9 @@ from starlette.applications import Starlette
 from backend.transit import cards as binding
 from backend.transit.cards import TripProof
 from backend.transit.models import CardProofCount, TransitCard
-from tests.auth.support import login
+from tests.rows import column
 from tests.transit.support import CARDS, error_code, import_rows, metro, proof_of, trip_row
+from tests.wechat import login
 
 TODAY = date(2026, 11, 27)  # the China day of the tests' clock
 
@@ -36,15 +37,15 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 async def test_fifty_riders_guessing_one_card_check_five(
-    transit_app: Starlette, tclient: httpx.AsyncClient, checked: list[str]
+    wx_app: Starlette, wx_client: httpx.AsyncClient, checked: list[str]
 ) -> None:
-    operator = await metro(transit_app)
+    operator = await metro(wx_app)
     row = trip_row(1, card="3101234567")
-    await import_rows(tclient, operator, [row])
-    riders = [await login(tclient, f"demo-guess{n}") for n in range(50)]
+    await import_rows(wx_client, operator, [row])
+    riders = [await login(wx_client, f"demo-guess{n}") for n in range(50)]
     wrong = {"card": "3101234567", "trip": proof_of(row) | {"fare": "9.99"}}
 
-    answers = await asyncio.gather(*(tclient.post(CARDS, json=wrong, headers=r) for r in riders))
+    answers = await asyncio.gather(*(wx_client.post(CARDS, json=wrong, headers=r) for r in riders))
 
     assert Counter((a.status_code, error_code(a)) for a in answers) == {
         (403, "card_proof_mismatch"): 5,
@@ -54,26 +55,28 @@ async def test_fifty_riders_guessing_one_card_check_five(
     counted = await CardProofCount.get(key="card:3101234567", day=TODAY)
     assert counted.count == 5
     # Every user's own count is what they spent: one for the five checked, none for the rest.
-    users = await CardProofCount.filter(key__startswith="user:").values_list("count", flat=True)
+    users = await column(CardProofCount.filter(key__startswith="user:"), "count")
     assert sorted(users, reverse=True)[:6] == [1, 1, 1, 1, 1, 0]
     assert sum(users) == 5
     assert await TransitCard.all().count() == 0
 
 
 async def test_one_rider_guessing_fifty_cards_checks_ten(
-    transit_app: Starlette, tclient: httpx.AsyncClient, checked: list[str]
+    wx_app: Starlette, wx_client: httpx.AsyncClient, checked: list[str]
 ) -> None:
-    operator = await metro(transit_app)
+    operator = await metro(wx_app)
     cards = [f"31{n:08d}" for n in range(50)]
     rows = [trip_row(n, card=card) for n, card in enumerate(cards)]
-    await import_rows(tclient, operator, rows)
-    mallory = await login(tclient, "demo-mallory")
+    await import_rows(wx_client, operator, rows)
+    mallory = await login(wx_client, "demo-mallory")
     bodies = [
         {"card": card, "trip": proof_of(row) | {"entry_station": "珠江新城"}}
         for card, row in zip(cards, rows, strict=True)
     ]
 
-    answers = await asyncio.gather(*(tclient.post(CARDS, json=b, headers=mallory) for b in bodies))
+    answers = await asyncio.gather(
+        *(wx_client.post(CARDS, json=b, headers=mallory) for b in bodies)
+    )
 
     assert Counter((a.status_code, error_code(a)) for a in answers) == {
         (403, "card_proof_mismatch"): 10,
@@ -87,7 +90,7 @@ async def test_one_rider_guessing_fifty_cards_checks_ten(
     }
     assert [c for k, c in counts.items() if k.startswith("user:")] == [10]
     # Even the right proof of a trip is not checked today.
-    right = await tclient.post(
+    right = await wx_client.post(
         CARDS, json={"card": cards[0], "trip": proof_of(rows[0])}, headers=mallory
     )
     assert (right.status_code, right.headers["Retry-After"]) == (429, str(14 * 3600))

@@ -13,7 +13,6 @@ from backend import db
 from backend.auth.standin import demo_openid
 from backend.receipts.models import Receipt, ReceiptStatus
 from backend.transit.models import InvoicedTrip, TransitInvoiceLine
-from tests.auth.support import login
 from tests.transit.support import (
     INVOICES,
     error_code,
@@ -23,25 +22,26 @@ from tests.transit.support import (
     personal,
     trip_row,
 )
+from tests.wechat import login
 
 
 async def test_overlapping_requests_never_share_a_trip(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
     if db.dialect() != "postgres":
         pytest.skip("concurrent writers are PostgreSQL's case; SQLite has one writer at a time")
-    operator = await metro(transit_app)
-    alice = await login(tclient, "demo-alice")
+    operator = await metro(wx_app)
+    alice = await login(wx_client, "demo-alice")
     await import_rows(
-        tclient, operator, [trip_row(n, openid=demo_openid("alice")) for n in range(40)]
+        wx_client, operator, [trip_row(n, openid=demo_openid("alice")) for n in range(40)]
     )
-    ids = sorted(await my_trip_ids(tclient, alice))
+    ids = sorted(await my_trip_ids(wx_client, alice))
     # Request i asks for five consecutive trips starting at a step of 3: neighbours overlap.
     wanted = [[ids[(3 * i + k) % len(ids)] for k in range(5)] for i in range(50)]
 
     answers = await asyncio.gather(
         *(
-            tclient.post(INVOICES, json={"trips": trips, "title": personal()}, headers=alice)
+            wx_client.post(INVOICES, json={"trips": trips, "title": personal()}, headers=alice)
             for trips in wanted
         )
     )
@@ -67,18 +67,18 @@ async def test_overlapping_requests_never_share_a_trip(
 
 
 async def test_the_database_refuses_what_the_check_let_through(
-    transit_app: Starlette, tclient: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    wx_app: Starlette, wx_client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from backend.transit import services
 
-    operator = await metro(transit_app)
-    alice = await login(tclient, "demo-alice")
+    operator = await metro(wx_app)
+    alice = await login(wx_client, "demo-alice")
     await import_rows(
-        tclient, operator, [trip_row(n, openid=demo_openid("alice")) for n in range(3)]
+        wx_client, operator, [trip_row(n, openid=demo_openid("alice")) for n in range(3)]
     )
-    a, b, c = sorted(await my_trip_ids(tclient, alice))
+    a, b, c = sorted(await my_trip_ids(wx_client, alice))
     assert (
-        await tclient.post(INVOICES, json={"trips": [a, b], "title": personal()}, headers=alice)
+        await wx_client.post(INVOICES, json={"trips": [a, b], "title": personal()}, headers=alice)
     ).status_code == 201
     real = services._refuse_invoiced
     calls = 0
@@ -92,13 +92,15 @@ async def test_the_database_refuses_what_the_check_let_through(
 
     monkeypatch.setattr(services, "_refuse_invoiced", blind_first_check)
 
-    raced = await tclient.post(INVOICES, json={"trips": [b, c], "title": personal()}, headers=alice)
+    raced = await wx_client.post(
+        INVOICES, json={"trips": [b, c], "title": personal()}, headers=alice
+    )
 
     assert (raced.status_code, error_code(raced)) == (409, "trips_already_invoiced")
     assert raced.json()["error"]["trips"] == [b]
     assert await Receipt.all().count() == 1
     assert await InvoicedTrip.all().count() == 2
     monkeypatch.setattr(services, "_refuse_invoiced", real)
-    later = await tclient.post(INVOICES, json={"trips": [c], "title": personal()}, headers=alice)
+    later = await wx_client.post(INVOICES, json={"trips": [c], "title": personal()}, headers=alice)
     # The rolled-back number came back.
     assert later.json()["receipt"]["number"] == "26442000000000000002"

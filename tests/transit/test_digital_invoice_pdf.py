@@ -13,9 +13,9 @@ from starlette.applications import Starlette
 from backend.auth.standin import demo_openid
 from backend.documents.transit import unit_price
 from backend.transit.models import TransitInvoice
-from tests.auth.support import login
 from tests.documents.support import write
 from tests.transit.support import INVOICES, import_rows, metro, metro_admin, my_trip_ids, trip_row
+from tests.wechat import login
 
 TITLE = {"kind": "company", "name": "广州示范科技有限公司", "tax_id": "91350100M000100Y43"}
 
@@ -47,20 +47,20 @@ async def _pdf(client: httpx.AsyncClient, receipt: dict[str, str], tmp: Path, na
 
 
 async def test_the_pdf_reads_in_the_digital_invoice_order(
-    transit_app: Starlette, tclient: httpx.AsyncClient, tmp_path: Path
+    wx_app: Starlette, wx_client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
-    operator = await metro(transit_app)
-    rider = await login(tclient, "demo-bo")
+    operator = await metro(wx_app)
+    rider = await login(wx_client, "demo-bo")
     await import_rows(
-        tclient, operator, [trip_row(n, openid=demo_openid("bo"), fare="4.00") for n in range(3)]
+        wx_client, operator, [trip_row(n, openid=demo_openid("bo"), fare="4.00") for n in range(3)]
     )
-    issued = await tclient.post(
-        INVOICES, json={"trips": await my_trip_ids(tclient, rider), "title": TITLE}, headers=rider
+    issued = await wx_client.post(
+        INVOICES, json={"trips": await my_trip_ids(wx_client, rider), "title": TITLE}, headers=rider
     )
     assert issued.status_code == 201, issued.text
     blue = issued.json()["receipt"]
 
-    text = await _pdf(tclient, blue, tmp_path, "blue")
+    text = await _pdf(wx_client, blue, tmp_path, "blue")
 
     lines = text.splitlines()
     number_line = next(line for line in lines if "发票号码：" in line)
@@ -104,8 +104,8 @@ async def test_the_pdf_reads_in_the_digital_invoice_order(
         ],
     )
 
-    admin = await metro_admin(transit_app, operator)
-    reversed_ = await tclient.post(
+    admin = await metro_admin(wx_app, operator)
+    reversed_ = await wx_client.post(
         f"/api/v1/transit/invoices/{blue['id']}/reversal",
         json={"reason": "开票有误"},
         headers=admin.headers,
@@ -115,7 +115,7 @@ async def test_the_pdf_reads_in_the_digital_invoice_order(
     confirmation = (await TransitInvoice.get(receipt_id=red["id"])).red_confirmation
     assert confirmation is not None and len(confirmation) == 20
 
-    red_text = await _pdf(tclient, red, tmp_path, "red")
+    red_text = await _pdf(wx_client, red, tmp_path, "red")
 
     assert_in_order(
         red_text,

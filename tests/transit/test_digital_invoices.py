@@ -18,7 +18,6 @@ from backend.auth.standin import demo_openid
 from backend.receipts.models import Receipt
 from backend.receipts.numbering import fiscal_numbering
 from backend.transit.models import TransitInvoice
-from tests.auth.support import login
 from tests.transit.support import (
     INVOICES,
     error_code,
@@ -30,6 +29,7 @@ from tests.transit.support import (
     trip_row,
 )
 from tests.verify.support import reimburser
+from tests.wechat import login
 
 VERIFY = "/api/v1/verify"
 LOCK = "/api/v1/reimbursements/lock"
@@ -51,23 +51,23 @@ async def _invoice(client: httpx.AsyncClient, rider: dict[str, str], trip: int) 
 
 
 async def test_fifty_concurrent_invoices_get_gapless_twenty_digit_numbers(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
     if db.dialect() != "postgres":
         pytest.skip("concurrent writers are PostgreSQL's case; SQLite has one writer at a time")
-    operator = await metro(transit_app)
-    alice = await login(tclient, "demo-alice")
+    operator = await metro(wx_app)
+    alice = await login(wx_client, "demo-alice")
     await import_rows(
-        tclient, operator, [trip_row(n, openid=demo_openid("alice")) for n in range(50)]
+        wx_client, operator, [trip_row(n, openid=demo_openid("alice")) for n in range(50)]
     )
-    ids = sorted(await my_trip_ids(tclient, alice))
+    ids = sorted(await my_trip_ids(wx_client, alice))
     # Fifty requests for fifty different trips, and ten more for trips the fifty ask for:
     # the ten (or whichever requests lose each race) roll back and give their numbers back.
     wanted = [[trip] for trip in ids] + [[ids[5 * k]] for k in range(10)]
 
     answers = await asyncio.gather(
         *(
-            tclient.post(INVOICES, json={"trips": trips, "title": personal()}, headers=alice)
+            wx_client.post(INVOICES, json={"trips": trips, "title": personal()}, headers=alice)
             for trips in wanted
         )
     )
@@ -85,64 +85,64 @@ async def test_fifty_concurrent_invoices_get_gapless_twenty_digit_numbers(
 
 
 async def test_old_and_new_invoices_both_open_verify_and_lock(
-    transit_app: Starlette, tclient: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    wx_app: Starlette, wx_client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from backend.transit import services
 
-    operator = await metro(transit_app)
-    alice = await login(tclient, "demo-alice")
+    operator = await metro(wx_app)
+    alice = await login(wx_client, "demo-alice")
     await import_rows(
-        tclient, operator, [trip_row(n, openid=demo_openid("alice")) for n in range(2)]
+        wx_client, operator, [trip_row(n, openid=demo_openid("alice")) for n in range(2)]
     )
-    first, second = sorted(await my_trip_ids(tclient, alice))
+    first, second = sorted(await my_trip_ids(wx_client, alice))
     # An invoice as Piaojia issued them before 数电票: its 8-digit code and 10-digit number.
     monkeypatch.setattr(
         services, "invoice_numbering", lambda region, year: fiscal_numbering("44910026")
     )
-    old = await _invoice(tclient, alice, first)
+    old = await _invoice(wx_client, alice, first)
     monkeypatch.undo()
-    new = await _invoice(tclient, alice, second)
+    new = await _invoice(wx_client, alice, second)
     assert (old["code"], old["number"]) == ("44910026", "0000000001")
     assert (new["code"], new["number"]) == ("", f"{PREFIX}{1:015d}")
-    party = await reimburser(transit_app)
+    party = await reimburser(wx_app)
 
     for receipt in (old, new):
         scan_path = receipt["scan_url"].removeprefix("https://piaojia.test")
-        opened = await tclient.get(scan_path, headers={"Accept": "application/json"})
+        opened = await wx_client.get(scan_path, headers={"Accept": "application/json"})
         assert opened.status_code == 200, opened.text
         assert opened.json()["receipt"]["number"] == receipt["number"]
-        verified = await tclient.get(VERIFY, params=named(receipt))
+        verified = await wx_client.get(VERIFY, params=named(receipt))
         assert verified.status_code == 200, verified.text
         assert verified.json()["genuine"] is True
         assert (verified.json()["receipt"]["code"], verified.json()["receipt"]["number"]) == (
             receipt["code"],
             receipt["number"],
         )
-        locked = await tclient.post(LOCK, json=named(receipt), headers=party.headers)
+        locked = await wx_client.post(LOCK, json=named(receipt), headers=party.headers)
         assert locked.status_code == 200, locked.text
         assert locked.json()["state"] == "locked"
         assert locked.json()["receipt"] == {"code": receipt["code"], "number": receipt["number"]}
         # The H5 page takes the QR code's link, which names a 数电票 by its number alone.
-        page = await tclient.get("/verify", params=named(receipt))
+        page = await wx_client.get("/verify", params=named(receipt))
         assert page.status_code == 200 and receipt["number"] in page.text
 
     # The folder finds either by its number as printed.
     for receipt, typed in ((old, old["code"] + old["number"]), (new, new["number"])):
-        found = await tclient.get("/api/v1/folder/receipts", params={"q": typed}, headers=alice)
+        found = await wx_client.get("/api/v1/folder/receipts", params={"q": typed}, headers=alice)
         assert found.status_code == 200, found.text
         assert [r["id"] for r in found.json()["receipts"]] == [receipt["id"]]
 
 
 async def test_a_red_invoice_names_its_blue_one_and_its_confirmation(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
-    operator = await metro(transit_app)
-    alice = await login(tclient, "demo-alice")
-    await import_rows(tclient, operator, [trip_row(0, openid=demo_openid("alice"))])
-    blue = await _invoice(tclient, alice, (await my_trip_ids(tclient, alice))[0])
-    admin = await metro_admin(transit_app, operator)
+    operator = await metro(wx_app)
+    alice = await login(wx_client, "demo-alice")
+    await import_rows(wx_client, operator, [trip_row(0, openid=demo_openid("alice"))])
+    blue = await _invoice(wx_client, alice, (await my_trip_ids(wx_client, alice))[0])
+    admin = await metro_admin(wx_app, operator)
 
-    reversed_ = await tclient.post(
+    reversed_ = await wx_client.post(
         f"/api/v1/transit/invoices/{blue['id']}/reversal",
         json={"reason": "开票有误"},
         headers=admin.headers,
@@ -157,15 +157,15 @@ async def test_a_red_invoice_names_its_blue_one_and_its_confirmation(
 
 
 async def test_the_csv_keeps_all_twenty_digits(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
-    operator = await metro(transit_app)
-    alice = await login(tclient, "demo-alice")
-    await import_rows(tclient, operator, [trip_row(0, openid=demo_openid("alice"))])
-    receipt = await _invoice(tclient, alice, (await my_trip_ids(tclient, alice))[0])
-    admin = await metro_admin(transit_app, operator)
+    operator = await metro(wx_app)
+    alice = await login(wx_client, "demo-alice")
+    await import_rows(wx_client, operator, [trip_row(0, openid=demo_openid("alice"))])
+    receipt = await _invoice(wx_client, alice, (await my_trip_ids(wx_client, alice))[0])
+    admin = await metro_admin(wx_app, operator)
 
-    exported = await tclient.get("/api/v1/issuer/receipts.csv", headers=admin.headers)
+    exported = await wx_client.get("/api/v1/issuer/receipts.csv", headers=admin.headers)
 
     assert exported.status_code == 200, exported.text
     rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
@@ -190,15 +190,15 @@ async def test_the_csv_keeps_all_twenty_digits(
     ],
 )
 async def test_malformed_numbers_get_a_4xx_answer(
-    transit_app: Starlette, tclient: httpx.AsyncClient, elements: dict[str, str], problem: str
+    wx_app: Starlette, wx_client: httpx.AsyncClient, elements: dict[str, str], problem: str
 ) -> None:
-    party = await reimburser(transit_app)
+    party = await reimburser(wx_app)
     body = {**elements, "check": "abc123"}
 
     answers = [
-        await tclient.get(VERIFY, params=body),
-        await tclient.post(LOCK, json=body, headers=party.headers),
-        await tclient.get("/verify", params=body),
+        await wx_client.get(VERIFY, params=body),
+        await wx_client.post(LOCK, json=body, headers=party.headers),
+        await wx_client.get("/verify", params=body),
     ]
 
     for answer in answers[:2]:

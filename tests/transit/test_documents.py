@@ -15,9 +15,9 @@ from backend.documents.transit import render_transit
 from backend.receipts.models import LineItem, Receipt
 from backend.transit.documents import transit_document
 from backend.transit.models import TransitInvoice
-from tests.auth.support import login
 from tests.documents.support import text_of, write
 from tests.transit.support import INVOICES, import_rows, metro, my_trip_ids, trip_row
+from tests.wechat import login
 
 
 async def _document_of(
@@ -32,20 +32,22 @@ async def _document_of(
 
 
 async def test_an_issued_invoice_becomes_its_document(
-    transit_app: Starlette, tclient: httpx.AsyncClient, tmp_path: Path
+    wx_app: Starlette, wx_client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
-    operator = await metro(transit_app)
-    alice = await login(tclient, "demo-alice")
+    operator = await metro(wx_app)
+    alice = await login(wx_client, "demo-alice")
     await import_rows(
-        tclient, operator, [trip_row(n, openid=demo_openid("alice"), fare="4.00") for n in range(2)]
+        wx_client,
+        operator,
+        [trip_row(n, openid=demo_openid("alice"), fare="4.00") for n in range(2)],
     )
-    ids = await my_trip_ids(tclient, alice)
+    ids = await my_trip_ids(wx_client, alice)
     title = {"kind": "personal", "name": "李四"}
     invoice = (
-        await tclient.post(INVOICES, json={"trips": ids, "title": title}, headers=alice)
+        await wx_client.post(INVOICES, json={"trips": ids, "title": title}, headers=alice)
     ).json()
     red = (
-        await tclient.post(
+        await wx_client.post(
             f"/api/v1/transit/invoices/{invoice['receipt']['id']}/reversal",
             json={"reason": "开票有误"},
             headers=operator.headers,

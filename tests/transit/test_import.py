@@ -14,9 +14,9 @@ from tests.transit.support import TRIPS, error_code, import_rows, metro, trip_ro
 
 
 async def test_a_batch_twice_changes_nothing_the_second_time(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
-    operator = await metro(transit_app)
+    operator = await metro(wx_app)
     rows = [trip_row(n, openid="o6_bmjrPTlm6_2sgVt7hMZOPfL2M") for n in range(5)]
     bad_fare = trip_row(5, card="3101234567", fare="3.001")
     no_rider = trip_row(6, card="3101234567") | {"rider": {}}
@@ -29,14 +29,14 @@ async def test_a_batch_twice_changes_nothing_the_second_time(
     batch: list[Any] = [*rows, bad_fare, no_rider, both, backwards, free, arrow, "not a trip"]
     batch.append(rows[0])
 
-    first = await import_rows(tclient, operator, batch)
+    first = await import_rows(wx_client, operator, batch)
 
     assert first["new"] == 5
     assert first["duplicates"] == 1  # rows[0] sent twice in the batch
     assert [r["index"] for r in first["rejected"]] == [5, 6, 7, 8, 9, 10, 11]
     assert {r["code"] for r in first["rejected"]} == {"invalid_trip"}
     assert "fare" in first["rejected"][0]["message"]
-    second = await import_rows(tclient, operator, batch)
+    second = await import_rows(wx_client, operator, batch)
     assert (second["new"], second["duplicates"], len(second["rejected"])) == (0, 6, 7)
     assert await Trip.all().count() == 5
     stored = await Trip.get(ref="GZM-00000000")
@@ -45,40 +45,40 @@ async def test_a_batch_twice_changes_nothing_the_second_time(
 
 
 async def test_ten_thousand_trips_per_call_at_most(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
-    operator = await metro(transit_app)
+    operator = await metro(wx_app)
     rows = [trip_row(n, card="3101234567") for n in range(10_001)]
 
-    refused = await tclient.post(TRIPS, json={"trips": rows}, headers=operator.headers)
+    refused = await wx_client.post(TRIPS, json={"trips": rows}, headers=operator.headers)
 
     assert (refused.status_code, error_code(refused)) == (422, "too_many_trips")
     assert await Trip.all().count() == 0
-    accepted = await import_rows(tclient, operator, rows[:10_000])
+    accepted = await import_rows(wx_client, operator, rows[:10_000])
     assert accepted["new"] == 10_000
     assert await Trip.all().count() == 10_000
 
 
 async def test_only_a_metro_operator_imports(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
-    cashier = await issuer_with_staff(transit_app)
-    hospital_operator = await issuer_with_staff(transit_app, StaffRole.OPERATOR)
-    metro_admin = await issuer_with_staff(transit_app, StaffRole.ADMIN, kind=IssuerKind.TRANSIT)
+    cashier = await issuer_with_staff(wx_app)
+    hospital_operator = await issuer_with_staff(wx_app, StaffRole.OPERATOR)
+    metro_admin = await issuer_with_staff(wx_app, StaffRole.ADMIN, kind=IssuerKind.TRANSIT)
     body = {"trips": [trip_row(1, card="3101234567")]}
 
-    assert (await tclient.post(TRIPS, json=body)).status_code == 401
-    assert (await tclient.post(TRIPS, json=body, headers=cashier.headers)).status_code == 403
-    assert (await tclient.post(TRIPS, json=body, headers=metro_admin.headers)).status_code == 403
-    wrong_kind = await tclient.post(TRIPS, json=body, headers=hospital_operator.headers)
+    assert (await wx_client.post(TRIPS, json=body)).status_code == 401
+    assert (await wx_client.post(TRIPS, json=body, headers=cashier.headers)).status_code == 403
+    assert (await wx_client.post(TRIPS, json=body, headers=metro_admin.headers)).status_code == 403
+    wrong_kind = await wx_client.post(TRIPS, json=body, headers=hospital_operator.headers)
     # The access rule refuses a hospital's key before the service sees it.
     assert (wrong_kind.status_code, error_code(wrong_kind)) == (403, "kind_not_allowed")
-    malformed = await tclient.post(
+    malformed = await wx_client.post(
         TRIPS, content=b"{", headers={**cashier.headers, "content-type": "application/json"}
     )
     assert malformed.status_code in (400, 403)
-    operator = await metro(transit_app)
-    broken = await tclient.post(
+    operator = await metro(wx_app)
+    broken = await wx_client.post(
         TRIPS,
         content=b'{"trips": [',
         headers={**operator.headers, "content-type": "application/json"},

@@ -11,7 +11,6 @@ from backend.folder.models import FolderEntry
 from backend.issuers.credit_code import check_character
 from backend.receipts.models import LineItem, Receipt, ReceiptStatus
 from backend.transit.models import InvoicedTrip, TransitInvoice, TransitInvoiceLine
-from tests.auth.support import login
 from tests.transit.support import (
     CARDS,
     INVOICES,
@@ -25,6 +24,7 @@ from tests.transit.support import (
     personal,
     trip_row,
 )
+from tests.wechat import login
 
 FOLDER = "/api/v1/folder/receipts"
 
@@ -42,17 +42,17 @@ async def nothing_written() -> None:
 
 
 async def test_a_rider_invoices_ten_trips_once(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
-    operator = await metro(transit_app)
-    alice = await login(tclient, "demo-alice")
+    operator = await metro(wx_app)
+    alice = await login(wx_client, "demo-alice")
     rows = [trip_row(n, openid=demo_openid("alice")) for n in range(12)]
-    assert (await import_rows(tclient, operator, rows))["new"] == 12
-    ids = await my_trip_ids(tclient, alice)
+    assert (await import_rows(wx_client, operator, rows))["new"] == 12
+    ids = await my_trip_ids(wx_client, alice)
     assert len(ids) == 12
     chosen = ids[:10]
 
-    issued = await tclient.post(
+    issued = await wx_client.post(
         INVOICES, json={"trips": chosen, "title": personal()}, headers=alice
     )
 
@@ -72,19 +72,19 @@ async def test_a_rider_invoices_ten_trips_once(
     assert items[0]["category"] == "*运输服务*客运服务费"
     assert items[0]["name"].endswith("体育西路→珠江新城")
     scan_path = invoice["receipt"]["scan_url"].removeprefix("https://piaojia.test")
-    scanned = (await tclient.get(scan_path, headers={"Accept": "application/json"})).json()
+    scanned = (await wx_client.get(scan_path, headers={"Accept": "application/json"})).json()
     assert (scanned["receipt"]["kind"], scanned["receipt"]["total"]) == ("transit", "30.00")
     assert scanned["receipt"]["payer"]["name"] == "张*"
     assert [i["name"] for i in scanned["receipt"]["items"]] == [i["name"] for i in items]
-    page = (await tclient.get(scan_path, headers={"Accept": "text/html"})).text
+    page = (await wx_client.get(scan_path, headers={"Accept": "text/html"})).text
     assert "电子发票（普通发票）" in page and "购买方 张*" in page
     assert "医疗收费" not in page and "医保统筹基金支付" not in page
-    folder = await tclient.get(FOLDER, headers=alice)
+    folder = await wx_client.get(FOLDER, headers=alice)
     assert [r["id"] for r in folder.json()["receipts"]] == [invoice["receipt"]["id"]]
-    assert sorted(await my_trip_ids(tclient, alice)) == sorted(ids[10:])
+    assert sorted(await my_trip_ids(wx_client, alice)) == sorted(ids[10:])
 
     for trip in chosen:
-        again = await tclient.post(
+        again = await wx_client.post(
             INVOICES, json={"trips": [trip, ids[10]], "title": personal()}, headers=alice
         )
         assert again.status_code == 409
@@ -95,12 +95,12 @@ async def test_a_rider_invoices_ten_trips_once(
 
 
 async def test_company_title_needs_a_valid_credit_code(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
-    operator = await metro(transit_app)
-    alice = await login(tclient, "demo-alice")
-    await import_rows(tclient, operator, [trip_row(1, openid=demo_openid("alice"))])
-    ids = await my_trip_ids(tclient, alice)
+    operator = await metro(wx_app)
+    alice = await login(wx_client, "demo-alice")
+    await import_rows(wx_client, operator, [trip_row(1, openid=demo_openid("alice"))])
+    ids = await my_trip_ids(wx_client, alice)
     good = company_code()
     bad = good[:17] + ("0" if good[17] != "0" else "1")
 
@@ -109,29 +109,27 @@ async def test_company_title_needs_a_valid_credit_code(
         {"kind": "company", "name": "广州某某科技有限公司"},
         {"kind": "personal", "name": "张三", "tax_id": good},
     ):
-        refused = await tclient.post(INVOICES, json={"trips": ids, "title": title}, headers=alice)
+        refused = await wx_client.post(INVOICES, json={"trips": ids, "title": title}, headers=alice)
         assert refused.status_code == 422, refused.text
         assert error_code(refused) == "invalid_title"
     await nothing_written()
 
     title = {"kind": "company", "name": "广州某某科技有限公司", "tax_id": good.lower()}
-    issued = await tclient.post(INVOICES, json={"trips": ids, "title": title}, headers=alice)
+    issued = await wx_client.post(INVOICES, json={"trips": ids, "title": title}, headers=alice)
     assert issued.status_code == 201
     assert issued.json()["buyer"] == {"kind": "company", "name": title["name"], "tax_id": good}
 
 
-async def test_bad_requests_write_nothing(
-    transit_app: Starlette, tclient: httpx.AsyncClient
-) -> None:
-    operator = await metro(transit_app)
-    alice = await login(tclient, "demo-alice")
-    bob = await login(tclient, "demo-bob")
+async def test_bad_requests_write_nothing(wx_app: Starlette, wx_client: httpx.AsyncClient) -> None:
+    operator = await metro(wx_app)
+    alice = await login(wx_client, "demo-alice")
+    bob = await login(wx_client, "demo-bob")
     rows = [trip_row(n, openid=demo_openid("alice")) for n in range(51)]
     rows.append(trip_row(100, openid=demo_openid("alice"), days_ago=181))
     rows.append(trip_row(101, openid=demo_openid("bob")))
-    await import_rows(tclient, operator, rows)
-    alice_ids = await my_trip_ids(tclient, alice)
-    (bob_trip,) = await my_trip_ids(tclient, bob)
+    await import_rows(wx_client, operator, rows)
+    alice_ids = await my_trip_ids(wx_client, alice)
+    (bob_trip,) = await my_trip_ids(wx_client, bob)
     old = [t for t in alice_ids if t not in alice_ids[:51]]
     recent = [t for t in alice_ids if t not in old]
     assert len(old) == 1 and len(recent) == 51
@@ -152,80 +150,80 @@ async def test_bad_requests_write_nothing(
         ({"trips": "all", "title": personal()}, 422, "validation_failed"),
     ]
     for body, status, code in cases:
-        refused = await tclient.post(INVOICES, json=body, headers=alice)
+        refused = await wx_client.post(INVOICES, json=body, headers=alice)
         assert (refused.status_code, error_code(refused)) == (status, code), (body, refused.text)
-    not_found = await tclient.post(
+    not_found = await wx_client.post(
         INVOICES, json={"trips": [bob_trip], "title": personal()}, headers=alice
     )
     assert not_found.json()["error"]["trips"] == [bob_trip]
-    anonymous = await tclient.post(INVOICES, json={"trips": [recent[0]], "title": personal()})
+    anonymous = await wx_client.post(INVOICES, json={"trips": [recent[0]], "title": personal()})
     assert anonymous.status_code == 401
     await nothing_written()
 
 
 async def test_trips_under_a_bound_card_are_the_riders(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
-    operator = await metro(transit_app)
-    alice = await login(tclient, "demo-alice")
-    bob = await login(tclient, "demo-bob")
+    operator = await metro(wx_app)
+    alice = await login(wx_client, "demo-alice")
+    bob = await login(wx_client, "demo-bob")
     rows = [trip_row(n, card="3101234567") for n in range(3)]
-    await import_rows(tclient, operator, rows)
-    assert await my_trip_ids(tclient, alice) == []
+    await import_rows(wx_client, operator, rows)
+    assert await my_trip_ids(wx_client, alice) == []
 
-    bound = await tclient.post(CARDS, json=bind_body("3101234567", rows[0]), headers=alice)
+    bound = await wx_client.post(CARDS, json=bind_body("3101234567", rows[0]), headers=alice)
     assert bound.status_code == 201
-    again = await tclient.post(CARDS, json=bind_body("3101234567", rows[1]), headers=alice)
+    again = await wx_client.post(CARDS, json=bind_body("3101234567", rows[1]), headers=alice)
     assert again.status_code == 200
-    taken = await tclient.post(CARDS, json=bind_body("3101234567", rows[2]), headers=bob)
+    taken = await wx_client.post(CARDS, json=bind_body("3101234567", rows[2]), headers=bob)
     assert (taken.status_code, error_code(taken)) == (409, "card_bound_elsewhere")
-    bad = await tclient.post(CARDS, json=bind_body("31-01", rows[0]), headers=alice)
+    bad = await wx_client.post(CARDS, json=bind_body("31-01", rows[0]), headers=alice)
     assert bad.status_code == 422
-    cards = await tclient.get(CARDS, headers=alice)
+    cards = await wx_client.get(CARDS, headers=alice)
     assert [c["card"] for c in cards.json()["cards"]] == ["3101234567"]
 
-    ids = await my_trip_ids(tclient, alice)
+    ids = await my_trip_ids(wx_client, alice)
     assert len(ids) == 3
-    assert await my_trip_ids(tclient, bob) == []
-    issued = await tclient.post(INVOICES, json={"trips": ids, "title": personal()}, headers=alice)
+    assert await my_trip_ids(wx_client, bob) == []
+    issued = await wx_client.post(INVOICES, json={"trips": ids, "title": personal()}, headers=alice)
     assert issued.status_code == 201
 
 
-async def test_listing_pages_and_dates(transit_app: Starlette, tclient: httpx.AsyncClient) -> None:
-    operator = await metro(transit_app)
-    alice = await login(tclient, "demo-alice")
+async def test_listing_pages_and_dates(wx_app: Starlette, wx_client: httpx.AsyncClient) -> None:
+    operator = await metro(wx_app)
+    alice = await login(wx_client, "demo-alice")
     rows = [trip_row(n, openid=demo_openid("alice"), days_ago=n // 5 + 1) for n in range(15)]
-    await import_rows(tclient, operator, rows)
+    await import_rows(wx_client, operator, rows)
 
-    first = await tclient.get(MY_TRIPS, params={"limit": 4}, headers=alice)
+    first = await wx_client.get(MY_TRIPS, params={"limit": 4}, headers=alice)
     assert len(first.json()["trips"]) == 4
-    assert sorted(await my_trip_ids(tclient, alice)) == sorted(
-        set(await my_trip_ids(tclient, alice))
+    assert sorted(await my_trip_ids(wx_client, alice)) == sorted(
+        set(await my_trip_ids(wx_client, alice))
     )
-    assert len(await my_trip_ids(tclient, alice)) == 15
-    one_day = await tclient.get(
+    assert len(await my_trip_ids(wx_client, alice)) == 15
+    one_day = await wx_client.get(
         MY_TRIPS, params={"from": "2026-11-25", "to": "2026-11-25"}, headers=alice
     )
     assert len(one_day.json()["trips"]) == 5
     assert all(t["exit"]["at"].startswith("2026-11-25") for t in one_day.json()["trips"])
-    broken = await tclient.get(MY_TRIPS, params={"cursor": "nonsense"}, headers=alice)
+    broken = await wx_client.get(MY_TRIPS, params={"cursor": "nonsense"}, headers=alice)
     assert (broken.status_code, error_code(broken)) == (400, "invalid_cursor")
 
 
 async def test_reversal_frees_the_trips_and_reissue_corrects_the_title(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
-    operator = await metro(transit_app)
-    alice = await login(tclient, "demo-alice")
+    operator = await metro(wx_app)
+    alice = await login(wx_client, "demo-alice")
     await import_rows(
-        tclient, operator, [trip_row(n, openid=demo_openid("alice")) for n in range(3)]
+        wx_client, operator, [trip_row(n, openid=demo_openid("alice")) for n in range(3)]
     )
-    ids = await my_trip_ids(tclient, alice)
+    ids = await my_trip_ids(wx_client, alice)
     first = (
-        await tclient.post(INVOICES, json={"trips": ids, "title": personal("张3")}, headers=alice)
+        await wx_client.post(INVOICES, json={"trips": ids, "title": personal("张3")}, headers=alice)
     ).json()
 
-    reissued = await tclient.post(
+    reissued = await wx_client.post(
         f"{INVOICES}/{first['receipt']['id']}/reissue", json={"title": personal()}, headers=alice
     )
 
@@ -240,19 +238,19 @@ async def test_reversal_frees_the_trips_and_reissue_corrects_the_title(
     }
     # Original, its red reversal and the new invoice are all in the folder.
     assert await FolderEntry.all().count() == 3
-    stale = await tclient.post(
+    stale = await wx_client.post(
         f"{INVOICES}/{first['receipt']['id']}/reissue", json={"title": personal()}, headers=alice
     )
     assert (stale.status_code, error_code(stale)) == (409, "invoice_not_valid")
 
     # Bob cannot touch Alice's invoice; a hospital cashier cannot reverse it.
-    bob = await login(tclient, "demo-bob")
-    foreign = await tclient.post(
+    bob = await login(wx_client, "demo-bob")
+    foreign = await wx_client.post(
         f"{INVOICES}/{second['receipt']['id']}/reissue", json={"title": personal()}, headers=bob
     )
     assert (foreign.status_code, error_code(foreign)) == (404, "invoice_not_found")
 
-    reversed_ = await tclient.post(
+    reversed_ = await wx_client.post(
         f"/api/v1/transit/invoices/{second['receipt']['id']}/reversal",
         json={"reason": "乘客退款"},
         headers=operator.headers,
@@ -263,15 +261,15 @@ async def test_reversal_frees_the_trips_and_reissue_corrects_the_title(
     assert red["receipt"]["reverses"]["id"] == second["receipt"]["id"]
     assert red["tax"] == "-" + second["tax"]
     assert await InvoicedTrip.all().count() == 0
-    assert sorted(await my_trip_ids(tclient, alice)) == sorted(ids)
-    twice = await tclient.post(
+    assert sorted(await my_trip_ids(wx_client, alice)) == sorted(ids)
+    twice = await wx_client.post(
         f"/api/v1/transit/invoices/{second['receipt']['id']}/reversal",
         json={"reason": "乘客退款"},
         headers=operator.headers,
     )
     assert (twice.status_code, error_code(twice)) == (409, "already_reversed")
 
-    third = await tclient.post(INVOICES, json={"trips": ids, "title": personal()}, headers=alice)
+    third = await wx_client.post(INVOICES, json={"trips": ids, "title": personal()}, headers=alice)
     assert third.status_code == 201
     valid_lines = await TransitInvoiceLine.filter(
         receipt__status=ReceiptStatus.VALID, receipt__reverses_id=None
@@ -280,38 +278,42 @@ async def test_reversal_frees_the_trips_and_reissue_corrects_the_title(
 
 
 async def test_the_issuers_tax_setting_and_figures(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
-    operator = await metro(transit_app)
-    admin = await metro_admin(transit_app, operator)
-    alice = await login(tclient, "demo-alice")
+    operator = await metro(wx_app)
+    admin = await metro_admin(wx_app, operator)
+    alice = await login(wx_client, "demo-alice")
     await import_rows(
-        tclient, operator, [trip_row(n, openid=demo_openid("alice"), fare="0.01") for n in range(4)]
+        wx_client,
+        operator,
+        [trip_row(n, openid=demo_openid("alice"), fare="0.01") for n in range(4)],
     )
-    not_admin = await tclient.put(
+    not_admin = await wx_client.put(
         "/api/v1/transit/settings", json={"tax_rate": "3%"}, headers=operator.headers
     )
     assert not_admin.status_code == 403
-    changed = await tclient.put(
+    changed = await wx_client.put(
         "/api/v1/transit/settings",
         json={"tax_rate": "3%", "max_trips": 3, "window_days": 30},
         headers=admin.headers,
     )
     assert changed.json() == {"tax_rate": "3%", "max_trips": 3, "window_days": 30}
-    ids = await my_trip_ids(tclient, alice)
+    ids = await my_trip_ids(wx_client, alice)
 
-    too_many = await tclient.post(INVOICES, json={"trips": ids, "title": personal()}, headers=alice)
+    too_many = await wx_client.post(
+        INVOICES, json={"trips": ids, "title": personal()}, headers=alice
+    )
     assert error_code(too_many) == "trip_count_out_of_range"
     assert too_many.json()["error"]["maximum"] == 3  # what a client needs to say so
     issued = (
-        await tclient.post(INVOICES, json={"trips": ids[:3], "title": personal()}, headers=alice)
+        await wx_client.post(INVOICES, json={"trips": ids[:3], "title": personal()}, headers=alice)
     ).json()
     # 3 fen at 3%: tax round(0.087) = 0.
     assert (issued["tax_rate"], issued["net"], issued["tax"]) == ("3%", "0.03", "0.00")
     title = {"kind": "company", "name": "某公司", "tax_id": company_code()}
-    await tclient.post(INVOICES, json={"trips": ids[3:], "title": title}, headers=alice)
+    await wx_client.post(INVOICES, json={"trips": ids[3:], "title": title}, headers=alice)
 
-    stats = await tclient.get(
+    stats = await wx_client.get(
         "/api/v1/transit/stats",
         params={"from": "2026-11-27", "to": "2026-11-27"},
         headers=operator.headers,

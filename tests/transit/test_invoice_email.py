@@ -16,7 +16,7 @@ from backend.outbox.services import EventType, MailLimits, OutboxService
 from backend.receipts.models import Receipt, ReceiptEvent, ReceiptStatus
 from backend.transit.models import InvoicedTrip, TransitInvoice
 from backend.transit.services import TransitService
-from tests.auth.support import FakeClock, login
+from tests.clock import FakeClock
 from tests.transit.support import (
     INVOICES,
     error_code,
@@ -26,6 +26,7 @@ from tests.transit.support import (
     personal,
     trip_row,
 )
+from tests.wechat import login
 
 RIDER_EMAIL = "Alice.Wang@Example.COM"
 
@@ -45,11 +46,11 @@ async def queued_for(receipt_id: str) -> list[OutboxMessage]:
 
 
 async def test_the_invoice_pdf_is_queued_with_the_invoice(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
-    alice, ids = await rider_with_trips(transit_app, tclient, 3)
+    alice, ids = await rider_with_trips(wx_app, wx_client, 3)
 
-    issued = await tclient.post(
+    issued = await wx_client.post(
         INVOICES,
         json={"trips": ids, "title": personal(), "email": f"  {RIDER_EMAIL} "},
         headers=alice,
@@ -79,11 +80,11 @@ async def test_the_invoice_pdf_is_queued_with_the_invoice(
 
 
 async def test_without_an_address_nothing_is_queued(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
-    alice, ids = await rider_with_trips(transit_app, tclient, 2)
+    alice, ids = await rider_with_trips(wx_app, wx_client, 2)
 
-    issued = await tclient.post(INVOICES, json={"trips": ids, "title": personal()}, headers=alice)
+    issued = await wx_client.post(INVOICES, json={"trips": ids, "title": personal()}, headers=alice)
 
     assert issued.status_code == 201, issued.text
     assert issued.json()["email"] is None
@@ -92,9 +93,9 @@ async def test_without_an_address_nothing_is_queued(
 
 
 async def test_a_bad_address_writes_nothing(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
-    alice, ids = await rider_with_trips(transit_app, tclient, 2)
+    alice, ids = await rider_with_trips(wx_app, wx_client, 2)
 
     for address in (
         "",
@@ -105,14 +106,14 @@ async def test_a_bad_address_writes_nothing(
         "alice@example.com, mallory@example.com",
         "<alice@example.com>",
     ):
-        refused = await tclient.post(
+        refused = await wx_client.post(
             INVOICES, json={"trips": ids, "title": personal(), "email": address}, headers=alice
         )
         assert refused.status_code == 400, (address, refused.text)
         error = refused.json()["error"]
         assert (error["code"], error["field"]) == ("invalid_email", "email"), address
         assert error["message"]
-    too_long = await tclient.post(
+    too_long = await wx_client.post(
         INVOICES,
         json={"trips": ids, "title": personal(), "email": "a" * 1001 + "@example.com"},
         headers=alice,
@@ -126,27 +127,27 @@ async def test_a_bad_address_writes_nothing(
     assert await OutboxMessage.all().count() == 0
     assert await ReceiptEvent.all().count() == 0
     assert await MailQuota.all().count() == 0
-    assert sorted(await my_trip_ids(tclient, alice)) == sorted(ids)
+    assert sorted(await my_trip_ids(wx_client, alice)) == sorted(ids)
 
 
 async def test_a_spent_daily_limit_refuses_the_invoice_too(
-    transit_app: Starlette, tclient: httpx.AsyncClient, clock: FakeClock
+    wx_app: Starlette, wx_client: httpx.AsyncClient, clock: FakeClock
 ) -> None:
-    wired = transit_app.state.services
+    wired = wx_app.state.services
     one_a_day = OutboxService(
         clock=clock,
         limits=MailLimits(per_receipt_per_day=5, per_address_per_day=1),
         message_id_domain="piaojia.test",
     )
     transit = TransitService(receipts=wired.receipts, outbox=one_a_day, clock=clock)
-    transit_app.state.services = dataclasses.replace(wired, transit=transit)
-    alice, ids = await rider_with_trips(transit_app, tclient, 3)
+    wx_app.state.services = dataclasses.replace(wired, transit=transit)
+    alice, ids = await rider_with_trips(wx_app, wx_client, 3)
 
-    first = await tclient.post(
+    first = await wx_client.post(
         INVOICES, json={"trips": ids[:1], "title": personal(), "email": RIDER_EMAIL}, headers=alice
     )
     assert first.status_code == 201, first.text
-    refused = await tclient.post(
+    refused = await wx_client.post(
         INVOICES, json={"trips": ids[1:2], "title": personal(), "email": RIDER_EMAIL}, headers=alice
     )
 
@@ -154,9 +155,9 @@ async def test_a_spent_daily_limit_refuses_the_invoice_too(
     assert int(refused.headers["Retry-After"]) > 0
     assert await Receipt.all().count() == 1
     assert await OutboxMessage.all().count() == 1
-    assert ids[1] in await my_trip_ids(tclient, alice)
+    assert ids[1] in await my_trip_ids(wx_client, alice)
     # The refused invoice gave its number back: the next one follows the first without a gap.
-    without = await tclient.post(
+    without = await wx_client.post(
         INVOICES, json={"trips": ids[1:2], "title": personal()}, headers=alice
     )
     assert without.status_code == 201, without.text
@@ -165,16 +166,16 @@ async def test_a_spent_daily_limit_refuses_the_invoice_too(
 
 
 async def test_a_reissue_can_email_the_corrected_invoice(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
-    alice, ids = await rider_with_trips(transit_app, tclient, 2)
-    first = await tclient.post(
+    alice, ids = await rider_with_trips(wx_app, wx_client, 2)
+    first = await wx_client.post(
         INVOICES, json={"trips": ids, "title": personal("张3")}, headers=alice
     )
     first_id = first.json()["receipt"]["id"]
     reissue = f"{INVOICES}/{first_id}/reissue"
 
-    bad = await tclient.post(
+    bad = await wx_client.post(
         reissue, json={"title": personal(), "email": "not an address"}, headers=alice
     )
     assert (bad.status_code, error_code(bad)) == (400, "invalid_email")
@@ -183,7 +184,7 @@ async def test_a_reissue_can_email_the_corrected_invoice(
     assert await Receipt.all().count() == 1
     assert await OutboxMessage.all().count() == 0
 
-    reissued = await tclient.post(
+    reissued = await wx_client.post(
         reissue, json={"title": personal(), "email": RIDER_EMAIL}, headers=alice
     )
 

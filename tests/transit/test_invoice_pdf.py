@@ -11,27 +11,29 @@ from starlette.applications import Starlette
 from backend.anchoring.bundles import verify_bundle
 from backend.auth.standin import demo_openid
 from backend.services import Services
-from tests.auth.support import login
 from tests.documents.support import text_of, write
 from tests.test_tlog_proof import detach, spec_verify
 from tests.transit.support import import_rows, metro, my_trip_ids, trip_row
+from tests.wechat import login
 
 INVOICES = "/api/v1/folder/transit-invoices"
 
 
 async def test_the_invoice_pdf_by_its_scan_code(
-    transit_app: Starlette, tclient: httpx.AsyncClient, tmp_path: Path
+    wx_app: Starlette, wx_client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
-    operator = await metro(transit_app)
-    rider = await login(tclient, "demo-bo")
-    await import_rows(tclient, operator, [trip_row(n, openid=demo_openid("bo")) for n in range(3)])
+    operator = await metro(wx_app)
+    rider = await login(wx_client, "demo-bo")
+    await import_rows(
+        wx_client, operator, [trip_row(n, openid=demo_openid("bo")) for n in range(3)]
+    )
     title = {"kind": "company", "name": "广州示范科技有限公司", "tax_id": "91350100M000100Y43"}
-    issued = await tclient.post(
-        INVOICES, json={"trips": await my_trip_ids(tclient, rider), "title": title}, headers=rider
+    issued = await wx_client.post(
+        INVOICES, json={"trips": await my_trip_ids(wx_client, rider), "title": title}, headers=rider
     )
     assert issued.status_code == 201, issued.text
     receipt = issued.json()["receipt"]
-    pdf = await tclient.get(urlsplit(receipt["scan_url"]).path + "/receipt.pdf")
+    pdf = await wx_client.get(urlsplit(receipt["scan_url"]).path + "/receipt.pdf")
     assert pdf.status_code == 200
     assert (
         "电子发票" in pdf.headers["content-disposition"]
@@ -43,48 +45,52 @@ async def test_the_invoice_pdf_by_its_scan_code(
 
 
 async def test_a_personal_buyers_invoice_proof_names_nobody(
-    transit_app: Starlette, tclient: httpx.AsyncClient, tmp_path: Path
+    wx_app: Starlette, wx_client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
-    operator = await metro(transit_app)
-    rider = await login(tclient, "demo-bo")
-    await import_rows(tclient, operator, [trip_row(n, openid=demo_openid("bo")) for n in range(2)])
+    operator = await metro(wx_app)
+    rider = await login(wx_client, "demo-bo")
+    await import_rows(
+        wx_client, operator, [trip_row(n, openid=demo_openid("bo")) for n in range(2)]
+    )
     title = {"kind": "personal", "name": "欧阳小明"}
-    issued = await tclient.post(
-        INVOICES, json={"trips": await my_trip_ids(tclient, rider), "title": title}, headers=rider
+    issued = await wx_client.post(
+        INVOICES, json={"trips": await my_trip_ids(wx_client, rider), "title": title}, headers=rider
     )
     assert issued.status_code == 201, issued.text
     receipt = issued.json()["receipt"]
-    services: Services = transit_app.state.services
+    services: Services = wx_app.state.services
     await services.sequencer.integrate_once()
-    log_key = (await tclient.get("/ledger/key")).text.strip()
+    log_key = (await wx_client.get("/ledger/key")).text.strip()
 
-    public = await tclient.get(urlsplit(receipt["scan_url"]).path + "/proof")
+    public = await wx_client.get(urlsplit(receipt["scan_url"]).path + "/proof")
     assert public.status_code == 200, public.text
     for private in ("欧阳小明", demo_openid("bo")):
         assert private.encode() not in public.content
     assert verify_bundle(public.content, log_key=log_key).document_version == 2
     # The rider's folder holds the invoice: its owner may open the buyer's name.
-    own = await tclient.get(f"/api/v1/folder/receipts/{receipt['id']}/proof", headers=rider)
+    own = await wx_client.get(f"/api/v1/folder/receipts/{receipt['id']}/proof", headers=rider)
     opened = verify_bundle(own.content, log_key=log_key).opened
     assert opened is not None and opened["payer.name"] == "欧阳小明"
 
 
 async def test_the_invoice_pdf_carries_a_tlog_proof_that_the_spec_verifier_accepts(
-    transit_app: Starlette, tclient: httpx.AsyncClient, tmp_path: Path
+    wx_app: Starlette, wx_client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
-    operator = await metro(transit_app)
-    rider = await login(tclient, "demo-bo")
-    await import_rows(tclient, operator, [trip_row(n, openid=demo_openid("bo")) for n in range(2)])
+    operator = await metro(wx_app)
+    rider = await login(wx_client, "demo-bo")
+    await import_rows(
+        wx_client, operator, [trip_row(n, openid=demo_openid("bo")) for n in range(2)]
+    )
     title = {"kind": "personal", "name": "欧阳小明"}
-    issued = await tclient.post(
-        INVOICES, json={"trips": await my_trip_ids(tclient, rider), "title": title}, headers=rider
+    issued = await wx_client.post(
+        INVOICES, json={"trips": await my_trip_ids(wx_client, rider), "title": title}, headers=rider
     )
     assert issued.status_code == 201, issued.text
     receipt = issued.json()["receipt"]
-    services: Services = transit_app.state.services
+    services: Services = wx_app.state.services
     await services.sequencer.integrate_once()
-    log_key = (await tclient.get("/ledger/key")).text.strip()
-    pdf = await tclient.get(urlsplit(receipt["scan_url"]).path + "/receipt.pdf")
+    log_key = (await wx_client.get("/ledger/key")).text.strip()
+    pdf = await wx_client.get(urlsplit(receipt["scan_url"]).path + "/receipt.pdf")
     files = detach(pdf.content, tmp_path / "detached")
     for data in files.values():
         assert "欧阳小明".encode() not in data and demo_openid("bo").encode() not in data

@@ -12,27 +12,29 @@ from starlette.applications import Starlette
 from backend.auth.standin import demo_openid
 from tests.accounting.support import assert_valid, texts
 from tests.accounting.test_endpoints import detach_xml
-from tests.auth.support import login
 from tests.transit.support import import_rows, metro, my_trip_ids, trip_row
+from tests.wechat import login
 
 INVOICES = "/api/v1/folder/transit-invoices"
 
 
 async def test_a_personal_buyers_invoice_xml_is_masked_and_embedded(
-    transit_app: Starlette, tclient: httpx.AsyncClient, tmp_path: Path
+    wx_app: Starlette, wx_client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
-    operator = await metro(transit_app)
-    rider = await login(tclient, "demo-bo")
-    await import_rows(tclient, operator, [trip_row(n, openid=demo_openid("bo")) for n in range(3)])
+    operator = await metro(wx_app)
+    rider = await login(wx_client, "demo-bo")
+    await import_rows(
+        wx_client, operator, [trip_row(n, openid=demo_openid("bo")) for n in range(3)]
+    )
     title = {"kind": "personal", "name": "欧阳小明"}
-    issued = await tclient.post(
-        INVOICES, json={"trips": await my_trip_ids(tclient, rider), "title": title}, headers=rider
+    issued = await wx_client.post(
+        INVOICES, json={"trips": await my_trip_ids(wx_client, rider), "title": title}, headers=rider
     )
     assert issued.status_code == 201, issued.text
     receipt = issued.json()["receipt"]
     scan = urlsplit(receipt["scan_url"]).path
 
-    public = await tclient.get(scan + "/receipt.xml")
+    public = await wx_client.get(scan + "/receipt.xml")
     assert public.status_code == 200, public.text
     root = assert_valid(public.content, "einv.xsd")
     assert texts(root, "BuyerType") == ["个人"] and texts(root, "BuyerName") == ["欧**明"]
@@ -43,6 +45,6 @@ async def test_a_personal_buyers_invoice_xml_is_masked_and_embedded(
     assert texts(root, "SellerIdNum") and texts(root, "TotalTax-includedAmount")
     assert receipt["number"] in texts(root, "InvoiceNumber")[0]
 
-    pdf = await tclient.get(scan + "/receipt.pdf")
+    pdf = await wx_client.get(scan + "/receipt.pdf")
     assert pdf.status_code == 200
     assert detach_xml(pdf.content, tmp_path / "detached") == public.content

@@ -1,70 +1,42 @@
-"""Verification and reimbursement tests: the app's verification service with a clock moved by
-hand and chosen limits."""
+"""Verification and reimbursement tests: the app on a clock moved by hand, with chosen limits."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
+from backend.app import create_app
 from backend.config import Settings
-from backend.services import Services
-from backend.verify.services import VerifyService
-from backend.verify.throttling import address_limit
-
-
-class FakeClock:
-    """The verification service's clock, moved by hand; starts at the real now."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
-
-
-def install(app: Starlette, service: VerifyService) -> None:
-    """Make ``service`` the verification service the views use."""
-    app.state.services = dataclasses.replace(app.state.services, verify=service)
-
-
-def service_for(
-    app: Starlette,
-    clock: FakeClock,
-    *,
-    daily_limit: int = 5,
-    slow_after: int = 1000,
-    refuse_after: int = 2000,
-) -> VerifyService:
-    services: Services = app.state.services
-    return VerifyService(
-        anchoring=services.anchoring,
-        witnessing=services.witnessing,
-        limiter=address_limit(
-            services.limit_store, slow_after=slow_after, refuse_after=refuse_after
-        ),
-        clock=clock,
-        daily_limit=daily_limit,
-    )
+from tests.clock import FakeClock
+from tests.lifespan import lifespan
 
 
 @pytest.fixture
 def clock() -> FakeClock:
+    """Starts at the real now."""
     return FakeClock()
 
 
 @pytest.fixture
-async def verify_app(app: Starlette, settings: Settings, clock: FakeClock) -> Starlette:
-    """The app with verification routed, a daily limit of 5 and the fake clock."""
-    install(app, service_for(app, clock, daily_limit=settings.verify_daily_limit))
-    return app
+async def verify_app(
+    request: pytest.FixtureRequest, settings: Settings, clock: FakeClock
+) -> AsyncIterator[Starlette]:
+    """The app on ``clock``: a receipt is verified at most ``verify_daily_limit`` (5) times a
+    day, and an address is slowed only after 1000 verifications a minute, refused after 2000.
+
+    Parametrized indirectly, the parameter is a dict of further ``Settings`` fields."""
+    limits: dict[str, Any] = getattr(request, "param", {})
+    chosen = dataclasses.replace(
+        settings, **({"verify_slow_after": 1000, "verify_refuse_after": 2000} | limits)
+    )
+    application = create_app(chosen, clock=clock)
+    async with lifespan(application):
+        yield application
 
 
 @pytest.fixture

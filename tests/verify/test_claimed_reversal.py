@@ -14,7 +14,6 @@ from backend.issuers.models import StaffRole
 from backend.receipts.models import Receipt, ReceiptStatus
 from backend.verify.models import ClaimState, ReimbursementClaim
 from tests.console.support import csrf_of, log_in, person
-from tests.console.wiring import install as install_console
 from tests.factories import Actor, staff_of
 from tests.verify.support import issue, ref, reimburser
 
@@ -78,7 +77,6 @@ async def test_a_closed_receipt_is_never_reversed(
 async def test_the_console_refuses_and_says_why(
     verify_app: Starlette, vclient: httpx.AsyncClient
 ) -> None:
-    install_console(verify_app)
     cashier = await person(verify_app, StaffRole.CASHIER)
     issued = await issue(verify_app, vclient, cashier=Actor(cashier.issuer_id, cashier.key))
     party = await reimburser(verify_app)

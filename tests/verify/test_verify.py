@@ -22,9 +22,9 @@ from chain.checkpoint import open_checkpoint
 from chain.hashing import leaf_hash
 from chain.note import NoteVerifier
 from chain.verify import verify_inclusion
+from tests.clock import FakeClock
 from tests.conftest import LOG_SIGNER
 from tests.factories import issuer_with_staff
-from tests.verify.conftest import FakeClock, install, service_for
 from tests.verify.support import five, issue, ref
 
 API = "/api/v1/verify"
@@ -156,19 +156,26 @@ async def test_each_receipt_is_verified_at_most_five_times_a_day(
     assert tomorrow["verifications"] == {"today": 1, "total": 6, "daily_limit": 5}
 
 
+@pytest.mark.parametrize(
+    "verify_app", [{"verify_daily_limit": 2}], ids=["daily_limit_2"], indirect=True
+)
 async def test_the_daily_limit_is_configurable(
-    verify_app: Starlette, vclient: httpx.AsyncClient, clock: FakeClock
+    verify_app: Starlette, vclient: httpx.AsyncClient
 ) -> None:
-    install(verify_app, service_for(verify_app, clock, daily_limit=2))
     issued = await issue(verify_app, vclient)
     statuses = [(await vclient.get(API, params=ref(issued))).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
 
 
+@pytest.mark.parametrize(
+    "verify_app",
+    [{"verify_slow_after": 2, "verify_refuse_after": 4}],
+    ids=["slow_after_2"],
+    indirect=True,
+)
 async def test_each_address_is_rate_limited(
-    verify_app: Starlette, vclient: httpx.AsyncClient, clock: FakeClock
+    verify_app: Starlette, vclient: httpx.AsyncClient
 ) -> None:
-    install(verify_app, service_for(verify_app, clock, slow_after=2, refuse_after=4))
     issued = await issue(verify_app, vclient)
 
     def client_at(address: str) -> httpx.AsyncClient:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -18,41 +19,33 @@ from chain.log import Log
 from chain.note import NoteSigner, open_note
 from chain.storage.memory import MemoryStorage
 from chain.witness import MemoryWitnessState, TreeHead, Witness
+from tests.clock import FakeClock
 from tests.witness.support import ORIGIN, grow, request_body
 
 NOW = 1_790_000_000
+AT_NOW = datetime.fromtimestamp(NOW, UTC)
 
 
-class Clock:
-    """A clock the test sets."""
-
-    def __init__(self, now: int) -> None:
-        self.now = now
-
-    def __call__(self) -> int:
-        return self.now
-
-
-def world(clock: Clock, state: MemoryWitnessState | SqliteWitnessState) -> tuple[Log, Witness]:
+def world(clock: FakeClock, state: MemoryWitnessState | SqliteWitnessState) -> tuple[Log, Witness]:
     log_signer = NoteSigner.generate(ORIGIN)
     log = Log(MemoryStorage(), log_signer)
-    signer = witness_signer("witness.example/w1", Ed25519PrivateKey.generate(), clock=clock)
+    signer = witness_signer("witness.example/w1", Ed25519PrivateKey.generate(), clock=clock.unix)
     return log, Witness(signer, {ORIGIN: [log_signer.verifier()]}, state)
 
 
 async def test_a_clock_set_back_stops_cosigning_until_it_catches_up() -> None:
-    clock = Clock(NOW)
+    clock = FakeClock(AT_NOW)
     log, witness = world(clock, MemoryWitnessState())
     first = await grow(log, b"a", 3)
     line = await witness.handle_request(await request_body(log, 0, first))
     opened = open_note(first.note + line.encode(), [witness.verifier()])
     assert cosignature_timestamp(opened.signatures[0].signature) == NOW
 
-    clock.now = NOW - 60  # set back a minute
+    clock.advance(timedelta(seconds=-60))  # set back a minute
     second = await grow(log, b"b", 2)
     with pytest.raises(ClockBehindError, match=f"reads {NOW - 60}, before its last"):
         await witness.handle_request(await request_body(log, 3, second))
-    clock.now = NOW  # the same second again is not going backwards
+    clock.now = AT_NOW  # the same second again is not going backwards
     assert await witness.handle_request(await request_body(log, 3, second))
 
 
@@ -60,7 +53,7 @@ async def test_the_last_cosignature_time_survives_a_restart_and_old_files_upgrad
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "witness.db"
-    clock = Clock(NOW)
+    clock = FakeClock(AT_NOW)
     with SqliteWitnessState.open(path) as state:
         log, witness = world(clock, state)
         signed = await grow(log, b"a", 2)
@@ -86,7 +79,7 @@ async def test_the_last_cosignature_time_survives_a_restart_and_old_files_upgrad
 
 
 async def test_over_http_a_clock_behind_is_503_service_unavailable() -> None:
-    clock = Clock(NOW)
+    clock = FakeClock(AT_NOW)
     log, witness = world(clock, MemoryWitnessState())
     app = create_witness_app(witness)
     async with httpx.AsyncClient(
@@ -95,7 +88,7 @@ async def test_over_http_a_clock_behind_is_503_service_unavailable() -> None:
         first = await grow(log, b"a", 1)
         ok = await http.post("/add-checkpoint", content=await request_body(log, 0, first))
         assert ok.status_code == 200
-        clock.now -= 3600
+        clock.advance(timedelta(hours=-1))
         second = await grow(log, b"b", 1)
         late = await http.post("/add-checkpoint", content=await request_body(log, 1, second))
         assert late.status_code == 503 and "before its last cosignature" in late.text

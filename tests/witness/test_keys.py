@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.serialization import (
 
 from backend.witness.errors import KeyFileError, LogKeyError, WitnessNameError
 from backend.witness.keys import (
+    WitnessKey,
     load_key,
     load_or_create_key,
     parse_log_keys,
@@ -33,7 +34,7 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def _public(key: Ed25519PrivateKey) -> bytes:
+def _public(key: WitnessKey) -> bytes:
     return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
