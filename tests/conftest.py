@@ -29,6 +29,9 @@ from chain.note import NoteSigner
 from tests.factories import TEST_SECRET
 from tests.lifespan import lifespan
 
+# The browser tests' shared Chromium: its fixtures, and the event loop its tests run in.
+pytest_plugins = ["tests.browsers"]
+
 LOG_SIGNER = NoteSigner.generate("piaojia.test/ledger")
 
 POSTGRES_SERVER = os.environ.get(

@@ -12,8 +12,8 @@ from starlette.applications import Starlette
 from backend.app import create_app
 from backend.config import Secret, Settings
 from backend.demo.seed import seed_demo
-from tests.e2e.support import free_port
 from tests.lifespan import lifespan
+from tests.servers import free_port
 
 
 @pytest.fixture
