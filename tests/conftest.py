@@ -34,6 +34,9 @@ from tests.factories import TEST_SECRET
 from tests.lifespan import lifespan
 from tests.wechat import BASE_URL, SESSION_LIFETIME, FakeWeChat, use_auth, wechat_client
 
+# The browser tests' shared Chromium: its fixtures, and the event loop its tests run in.
+pytest_plugins = ["tests.browsers"]
+
 LOG_SIGNER = NoteSigner.generate("piaojia.test/ledger")
 
 POSTGRES_SERVER = os.environ.get(

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import logging
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 
 from backend.logredact import ShortenTokens, install, shorten_tokens
 from tests.factories import credit_code, receipt_request
-from tests.test_ledger_cli import ROOT, _environment, piaojia
+from tests.servers import free_port, serve_command, serving
+from tests.test_ledger_cli import _environment, piaojia
 
 
 def test_tokens_are_cut_in_any_path_and_any_argument() -> None:
@@ -40,41 +37,21 @@ def test_the_access_log_of_a_real_server_shows_no_whole_token(
     key = piaojia(
         database_url, "staff", "create", "--issuer", issuer, "--role", "cashier", "--name", "甲"
     ).stdout.strip()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "backend", "serve", "--port", str(port)],
-            env=_environment(database_url),
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+    env = _environment(database_url)
+    with serving(serve_command(port), port=port, env=env, log_path=log) as up:
+        base = up.url
+        issued = httpx.post(
+            base + "/api/v1/hospital/receipts",
+            json=receipt_request(),
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=30,
         )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    httpx.get(base + "/healthz", timeout=1)
-                    break
-                except httpx.TransportError:
-                    assert process.poll() is None and time.monotonic() < deadline
-                    time.sleep(0.1)
-            issued = httpx.post(
-                base + "/api/v1/hospital/receipts",
-                json=receipt_request(),
-                headers={"Authorization": f"Bearer {key}"},
-                timeout=30,
-            )
-            assert issued.status_code == 201, issued.text
-            token = issued.json()["scan_url"].rsplit("/", 1)[1]
-            for path in (f"/s/{token}", f"/s/{token}/proof", f"/s/{token}/receipt.pdf"):
-                assert httpx.get(base + path, timeout=30).status_code < 500
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+        assert issued.status_code == 201, issued.text
+        token = issued.json()["scan_url"].rsplit("/", 1)[1]
+        for path in (f"/s/{token}", f"/s/{token}/proof", f"/s/{token}/receipt.pdf"):
+            assert httpx.get(base + path, timeout=30).status_code < 500
     text = log.read_text(encoding="utf-8")
     assert f'"GET /s/{token[:6]}…/proof HTTP/1.1"' in text  # the request is still logged
     assert token not in text and token[6:] not in text

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,22 +17,21 @@ from backend.anchoring.models import LedgerTile
 from backend.receipts.models import Receipt
 from tests.conftest import LOG_SIGNER
 from tests.factories import TEST_SECRET, credit_code, receipt_request
+from tests.servers import ROOT, clean_env, free_port, serve_command, serving
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
 LOG_KEY = LOG_SIGNER.verifier().key_string()
 
 
 def _environment(database_url: str) -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("PIAOJIA_")} | {
-        "PIAOJIA_DATABASE_URL": database_url,
-        "PIAOJIA_SECRET_KEY": TEST_SECRET,
-        "PIAOJIA_LEDGER_KEY": LOG_SIGNER.key_string(),
-        "PIAOJIA_LEDGER_INTERVAL": "0.05",
-        "PYTHONPATH": str(ROOT),
-        "PIAOJIA_CA_DIR": str(Path(tempfile.gettempdir()) / "piaojia-test-ca"),
-    }
+    return clean_env(
+        PIAOJIA_DATABASE_URL=database_url,
+        PIAOJIA_SECRET_KEY=TEST_SECRET,
+        PIAOJIA_LEDGER_KEY=LOG_SIGNER.key_string(),
+        PIAOJIA_LEDGER_INTERVAL="0.05",
+        PIAOJIA_CA_DIR=str(Path(tempfile.gettempdir()) / "piaojia-test-ca"),
+    )
 
 
 def piaojia(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -50,29 +46,12 @@ def piaojia(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def server(database_url: str) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "backend", "serve", "--port", str(port), "--no-access-log"],
-        env=_environment(database_url),
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(url + "/healthz", timeout=1)
-            break
-        except httpx.TransportError:
-            assert process.poll() is None and time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+def server(database_url: str, tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    command = serve_command(port, "--no-access-log")
+    env = _environment(database_url)
+    with serving(command, port=port, env=env, log_path=tmp_path / "serve.log") as up:
+        yield up.url
 
 
 async def test_verify_and_audit_from_the_command_line(

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +17,7 @@ from chain.cosignature import CosignatureSigner
 from chain.policy import Policy
 from chain.tiles import TILE_WIDTH
 from tests.conftest import LOG_SIGNER
+from tests.servers import clean_env, free_port, python, serving
 from tests.test_ledger_caching import pending_entries
 
 LOG_KEY = LOG_SIGNER.verifier().key_string()
@@ -35,26 +32,11 @@ class Interrupted(Exception):
 def static_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     folder = tmp_path / "mirror"
     folder.mkdir()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", str(folder)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(url + "/", timeout=1)
-            break
-        except httpx.TransportError:
-            assert process.poll() is None and time.monotonic() < deadline, "no http.server"
-            time.sleep(0.1)
-    yield url, folder
-    process.terminate()
-    process.wait(timeout=30)
+    port = free_port()
+    command = python("-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", str(folder))
+    log_path = tmp_path / "http.server.log"
+    with serving(command, port=port, env=clean_env(), log_path=log_path, ready="/") as up:
+        yield up.url, folder
 
 
 async def test_a_mirror_served_by_http_server_passes_the_audit_and_resumes(

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.support import ROOT, wait_for_mail
-from tests.hostile.serve import serve_env, serving
+from tests.e2e.support import wait_for_mail
+from tests.servers import ROOT, piaojia_serve, serve_env
 
 pytestmark = pytest.mark.slow
 
@@ -78,11 +78,11 @@ def test_the_quick_start_runs_as_written(database_url: str, tmp_path: Path) -> N
     # A second terminal has the same database and files, but no PIAOJIA_DEMO: the README's
     # `. var/demo-keys.env` must give it.
     shell = {k: v for k, v in env.items() if k != "PIAOJIA_DEMO"}
-    for command in run_recipe()[:-1]:  # serving() below runs the last one, piaojia serve
+    for command in run_recipe()[:-1]:  # piaojia_serve() below runs the last one
         done = sh(command.replace("$(BIN)/", ".venv/bin/"), cwd=workdir, env=env)
         assert done.returncode == 0, done.stderr
     log = tmp_path / "serve.log"
-    with serving(env, log, "--no-access-log") as url:
+    with piaojia_serve(env, log, "--no-access-log") as url:
         started = printed(log, "Piaojia demo is serving")
         assert started.index("Uvicorn running on") < started.index("Piaojia demo is serving")
         for label in ("home", "folder", "verify", "console", "API docs", "ledger", "mail sink"):

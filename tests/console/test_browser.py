@@ -7,34 +7,22 @@ kept under the test's tmp_path and in /tmp/piaojia-console/.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
 
 from tests.conftest import LOG_SIGNER
 from tests.console.support import PASSWORD
 from tests.factories import TEST_SECRET
+from tests.servers import clean_env, free_port, python, serving
 
-ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path("/tmp/piaojia-console")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -47,44 +35,20 @@ def server_args() -> list[str]:
 def server(
     database_url: str, tmp_path: Path, server_args: list[str]
 ) -> Iterator[tuple[str, dict[str, str]]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
+    port = free_port()
     seed_file = tmp_path / "seed.json"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIAOJIA_")} | {
-        "PIAOJIA_DATABASE_URL": database_url,
-        "PIAOJIA_SECRET_KEY": TEST_SECRET,
-        "PIAOJIA_LEDGER_KEY": LOG_SIGNER.key_string(),
-        "PIAOJIA_LEDGER_INTERVAL": "0.2",
-        "PIAOJIA_PUBLIC_BASE_URL": url,
-        "PIAOJIA_RENDER_WORKERS": "1",
-        "PYTHONPATH": str(ROOT),
-        "PIAOJIA_CA_DIR": str(Path(tempfile.gettempdir()) / "piaojia-test-ca"),
-    }
-    log_file = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.console.server", str(port), str(seed_file), *server_args],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=log_file,
+    env = clean_env(
+        PIAOJIA_DATABASE_URL=database_url,
+        PIAOJIA_SECRET_KEY=TEST_SECRET,
+        PIAOJIA_LEDGER_KEY=LOG_SIGNER.key_string(),
+        PIAOJIA_LEDGER_INTERVAL="0.2",
+        PIAOJIA_PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+        PIAOJIA_RENDER_WORKERS="1",
+        PIAOJIA_CA_DIR=str(Path(tempfile.gettempdir()) / "piaojia-test-ca"),
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(url + "/healthz", timeout=1)
-            break
-        except httpx.TransportError:
-            log = (tmp_path / "server.log").read_text()
-            if process.poll() is not None or time.monotonic() > deadline:
-                log_file.close()
-                pytest.fail(f"the server did not start: {log}")
-            time.sleep(0.1)
-    yield url, json.loads(seed_file.read_text())
-    process.terminate()
-    process.wait(timeout=30)
-    log_file.close()
+    command = python("-m", "tests.console.server", str(port), str(seed_file), *server_args)
+    with serving(command, port=port, env=env, log_path=tmp_path / "server.log") as up:
+        yield up.url, json.loads(seed_file.read_text())
 
 
 async def shot(page: Page, tmp_path: Path, name: str) -> None:
@@ -151,96 +115,91 @@ THREE_ITEMS = [
 
 
 async def test_cashier_and_admin_in_chromium(
-    server: tuple[str, dict[str, str]], tmp_path: Path
+    browser: Browser, server: tuple[str, dict[str, str]], tmp_path: Path
 ) -> None:
     url, seeded = server
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            # The cashier at a desktop counter.
-            page = await log_in(browser, url, seeded["cashier1"], 1280)
-            await shot(page, tmp_path, "01-cashier-home-desktop")
-            await page.goto(url + "/console/receipts/new")
-            await shot(page, tmp_path, "02-issue-form-desktop")
-            first = await issue(page, url, "张三", THREE_ITEMS)
-            assert await page.locator("#item-table tbody tr").count() == 3
-            assert (await page.inner_text("#total")).strip() == "¥95.60"
-            await shot(page, tmp_path, "03-issued-desktop")
+    # The cashier at a desktop counter.
+    page = await log_in(browser, url, seeded["cashier1"], 1280)
+    await shot(page, tmp_path, "01-cashier-home-desktop")
+    await page.goto(url + "/console/receipts/new")
+    await shot(page, tmp_path, "02-issue-form-desktop")
+    first = await issue(page, url, "张三", THREE_ITEMS)
+    assert await page.locator("#item-table tbody tr").count() == 3
+    assert (await page.inner_text("#total")).strip() == "¥95.60"
+    await shot(page, tmp_path, "03-issued-desktop")
 
-            # 打印 opens the slip in a new tab, inline, to print from the browser's viewer.
-            link = page.locator("#print-slip")
-            assert await link.get_attribute("target") == "_blank"
-            assert await link.get_attribute("download") is None
-            slip = await page.request.get(url + (await link.get_attribute("href") or ""))
-            disposition = slip.headers["content-disposition"]
-            assert disposition.startswith('inline; filename="slip-'), disposition
-            assert "filename*=UTF-8''%E6%94%B6%E8%B4%B9%E5%91%8A%E7%9F%A5%E5%8D%95-" in disposition
-            pdf = tmp_path / "slip.pdf"
-            pdf.write_bytes(await slip.body())
-            assert pdf.read_bytes().startswith(b"%PDF")
-            assert decode_qr(pdf).startswith(url + "/s/")
+    # 打印 opens the slip in a new tab, inline, to print from the browser's viewer.
+    link = page.locator("#print-slip")
+    assert await link.get_attribute("target") == "_blank"
+    assert await link.get_attribute("download") is None
+    slip = await page.request.get(url + (await link.get_attribute("href") or ""))
+    disposition = slip.headers["content-disposition"]
+    assert disposition.startswith('inline; filename="slip-'), disposition
+    assert "filename*=UTF-8''%E6%94%B6%E8%B4%B9%E5%91%8A%E7%9F%A5%E5%8D%95-" in disposition
+    pdf = tmp_path / "slip.pdf"
+    pdf.write_bytes(await slip.body())
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert decode_qr(pdf).startswith(url + "/s/")
 
-            second = await issue(page, url, "王五", THREE_ITEMS[:1])
-            await page.fill("#reason", "收费项目录入错误")
-            async with page.expect_navigation():
-                await page.click("#reverse-submit")
-            # The confirmation says what will happen; nothing is reversed until confirmed.
-            summary = await page.inner_text("#reversal-confirm")
-            assert "收费项目录入错误" in summary and "不能撤销" in summary
-            assert (await page.inner_text("#confirm-amount")) == "-¥25.60"
-            await shot(page, tmp_path, "04-reversal-confirm-desktop")
-            async with page.expect_navigation():
-                await page.click("#cancel-reversal")
-            assert await page.inner_text("#status") == "有效"
-            await page.fill("#reason", "收费项目录入错误")
-            async with page.expect_navigation():
-                await page.click("#reverse-submit")
-            async with page.expect_navigation():
-                await page.click("#confirm-reversal")
-            assert "红字票据" in await page.inner_text("#status")
-            await shot(page, tmp_path, "04-reversed-desktop")
-            await page.goto(url + f"/console/receipts/{second}")
-            assert await page.inner_text("#status") == "已冲红"
-            await page.goto(url + f"/console/receipts/{first}")
-            trail = await page.locator("#trail tbody tr").evaluate_all(
-                "rows => rows.map(r => r.dataset.event)"
-            )
-            assert trail == ["issued", "slip_printed"]
-            await page.goto(url + "/console/receipts?payer=张三")
-            assert await page.locator("#receipt-list .receipt-link").count() == 1
-            await shot(page, tmp_path, "05-find-desktop")
+    second = await issue(page, url, "王五", THREE_ITEMS[:1])
+    await page.fill("#reason", "收费项目录入错误")
+    async with page.expect_navigation():
+        await page.click("#reverse-submit")
+    # The confirmation says what will happen; nothing is reversed until confirmed.
+    summary = await page.inner_text("#reversal-confirm")
+    assert "收费项目录入错误" in summary and "不能撤销" in summary
+    assert (await page.inner_text("#confirm-amount")) == "-¥25.60"
+    await shot(page, tmp_path, "04-reversal-confirm-desktop")
+    async with page.expect_navigation():
+        await page.click("#cancel-reversal")
+    assert await page.inner_text("#status") == "有效"
+    await page.fill("#reason", "收费项目录入错误")
+    async with page.expect_navigation():
+        await page.click("#reverse-submit")
+    async with page.expect_navigation():
+        await page.click("#confirm-reversal")
+    assert "红字票据" in await page.inner_text("#status")
+    await shot(page, tmp_path, "04-reversed-desktop")
+    await page.goto(url + f"/console/receipts/{second}")
+    assert await page.inner_text("#status") == "已冲红"
+    await page.goto(url + f"/console/receipts/{first}")
+    trail = await page.locator("#trail tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.event)"
+    )
+    assert trail == ["issued", "slip_printed"]
+    await page.goto(url + "/console/receipts?payer=张三")
+    assert await page.locator("#receipt-list .receipt-link").count() == 1
+    await shot(page, tmp_path, "05-find-desktop")
 
-            # The same cashier on a phone-sized screen: the form still fits.
-            phone = await log_in(browser, url, seeded["cashier1"], 390)
-            await phone.goto(url + "/console/receipts/new")
-            await shot(phone, tmp_path, "06-issue-form-phone")
-            overflow = await phone.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 0
+    # The same cashier on a phone-sized screen: the form still fits.
+    phone = await log_in(browser, url, seeded["cashier1"], 390)
+    await phone.goto(url + "/console/receipts/new")
+    await shot(phone, tmp_path, "06-issue-form-phone")
+    overflow = await phone.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
 
-            # The admin's dashboard counts what was just issued: 2 receipts and 1 red one.
-            admin = await log_in(browser, url, seeded["admin1"], 1280)
-            assert admin.url.endswith("/console/dashboard")
-            bars = await admin.locator("svg.chart g.bar").evaluate_all(
-                "bars => bars.map(b => [b.dataset.day, Number(b.dataset.total)])"
-            )
-            today_total = sum(total for _, total in bars)
-            assert today_total == 3 and bars[-1][1] == 3
-            segments = await admin.locator("svg.chart g.bar rect").evaluate_all(
-                "rs => rs.map(r => [r.dataset.state, Number(r.dataset.count)])"
-            )
-            assert sorted(segments) == [["red", 1], ["reversed", 1], ["unopened", 1]]
-            assert await admin.inner_text("#total") == "3"
-            await shot(admin, tmp_path, "07-dashboard-desktop")
-            admin_phone = await log_in(browser, url, seeded["admin1"], 390)
-            await shot(admin_phone, tmp_path, "08-dashboard-phone")
+    # The admin's dashboard counts what was just issued: 2 receipts and 1 red one.
+    admin = await log_in(browser, url, seeded["admin1"], 1280)
+    assert admin.url.endswith("/console/dashboard")
+    bars = await admin.locator("svg.chart g.bar").evaluate_all(
+        "bars => bars.map(b => [b.dataset.day, Number(b.dataset.total)])"
+    )
+    today_total = sum(total for _, total in bars)
+    assert today_total == 3 and bars[-1][1] == 3
+    segments = await admin.locator("svg.chart g.bar rect").evaluate_all(
+        "rs => rs.map(r => [r.dataset.state, Number(r.dataset.count)])"
+    )
+    assert sorted(segments) == [["red", 1], ["reversed", 1], ["unopened", 1]]
+    assert await admin.inner_text("#total") == "3"
+    await shot(admin, tmp_path, "07-dashboard-desktop")
+    admin_phone = await log_in(browser, url, seeded["admin1"], 390)
+    await shot(admin_phone, tmp_path, "08-dashboard-phone")
 
-            # The other hospital's cashier sees none of it.
-            other = await log_in(browser, url, seeded["cashier2"], 1280)
-            await other.goto(url + "/console/receipts")
-            assert await other.locator("#receipt-list .receipt-link").count() == 0
-            answer = await other.goto(url + f"/console/receipts/{first}")
-            assert answer is not None and answer.status == 404
-        finally:
-            await browser.close()
+    # The other hospital's cashier sees none of it.
+    other = await log_in(browser, url, seeded["cashier2"], 1280)
+    await other.goto(url + "/console/receipts")
+    assert await other.locator("#receipt-list .receipt-link").count() == 0
+    answer = await other.goto(url + f"/console/receipts/{first}")
+    assert answer is not None and answer.status == 404

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Page, Route, async_playwright
+from playwright.async_api import Browser, Page, Route
 
 from backend.anchoring.services import LedgerState
 from backend.scan.records import ScanItem, ScanRecord
 from backend.scan.services import scan_view
 from backend.templating import template_environment
-from tests.e2e.support import CHROMIUM, CHROMIUM_ARGS, shot
+from tests.e2e.support import shot
 
 ORIGIN = "http://piaojia.test"
 LONG_ISSUER = "广州市番禺区中医院附属第二门诊部有限公司医疗集团总院"
@@ -124,26 +124,23 @@ async def _open(browser: Browser, width: int, path: str) -> Page:
 
 
 @pytest.mark.parametrize("width", [320, 360])
-async def test_the_valid_badge_stays_a_pill_when_its_row_wraps(width: int, tmp_path: Path) -> None:
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = await _open(browser, width, "/s/" + TOKEN)
-            title = await _box(page, "h1")
-            assert title["height"] > 1.5 * title["line"]  # the long name wraps
-            status = await _box(page, "#status")
-            assert await page.inner_text("#status") == "有效"
-            assert _is_a_pill(status), status
-            await shot(page, tmp_path, f"scan-{width}")
+async def test_the_valid_badge_stays_a_pill_when_its_row_wraps(
+    browser: Browser, width: int, tmp_path: Path
+) -> None:
+    page = await _open(browser, width, "/s/" + TOKEN)
+    title = await _box(page, "h1")
+    assert title["height"] > 1.5 * title["line"]  # the long name wraps
+    status = await _box(page, "#status")
+    assert await page.inner_text("#status") == "有效"
+    assert _is_a_pill(status), status
+    await shot(page, tmp_path, f"scan-{width}")
 
-            page = await _open(browser, width, "/h5/folder")
-            row = page.locator("#receipt-list .receipt").first
-            await row.wait_for(state="visible")
-            row_height = (await row.bounding_box() or {"height": 0})["height"]
-            badge = await _box(page, "#receipt-list .receipt:first-child .badge")
-            assert await row.locator(".badge").inner_text() == "有效"
-            assert row_height > 3 * badge["line"]  # the row wrapped onto more lines
-            assert _is_a_pill(badge), badge
-            await shot(page, tmp_path, f"folder-{width}")
-        finally:
-            await browser.close()
+    page = await _open(browser, width, "/h5/folder")
+    row = page.locator("#receipt-list .receipt").first
+    await row.wait_for(state="visible")
+    row_height = (await row.bounding_box() or {"height": 0})["height"]
+    badge = await _box(page, "#receipt-list .receipt:first-child .badge")
+    assert await row.locator(".badge").inner_text() == "有效"
+    assert row_height > 3 * badge["line"]  # the row wrapped onto more lines
+    assert _is_a_pill(badge), badge
+    await shot(page, tmp_path, f"folder-{width}")

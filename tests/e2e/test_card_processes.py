@@ -4,9 +4,6 @@ proofs sent to both at once check five per card and ten per user, not five or te
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -17,7 +14,8 @@ import httpx
 import pytest
 
 from backend.receipts.schemas import CHINA_STANDARD_TIME
-from tests.e2e.support import ROOT, Server, free_port
+from tests.e2e.support import Server
+from tests.servers import free_port, python, serving
 
 pytestmark = pytest.mark.slow
 
@@ -33,34 +31,10 @@ def second(server: Server, tmp_path: Path) -> Iterator[str]:
         "PIAOJIA_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "PIAOJIA_SMTP_URL": f"smtp://127.0.0.1:{free_port()}",  # its own demo mail sink
     }
+    command = python("-m", "tests.e2e.server", str(port))
     log_path = tmp_path / "second.log"
-    with log_path.open("w") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.e2e.server", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=log_file,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(url + "/healthz", timeout=1)
-                    break
-                except httpx.TransportError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail(f"the second server did not start: {log_path.read_text()}")
-                    time.sleep(0.1)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    with serving(command, port=port, env=env, log_path=log_path, what="the second server") as up:
+        yield up.url
 
 
 def card_trip() -> dict[str, Any]:

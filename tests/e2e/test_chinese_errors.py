@@ -15,9 +15,9 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import Browser, Page
 
-from tests.e2e.support import CHROMIUM, CHROMIUM_ARGS, Server, fits_the_screen, phone, shot
+from tests.e2e.support import Server, fits_the_screen, phone, shot
 from tests.factories import credit_code, receipt_request
 
 HOSPITAL = "广州市第一人民医院"
@@ -67,7 +67,7 @@ async def _issue(http: httpx.AsyncClient, cashier: dict[str, str]) -> dict[str, 
 
 
 async def test_the_scan_and_folder_pages_say_what_went_wrong_in_chinese(
-    server: Server, tmp_path: Path
+    browser: Browser, server: Server, tmp_path: Path
 ) -> None:
     shots = _folder(server, tmp_path)
     cashier = _staff(server, "hospital", "cashier", 81)
@@ -83,79 +83,70 @@ async def test_the_scan_and_folder_pages_say_what_went_wrong_in_chinese(
         assert claimed.status_code == 201, claimed.text
     scan_url = receipt["scan_url"]
 
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = await (await phone(browser)).new_page()
-            await page.goto(scan_url)
+    page = await (await phone(browser)).new_page()
+    await page.goto(scan_url)
 
-            # a@b passes the browser's own check (HTML allows it), and the server refuses it.
-            await page.fill("#email-form input[name=email]", "a@b")
-            async with page.expect_navigation() as went:
-                await page.tap("#email-form button[type=submit]")
-            answer = await went.value
-            assert answer is not None and answer.status == 400
-            error = await page.inner_text("#email-error")
-            assert "邮箱地址不正确" in error and "name@example.com" in error
-            assert await page.input_value("#email-form input[name=email]") == "a@b"
-            assert (await page.inner_text("h1")).strip() == HOSPITAL  # still the receipt
-            await _no_json(page)
-            assert await fits_the_screen(page)
-            await shot(page, shots, "zh-01-scan-email-invalid")
+    # a@b passes the browser's own check (HTML allows it), and the server refuses it.
+    await page.fill("#email-form input[name=email]", "a@b")
+    async with page.expect_navigation() as went:
+        await page.tap("#email-form button[type=submit]")
+    answer = await went.value
+    assert answer is not None and answer.status == 400
+    error = await page.inner_text("#email-error")
+    assert "邮箱地址不正确" in error and "name@example.com" in error
+    assert await page.input_value("#email-form input[name=email]") == "a@b"
+    assert (await page.inner_text("h1")).strip() == HOSPITAL  # still the receipt
+    await _no_json(page)
+    assert await fits_the_screen(page)
+    await shot(page, shots, "zh-01-scan-email-invalid")
 
-            # One copy a day is allowed here: the first goes, the second is refused.
-            await page.fill("#email-form input[name=email]", "zhangsan@example.com")
-            async with page.expect_navigation():
-                await page.tap("#email-form button[type=submit]")
-            assert await page.locator("#emailed").count() == 1
-            await page.fill("#email-form input[name=email]", "zhangsan@example.com")
-            async with page.expect_navigation() as went:
-                await page.tap("#email-form button[type=submit]")
-            answer = await went.value
-            assert answer is not None and answer.status == 429
-            assert int(await answer.header_value("retry-after") or 0) >= 1
-            assert "今天发送电子票的次数已达上限，请明天再试" in await page.inner_text(
-                "#email-error"
-            )
-            assert await page.input_value("#email-form input[name=email]") == "zhangsan@example.com"
-            await _no_json(page)
-            await shot(page, shots, "zh-02-scan-email-limit")
+    # One copy a day is allowed here: the first goes, the second is refused.
+    await page.fill("#email-form input[name=email]", "zhangsan@example.com")
+    async with page.expect_navigation():
+        await page.tap("#email-form button[type=submit]")
+    assert await page.locator("#emailed").count() == 1
+    await page.fill("#email-form input[name=email]", "zhangsan@example.com")
+    async with page.expect_navigation() as went:
+        await page.tap("#email-form button[type=submit]")
+    answer = await went.value
+    assert answer is not None and answer.status == 429
+    assert int(await answer.header_value("retry-after") or 0) >= 1
+    assert "今天发送电子票的次数已达上限，请明天再试" in await page.inner_text("#email-error")
+    assert await page.input_value("#email-form input[name=email]") == "zhangsan@example.com"
+    await _no_json(page)
+    await shot(page, shots, "zh-02-scan-email-limit")
 
-            # The folder page: the receipt is in 李雷's folder; 张三 is told so, in Chinese.
-            await page.goto(f"{server.url}/h5/folder?add={scan_url.rsplit('/', 1)[1]}")
-            await page.wait_for_selector("#login-form", state="visible")
-            await page.fill("#login-name", "zhangsan")
-            await page.tap("#login-submit")
-            shown = page.locator("#error")
-            await shown.wait_for(state="visible")
-            assert (
-                await shown.inner_text()
-            ).strip() == "这张票据已在其他人的票夹中，不能重复添加。"
-            assert "lilei" not in await page.content()
-            await shot(page, shots, "zh-03-folder-in-another")
+    # The folder page: the receipt is in 李雷's folder; 张三 is told so, in Chinese.
+    await page.goto(f"{server.url}/h5/folder?add={scan_url.rsplit('/', 1)[1]}")
+    await page.wait_for_selector("#login-form", state="visible")
+    await page.fill("#login-name", "zhangsan")
+    await page.tap("#login-submit")
+    shown = page.locator("#error")
+    await shown.wait_for(state="visible")
+    assert (await shown.inner_text()).strip() == "这张票据已在其他人的票夹中，不能重复添加。"
+    assert "lilei" not in await page.content()
+    await shot(page, shots, "zh-03-folder-in-another")
 
-            # Unknown codes from this phone, until the throttle refuses even the real one.
-            for _ in range(4):
-                await page.goto(f"{server.url}/s/{uuid.uuid4().hex}")
-            refused = await page.goto(scan_url)
-            assert refused is not None and refused.status == 429
-            assert int(await refused.header_value("retry-after") or 0) >= 1
-            said = await page.inner_text("#refused-message")
-            assert re.fullmatch(r"扫码过于频繁，请 \d+ (秒|分钟)后再试。", said.strip()), said
-            await _no_json(page)
-            assert await fits_the_screen(page)
-            await shot(page, shots, "zh-04-scan-throttled")
-            # So is the PDF the page links to, opened in the browser.
-            pdf = await page.goto(f"{scan_url}/receipt.pdf")
-            assert pdf is not None and pdf.status == 429
-            assert "扫码过于频繁" in await page.inner_text("#refused-message")
-            await _no_json(page)
-        finally:
-            await browser.close()
+    # Unknown codes from this phone, until the throttle refuses even the real one.
+    for _ in range(4):
+        await page.goto(f"{server.url}/s/{uuid.uuid4().hex}")
+    refused = await page.goto(scan_url)
+    assert refused is not None and refused.status == 429
+    assert int(await refused.header_value("retry-after") or 0) >= 1
+    said = await page.inner_text("#refused-message")
+    assert re.fullmatch(r"扫码过于频繁，请 \d+ (秒|分钟)后再试。", said.strip()), said
+    await _no_json(page)
+    assert await fits_the_screen(page)
+    await shot(page, shots, "zh-04-scan-throttled")
+    # So is the PDF the page links to, opened in the browser.
+    pdf = await page.goto(f"{scan_url}/receipt.pdf")
+    assert pdf is not None and pdf.status == 429
+    assert "扫码过于频繁" in await page.inner_text("#refused-message")
+    await _no_json(page)
 
 
 async def test_the_verification_page_names_ledger_events_in_chinese(
-    server: Server, tmp_path: Path
+    browser: Browser, server: Server, tmp_path: Path
 ) -> None:
     shots = _folder(server, tmp_path)
     cashier = _staff(server, "hospital", "cashier", 82)
@@ -173,29 +164,22 @@ async def test_the_verification_page_names_ledger_events_in_chinese(
         )
         assert red.status_code == 201, red.text
 
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = await (await phone(browser)).new_page()
-            for receipt, expected, name in (
-                (claimed, ["开具", "报销锁定", "报销完成"], "zh-05-verify-reimbursed"),
-                (reversed_, ["开具", "冲红"], "zh-06-verify-reversed"),
-            ):
-                query = f"code={receipt['code']}&number={receipt['number']}"
-                url = f"{server.url}/verify?{query}&check={receipt['check_code']}"
-                events: list[str] = []
-                for _ in range(120):  # the ledger integrates every 0.2 s; a busy machine is slower
-                    await page.goto(url)
-                    events = [t.strip() for t in await page.locator("dt.event").all_inner_texts()]
-                    if len(events) >= len(expected) and "待上链" not in await page.inner_text(
-                        "main"
-                    ):
-                        break
-                    await page.wait_for_timeout(500)
-                assert events == expected, events
-                body = await page.inner_text("main")
-                for english in ("issued", "locked", "closed", "reversed"):
-                    assert english not in body
-                await shot(page, shots, name)
-        finally:
-            await browser.close()
+    page = await (await phone(browser)).new_page()
+    for receipt, expected, name in (
+        (claimed, ["开具", "报销锁定", "报销完成"], "zh-05-verify-reimbursed"),
+        (reversed_, ["开具", "冲红"], "zh-06-verify-reversed"),
+    ):
+        query = f"code={receipt['code']}&number={receipt['number']}"
+        url = f"{server.url}/verify?{query}&check={receipt['check_code']}"
+        events: list[str] = []
+        for _ in range(120):  # the ledger integrates every 0.2 s; a busy machine is slower
+            await page.goto(url)
+            events = [t.strip() for t in await page.locator("dt.event").all_inner_texts()]
+            if len(events) >= len(expected) and "待上链" not in await page.inner_text("main"):
+                break
+            await page.wait_for_timeout(500)
+        assert events == expected, events
+        body = await page.inner_text("main")
+        for english in ("issued", "locked", "closed", "reversed"):
+            assert english not in body
+        await shot(page, shots, name)

@@ -18,15 +18,13 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from backend.auth.standin import demo_openid
 from backend.receipts.schemas import CHINA_STANDARD_TIME
 from tests.accounting.support import assert_valid, texts
 from tests.documents.support import render_page, text_of, write
 from tests.e2e.support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     Server,
     fits_the_screen,
     keep,
@@ -141,7 +139,7 @@ async def rows(page: Page) -> list[str]:
 
 
 async def test_a_folder_row_opens_and_its_receipt_can_be_kept_sent_reissued_and_removed(
-    server: Server, tmp_path: Path
+    browser: Browser, server: Server, tmp_path: Path
 ) -> None:
     shot_dir = tmp_path / server.env["PIAOJIA_DATABASE_URL"].split(":")[0]
     shot_dir.mkdir()
@@ -149,157 +147,152 @@ async def test_a_folder_row_opens_and_its_receipt_can_be_kept_sent_reissued_and_
     locked, other = seeded["medical"]
     invoice = seeded["invoice"]["receipt"]
 
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = await phone(browser)
-            page = await context.new_page()
-            await page.goto(f"{server.url}/h5/folder")
-            await page.fill("#login-name", RIDER)
-            await page.tap("#login-submit")
-            await page.locator("#receipt-list .receipt").nth(2).wait_for()
-            assert await page.locator("#filters").is_visible()
-            claim = page.locator(f".receipt[data-id='{locked['id']}'] .claim")
-            assert (await claim.inner_text()) == "报销中"
+    context = await phone(browser)
+    page = await context.new_page()
+    await page.goto(f"{server.url}/h5/folder")
+    await page.fill("#login-name", RIDER)
+    await page.tap("#login-submit")
+    await page.locator("#receipt-list .receipt").nth(2).wait_for()
+    assert await page.locator("#filters").is_visible()
+    claim = page.locator(f".receipt[data-id='{locked['id']}'] .claim")
+    assert (await claim.inner_text()) == "报销中"
 
-            for width, height in WIDTHS:
-                await page.set_viewport_size({"width": width, "height": height})
-                assert await fits_the_screen(page), width
-                await shot(page, shot_dir, f"folder-{width}-list")
-                # Every row opens its detail, which fits the screen.
-                for receipt_id in (invoice["id"], locked["id"]):
-                    await page.locator(f".receipt[data-id='{receipt_id}']").tap()
-                    await page.locator("#detail").wait_for(state="visible")
-                    assert await page.locator("#pane-folder").is_hidden()
-                    assert await fits_the_screen(page), (width, receipt_id)
-                    await shot(page, shot_dir, f"folder-{width}-detail-{receipt_id[:8]}")
-                    if receipt_id == locked["id"]:
-                        await page.go_back()  # the phone's back button closes it too
-                    else:
-                        await page.tap("#detail-back")
-                    await page.locator("#pane-folder").wait_for(state="visible")
-                    assert await page.locator("#detail").is_hidden()
-
-            # Filters: by kind, by status, by text.
-            await page.set_viewport_size({"width": 390, "height": 844})
-            await page.locator("#filters .chips button[data-kind='transit']").tap()
-            await expect(page.locator("#receipt-list .receipt")).to_have_count(1)
-            assert await rows(page) == [invoice["id"]]
-            await page.locator("#filters .chips button[data-kind='']").tap()
-            await expect(page.locator("#receipt-list .receipt")).to_have_count(3)
-            await page.select_option("#filter-status", "locked")
-            await expect(page.locator("#receipt-list .receipt")).to_have_count(1)
-            assert await rows(page) == [locked["id"]]
-            await page.select_option("#filter-status", "")
-            await page.fill("#filter-text", "不存在的单位")
-            await page.locator("#no-match").wait_for(state="visible")
-            assert await page.locator("#empty").is_hidden()
-            await shot(page, shot_dir, "folder-390-no-match")
-            await page.fill("#filter-text", "地铁")
-            await expect(page.locator("#receipt-list .receipt")).to_have_count(1)
-            assert await fits_the_screen(page)
-            await shot(page, shot_dir, "folder-390-filtered")
-            await page.fill("#filter-text", "")
-            await expect(page.locator("#receipt-list .receipt")).to_have_count(3)
-
-            # The invoice the rider asked for without an email address: its PDF, here.
-            await page.locator(f".receipt[data-id='{invoice['id']}']").tap()
-            await page.locator("#d-reissue-form").wait_for(state="visible")
-            assert "王*" in await page.inner_text("#d-fields")
-            assert "王芳" not in await page.inner_text("#detail")
-            # A 数电票 has no code: its 20-digit number stands alone, no dash before it.
-            assert (await page.inner_text("#d-kind")).endswith(f" · {invoice['number']}")
-            verify = await page.get_attribute("#d-verify", "href")
-            assert verify is not None and f"number={invoice['number']}" in verify
-            async with page.expect_download() as downloading:
-                await page.tap("#d-pdf")
-            download = await downloading.value
-            assert download.suggested_filename.endswith(".pdf")
-            content = Path(await download.path()).read_bytes()
-            assert content.startswith(b"%PDF-")
-            pdf = write(tmp_path, "invoice", content)
-            assert invoice["number"] in text_of(pdf) and "王芳" in text_of(pdf)
-            keep(render_page(pdf, dpi=100), shot_dir, "folder-invoice-pdf")
-            # Its accounting data beside it: the public copy, the buyer masked.
-            async with page.expect_download() as downloading:
-                await page.tap("#d-xml")
-            download = await downloading.value
-            assert download.suggested_filename.endswith(".xml")
-            content = Path(await download.path()).read_bytes()
-            root = assert_valid(content, "einv.xsd")
-            assert texts(root, "InvoiceNumber") == [invoice["number"]]
-            assert "王芳".encode() not in content
-            await expect(page.locator("#d-xml")).to_be_enabled()
-            await shot(page, shot_dir, "folder-390-downloads")
-
-            # 换开 to a company title: the old invoice is reversed, the new one is shown.
-            await page.locator("#rk-company-label").tap()
-            await page.fill("#rk-name", COMPANY)
-            await page.fill("#rk-tax-id", COMPANY_CODE.lower())
-            await shot(page, shot_dir, "folder-390-reissue-form")
-            async with page.expect_response("**/reissue") as answering:
-                await page.tap("#rk-submit")
-            reissued = await (await answering.value).json()
-            notice = page.locator("#detail-notice")
-            await notice.wait_for(state="visible")
-            assert "已换开" in await notice.inner_text()
-            assert "广州******公司" in await page.inner_text("#d-fields")
-            assert (await page.inner_text("#d-status")) == "有效"
-            assert await fits_the_screen(page)
-            await shot(page, shot_dir, "folder-390-reissued")
-            await page.tap("#detail-back")
-            old_row = page.locator(f".receipt[data-id='{invoice['id']}']")
-            await expect(old_row.locator(".badge").first).to_have_text("已冲红")
-            await old_row.tap()
-            await page.locator("#d-reissue-why").wait_for(state="visible")
-            assert await page.locator("#d-reissue-form").is_hidden()
-            assert "不能再换开" in await page.inner_text("#d-reissue-why")
-            await page.tap("#detail-back")
-            new_row = page.locator(f".receipt[data-id='{reissued['receipt']['id']}']")
-            await new_row.wait_for()
-
-            # Email a copy of the other medical receipt: the payer's address is filled in.
-            await page.set_viewport_size({"width": 360, "height": 740})
-            await page.locator(f".receipt[data-id='{other['id']}']").tap()
-            await page.locator("#d-email").wait_for(state="visible")
-            assert await page.input_value("#d-email") == "zhangsan@example.com"
-            assert "张*" in await page.inner_text("#d-fields")
-            assert "4401**********1235" in await page.inner_text("#d-fields")
-            await page.fill("#d-email", "not-an-address")
-            await page.tap("#d-email-submit")
-            await page.locator("#d-email-error").wait_for(state="visible")
-            await page.fill("#d-email", SEND_TO)
-            await page.tap("#d-email-submit")
-            done = page.locator("#d-email-done")
-            await done.wait_for(state="visible")
-            assert "m***@example.com" in await done.inner_text()
-            assert await fits_the_screen(page)
-            await shot(page, shot_dir, "folder-360-emailed")
-            await page.tap("#detail-back")
-
-            # Remove the locked receipt: a confirmation says the lock stays; cancel, then yes.
-            await page.locator(f".receipt[data-id='{locked['id']}']").tap()
-            await page.locator("#d-claim").wait_for()
-            assert "报销中" in await page.inner_text("#d-claim")
-            await page.tap("#d-remove")
-            confirm = page.locator("#d-remove-confirm")
-            await confirm.wait_for(state="visible")
-            assert "不会影响报销" in await confirm.inner_text()
-            assert await fits_the_screen(page)
-            await shot(page, shot_dir, "folder-360-remove-confirm")
-            await page.tap("#d-remove-cancel")
-            assert await confirm.is_hidden()
-            await page.tap("#d-remove")
-            async with page.expect_response(f"**/api/v1/folder/receipts/{locked['id']}") as gone:
-                await page.tap("#d-remove-yes")
-            assert (await gone.value).status == 204
+    for width, height in WIDTHS:
+        await page.set_viewport_size({"width": width, "height": height})
+        assert await fits_the_screen(page), width
+        await shot(page, shot_dir, f"folder-{width}-list")
+        # Every row opens its detail, which fits the screen.
+        for receipt_id in (invoice["id"], locked["id"]):
+            await page.locator(f".receipt[data-id='{receipt_id}']").tap()
+            await page.locator("#detail").wait_for(state="visible")
+            assert await page.locator("#pane-folder").is_hidden()
+            assert await fits_the_screen(page), (width, receipt_id)
+            await shot(page, shot_dir, f"folder-{width}-detail-{receipt_id[:8]}")
+            if receipt_id == locked["id"]:
+                await page.go_back()  # the phone's back button closes it too
+            else:
+                await page.tap("#detail-back")
             await page.locator("#pane-folder").wait_for(state="visible")
-            await expect(page.locator(f".receipt[data-id='{locked['id']}']")).to_have_count(0)
-            assert "已移出票夹" in await page.inner_text("#added")
-            assert await fits_the_screen(page)
-            await shot(page, shot_dir, "folder-360-removed")
-        finally:
-            await browser.close()
+            assert await page.locator("#detail").is_hidden()
+
+    # Filters: by kind, by status, by text.
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.locator("#filters .chips button[data-kind='transit']").tap()
+    await expect(page.locator("#receipt-list .receipt")).to_have_count(1)
+    assert await rows(page) == [invoice["id"]]
+    await page.locator("#filters .chips button[data-kind='']").tap()
+    await expect(page.locator("#receipt-list .receipt")).to_have_count(3)
+    await page.select_option("#filter-status", "locked")
+    await expect(page.locator("#receipt-list .receipt")).to_have_count(1)
+    assert await rows(page) == [locked["id"]]
+    await page.select_option("#filter-status", "")
+    await page.fill("#filter-text", "不存在的单位")
+    await page.locator("#no-match").wait_for(state="visible")
+    assert await page.locator("#empty").is_hidden()
+    await shot(page, shot_dir, "folder-390-no-match")
+    await page.fill("#filter-text", "地铁")
+    await expect(page.locator("#receipt-list .receipt")).to_have_count(1)
+    assert await fits_the_screen(page)
+    await shot(page, shot_dir, "folder-390-filtered")
+    await page.fill("#filter-text", "")
+    await expect(page.locator("#receipt-list .receipt")).to_have_count(3)
+
+    # The invoice the rider asked for without an email address: its PDF, here.
+    await page.locator(f".receipt[data-id='{invoice['id']}']").tap()
+    await page.locator("#d-reissue-form").wait_for(state="visible")
+    assert "王*" in await page.inner_text("#d-fields")
+    assert "王芳" not in await page.inner_text("#detail")
+    # A 数电票 has no code: its 20-digit number stands alone, no dash before it.
+    assert (await page.inner_text("#d-kind")).endswith(f" · {invoice['number']}")
+    verify = await page.get_attribute("#d-verify", "href")
+    assert verify is not None and f"number={invoice['number']}" in verify
+    async with page.expect_download() as downloading:
+        await page.tap("#d-pdf")
+    download = await downloading.value
+    assert download.suggested_filename.endswith(".pdf")
+    content = Path(await download.path()).read_bytes()
+    assert content.startswith(b"%PDF-")
+    pdf = write(tmp_path, "invoice", content)
+    assert invoice["number"] in text_of(pdf) and "王芳" in text_of(pdf)
+    keep(render_page(pdf, dpi=100), shot_dir, "folder-invoice-pdf")
+    # Its accounting data beside it: the public copy, the buyer masked.
+    async with page.expect_download() as downloading:
+        await page.tap("#d-xml")
+    download = await downloading.value
+    assert download.suggested_filename.endswith(".xml")
+    content = Path(await download.path()).read_bytes()
+    root = assert_valid(content, "einv.xsd")
+    assert texts(root, "InvoiceNumber") == [invoice["number"]]
+    assert "王芳".encode() not in content
+    await expect(page.locator("#d-xml")).to_be_enabled()
+    await shot(page, shot_dir, "folder-390-downloads")
+
+    # 换开 to a company title: the old invoice is reversed, the new one is shown.
+    await page.locator("#rk-company-label").tap()
+    await page.fill("#rk-name", COMPANY)
+    await page.fill("#rk-tax-id", COMPANY_CODE.lower())
+    await shot(page, shot_dir, "folder-390-reissue-form")
+    async with page.expect_response("**/reissue") as answering:
+        await page.tap("#rk-submit")
+    reissued = await (await answering.value).json()
+    notice = page.locator("#detail-notice")
+    await notice.wait_for(state="visible")
+    assert "已换开" in await notice.inner_text()
+    assert "广州******公司" in await page.inner_text("#d-fields")
+    assert (await page.inner_text("#d-status")) == "有效"
+    assert await fits_the_screen(page)
+    await shot(page, shot_dir, "folder-390-reissued")
+    await page.tap("#detail-back")
+    old_row = page.locator(f".receipt[data-id='{invoice['id']}']")
+    await expect(old_row.locator(".badge").first).to_have_text("已冲红")
+    await old_row.tap()
+    await page.locator("#d-reissue-why").wait_for(state="visible")
+    assert await page.locator("#d-reissue-form").is_hidden()
+    assert "不能再换开" in await page.inner_text("#d-reissue-why")
+    await page.tap("#detail-back")
+    new_row = page.locator(f".receipt[data-id='{reissued['receipt']['id']}']")
+    await new_row.wait_for()
+
+    # Email a copy of the other medical receipt: the payer's address is filled in.
+    await page.set_viewport_size({"width": 360, "height": 740})
+    await page.locator(f".receipt[data-id='{other['id']}']").tap()
+    await page.locator("#d-email").wait_for(state="visible")
+    assert await page.input_value("#d-email") == "zhangsan@example.com"
+    assert "张*" in await page.inner_text("#d-fields")
+    assert "4401**********1235" in await page.inner_text("#d-fields")
+    await page.fill("#d-email", "not-an-address")
+    await page.tap("#d-email-submit")
+    await page.locator("#d-email-error").wait_for(state="visible")
+    await page.fill("#d-email", SEND_TO)
+    await page.tap("#d-email-submit")
+    done = page.locator("#d-email-done")
+    await done.wait_for(state="visible")
+    assert "m***@example.com" in await done.inner_text()
+    assert await fits_the_screen(page)
+    await shot(page, shot_dir, "folder-360-emailed")
+    await page.tap("#detail-back")
+
+    # Remove the locked receipt: a confirmation says the lock stays; cancel, then yes.
+    await page.locator(f".receipt[data-id='{locked['id']}']").tap()
+    await page.locator("#d-claim").wait_for()
+    assert "报销中" in await page.inner_text("#d-claim")
+    await page.tap("#d-remove")
+    confirm = page.locator("#d-remove-confirm")
+    await confirm.wait_for(state="visible")
+    assert "不会影响报销" in await confirm.inner_text()
+    assert await fits_the_screen(page)
+    await shot(page, shot_dir, "folder-360-remove-confirm")
+    await page.tap("#d-remove-cancel")
+    assert await confirm.is_hidden()
+    await page.tap("#d-remove")
+    async with page.expect_response(f"**/api/v1/folder/receipts/{locked['id']}") as gone:
+        await page.tap("#d-remove-yes")
+    assert (await gone.value).status == 204
+    await page.locator("#pane-folder").wait_for(state="visible")
+    await expect(page.locator(f".receipt[data-id='{locked['id']}']")).to_have_count(0)
+    assert "已移出票夹" in await page.inner_text("#added")
+    assert await fits_the_screen(page)
+    await shot(page, shot_dir, "folder-360-removed")
 
     # The copy arrived at the mail sink with the receipt's PDF.
     mail = mail_to(server.mail_dir, SEND_TO)

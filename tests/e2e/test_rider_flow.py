@@ -17,14 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from backend.auth.standin import demo_openid
 from backend.receipts.schemas import CHINA_STANDARD_TIME
 from tests.documents.support import render_page, text_of, write
 from tests.e2e.support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     Server,
     fits_the_screen,
     keep,
@@ -119,7 +117,7 @@ async def trip_routes(page: Page) -> list[str]:
 
 
 async def test_rider_picks_trips_and_gets_a_company_invoice_by_email(
-    server: Server, tmp_path: Path
+    browser: Browser, server: Server, tmp_path: Path
 ) -> None:
     shot_dir = tmp_path / server.env["PIAOJIA_DATABASE_URL"].split(":")[0]
     shot_dir.mkdir()
@@ -134,153 +132,148 @@ async def test_rider_picks_trips_and_gets_a_company_invoice_by_email(
     assert imported.status_code == 200, imported.text
     assert imported.json() == {"new": 7 + OLDER, "duplicates": 0, "rejected": []}
 
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = await phone(browser)
-            page = await context.new_page()
+    context = await phone(browser)
+    page = await context.new_page()
 
-            # A demo login on the folder page: an empty folder, and the 乘车开票 tab.
-            opened = await page.goto(f"{server.url}/h5/folder")
-            assert opened is not None and opened.status == 200
-            await page.fill("#login-name", RIDER)
-            await page.tap("#login-submit")
-            await page.locator("#empty").wait_for(state="visible")
-            assert await page.locator("#tabs").is_visible()
-            await shot(page, shot_dir, "rider-01-folder")
+    # A demo login on the folder page: an empty folder, and the 乘车开票 tab.
+    opened = await page.goto(f"{server.url}/h5/folder")
+    assert opened is not None and opened.status == 200
+    await page.fill("#login-name", RIDER)
+    await page.tap("#login-submit")
+    await page.locator("#empty").wait_for(state="visible")
+    assert await page.locator("#tabs").is_visible()
+    await shot(page, shot_dir, "rider-01-folder")
 
-            await page.tap("#tab-trips")
-            rows_shown = page.locator("#trip-list .trip")
-            await rows_shown.first.wait_for()
-            # A page of 20, then 加载更多 for the rest; neither the other rider's trip nor the
-            # unbound card's is among them.
-            assert await rows_shown.count() == PER_PAGE
-            more = page.locator("#trips-more")
-            assert await more.is_visible()
-            await more.tap()
-            await rows_shown.nth(len(RIDES) + OLDER - 1).wait_for()
-            assert await rows_shown.count() == len(RIDES) + OLDER
-            assert await more.is_hidden()
-            routes = await trip_routes(page)
-            assert routes == [f"{a} → {b}" for a, b, _ in RIDES] + ["天河客运站 → 五山"] * OLDER
-            fares = await page.locator("#trip-list .trip .fare").all_inner_texts()
-            assert fares[: len(RIDES)] == [f"¥{fare}" for _, _, fare in RIDES]
-            assert "乘车码" in await rows_shown.first.locator(".when").inner_text()
-            assert page.url.endswith("/h5/folder#trips")
-            assert await fits_the_screen(page)
-            await shot(page, shot_dir, "rider-02-trips")
+    await page.tap("#tab-trips")
+    rows_shown = page.locator("#trip-list .trip")
+    await rows_shown.first.wait_for()
+    # A page of 20, then 加载更多 for the rest; neither the other rider's trip nor the
+    # unbound card's is among them.
+    assert await rows_shown.count() == PER_PAGE
+    more = page.locator("#trips-more")
+    assert await more.is_visible()
+    await more.tap()
+    await rows_shown.nth(len(RIDES) + OLDER - 1).wait_for()
+    assert await rows_shown.count() == len(RIDES) + OLDER
+    assert await more.is_hidden()
+    routes = await trip_routes(page)
+    assert routes == [f"{a} → {b}" for a, b, _ in RIDES] + ["天河客运站 → 五山"] * OLDER
+    fares = await page.locator("#trip-list .trip .fare").all_inner_texts()
+    assert fares[: len(RIDES)] == [f"¥{fare}" for _, _, fare in RIDES]
+    assert "乘车码" in await rows_shown.first.locator(".when").inner_text()
+    assert page.url.endswith("/h5/folder#trips")
+    assert await fits_the_screen(page)
+    await shot(page, shot_dir, "rider-02-trips")
 
-            # Three trips picked: the bar sums them, the button says what it will do.
-            for index in PICKED:
-                await rows_shown.nth(index).locator("input[type=checkbox]").check()
-            assert (await page.inner_text("#picked-count")) == "3"
-            assert (await page.inner_text("#picked-total")) == "¥21.00"
-            assert "3 笔" in await page.inner_text("#invoice-submit")
-            # What the phone shows: the bar stays at the bottom of the screen over the list.
-            bar = await page.locator("#picked-bar").bounding_box()
-            assert bar is not None and bar["y"] + bar["height"] <= 844 + 1
-            await shot(page, shot_dir, "rider-03-picked", full_page=False)
-            await page.tap("#to-invoice")
-            await expect(page.locator("#title-name")).to_be_in_viewport()
+    # Three trips picked: the bar sums them, the button says what it will do.
+    for index in PICKED:
+        await rows_shown.nth(index).locator("input[type=checkbox]").check()
+    assert (await page.inner_text("#picked-count")) == "3"
+    assert (await page.inner_text("#picked-total")) == "¥21.00"
+    assert "3 笔" in await page.inner_text("#invoice-submit")
+    # What the phone shows: the bar stays at the bottom of the screen over the list.
+    bar = await page.locator("#picked-bar").bounding_box()
+    assert bar is not None and bar["y"] + bar["height"] <= 844 + 1
+    await shot(page, shot_dir, "rider-03-picked", full_page=False)
+    await page.tap("#to-invoice")
+    await expect(page.locator("#title-name")).to_be_in_viewport()
 
-            # 单位: a name and a credit code whose check character is wrong.
-            await page.locator("#kind-company-label").tap()
-            await page.locator("#title-tax-id").wait_for(state="visible")
-            assert (await page.inner_text("#title-name-label")) == "单位名称"
-            await page.fill("#title-name", COMPANY)
-            wrong = COMPANY_CODE[:17] + ("0" if COMPANY_CODE[17] != "0" else "1")
-            await page.fill("#title-tax-id", wrong.lower())
-            await page.fill("#invoice-email", RIDER_EMAIL)
-            async with page.expect_response("**/api/v1/folder/transit-invoices") as answering:
-                await page.tap("#invoice-submit")
-            refused = await answering.value
-            assert refused.status == 422
-            problem = page.locator("#invoice-error")
-            await problem.wait_for(state="visible")
-            assert "统一社会信用代码不正确" in await problem.inner_text()
-            assert await page.get_attribute("#title-tax-id", "aria-invalid") == "true"
-            assert await page.input_value("#title-tax-id") == wrong  # upper-cased for the rider
-            assert (await page.inner_text("#picked-count")) == "3"  # the choice is kept
-            assert await fits_the_screen(page)
-            await shot(page, shot_dir, "rider-04-wrong-code")
+    # 单位: a name and a credit code whose check character is wrong.
+    await page.locator("#kind-company-label").tap()
+    await page.locator("#title-tax-id").wait_for(state="visible")
+    assert (await page.inner_text("#title-name-label")) == "单位名称"
+    await page.fill("#title-name", COMPANY)
+    wrong = COMPANY_CODE[:17] + ("0" if COMPANY_CODE[17] != "0" else "1")
+    await page.fill("#title-tax-id", wrong.lower())
+    await page.fill("#invoice-email", RIDER_EMAIL)
+    async with page.expect_response("**/api/v1/folder/transit-invoices") as answering:
+        await page.tap("#invoice-submit")
+    refused = await answering.value
+    assert refused.status == 422
+    problem = page.locator("#invoice-error")
+    await problem.wait_for(state="visible")
+    assert "统一社会信用代码不正确" in await problem.inner_text()
+    assert await page.get_attribute("#title-tax-id", "aria-invalid") == "true"
+    assert await page.input_value("#title-tax-id") == wrong  # upper-cased for the rider
+    assert (await page.inner_text("#picked-count")) == "3"  # the choice is kept
+    assert await fits_the_screen(page)
+    await shot(page, shot_dir, "rider-04-wrong-code")
 
-            # The right code: the invoice is issued and the folder shows it.
-            await page.fill("#title-tax-id", COMPANY_CODE)
-            assert await page.get_attribute("#title-tax-id", "aria-invalid") is None
-            async with page.expect_response("**/api/v1/folder/transit-invoices") as answering:
-                await page.tap("#invoice-submit")
-            issued = await answering.value
-            assert issued.status == 201
-            invoice = await issued.json()
-            notice = page.locator("#invoiced")
-            await notice.wait_for(state="visible")
-            said = await notice.inner_text()
-            assert "发票已开具" in said and "¥21.00" in said and COMPANY in said
-            assert "f***@example.com" in said and RIDER_EMAIL not in said
-            row = page.locator(f"#receipt-list .receipt[data-id='{invoice['receipt']['id']}']")
-            await row.wait_for()
-            assert await page.locator("#receipt-list .receipt").count() == 1
-            assert (await row.get_attribute("data-kind")) == "transit"
-            assert "added" in (await row.get_attribute("class") or "")
-            assert (await row.locator(".issuer").inner_text()) == METRO
-            assert (await row.locator(".total").inner_text()) == "¥21.00"
-            assert "交通发票" in await row.locator(".sub").inner_text()
-            assert (await row.locator(".badge").inner_text()) == "有效"
-            await page.locator("#summary").wait_for(state="visible")
-            assert (await page.inner_text("#total-count")) == "1"
-            assert (await page.inner_text("#total-amount")) == "¥21.00"
-            assert await page.locator("#pane-trips").is_hidden()
-            assert await fits_the_screen(page)
-            await shot(page, shot_dir, "rider-05-invoiced")
+    # The right code: the invoice is issued and the folder shows it.
+    await page.fill("#title-tax-id", COMPANY_CODE)
+    assert await page.get_attribute("#title-tax-id", "aria-invalid") is None
+    async with page.expect_response("**/api/v1/folder/transit-invoices") as answering:
+        await page.tap("#invoice-submit")
+    issued = await answering.value
+    assert issued.status == 201
+    invoice = await issued.json()
+    notice = page.locator("#invoiced")
+    await notice.wait_for(state="visible")
+    said = await notice.inner_text()
+    assert "发票已开具" in said and "¥21.00" in said and COMPANY in said
+    assert "f***@example.com" in said and RIDER_EMAIL not in said
+    row = page.locator(f"#receipt-list .receipt[data-id='{invoice['receipt']['id']}']")
+    await row.wait_for()
+    assert await page.locator("#receipt-list .receipt").count() == 1
+    assert (await row.get_attribute("data-kind")) == "transit"
+    assert "added" in (await row.get_attribute("class") or "")
+    assert (await row.locator(".issuer").inner_text()) == METRO
+    assert (await row.locator(".total").inner_text()) == "¥21.00"
+    assert "交通发票" in await row.locator(".sub").inner_text()
+    assert (await row.locator(".badge").inner_text()) == "有效"
+    await page.locator("#summary").wait_for(state="visible")
+    assert (await page.inner_text("#total-count")) == "1"
+    assert (await page.inner_text("#total-amount")) == "¥21.00"
+    assert await page.locator("#pane-trips").is_hidden()
+    assert await fits_the_screen(page)
+    await shot(page, shot_dir, "rider-05-invoiced")
 
-            # The invoiced trips have left the list; on a 360 px phone it still fits.
-            await page.set_viewport_size({"width": 360, "height": 740})
-            await page.tap("#tab-trips")
-            await page.locator("#trips-loading").wait_for(state="hidden")
-            assert (await trip_routes(page))[:2] == [
-                f"{a} → {b}" for i, (a, b, _) in enumerate(RIDES) if i not in PICKED
-            ]
-            assert await rows_shown.count() == PER_PAGE  # exactly the 20 left: no more to load
-            assert await more.is_hidden()
-            assert (await page.inner_text("#picked-count")) == "0"
-            assert await fits_the_screen(page)
-            await shot(page, shot_dir, "rider-06-trips-left")
+    # The invoiced trips have left the list; on a 360 px phone it still fits.
+    await page.set_viewport_size({"width": 360, "height": 740})
+    await page.tap("#tab-trips")
+    await page.locator("#trips-loading").wait_for(state="hidden")
+    assert (await trip_routes(page))[:2] == [
+        f"{a} → {b}" for i, (a, b, _) in enumerate(RIDES) if i not in PICKED
+    ]
+    assert await rows_shown.count() == PER_PAGE  # exactly the 20 left: no more to load
+    assert await more.is_hidden()
+    assert (await page.inner_text("#picked-count")) == "0"
+    assert await fits_the_screen(page)
+    await shot(page, shot_dir, "rider-06-trips-left")
 
-            # Binding the card takes a trip on it as proof: a wrong fare is refused in Chinese
-            # that names no field, the right one binds and brings its trip in, newest first.
-            proof = card_trip()
-            entered = datetime.fromisoformat(proof["entry"]["at"])
-            await page.locator("#cards-box summary").tap()
-            await page.fill("#card-number", "31 0123 4567")
-            await page.tap("#card-submit")
-            card_error = page.locator("#card-error")
-            await card_error.wait_for(state="visible")
-            assert "日期" in await card_error.inner_text()  # the page asks for the trip first
-            await page.fill("#card-trip-date", entered.date().isoformat())
-            await page.fill("#card-trip-station", proof["entry"]["station"])
-            await page.fill("#card-trip-fare", "3.00")
-            async with page.expect_response("**/api/v1/folder/cards") as answering:
-                await page.tap("#card-submit")
-            assert (await answering.value).status == 403
-            await expect(card_error).to_contain_text("行程信息不符")
-            assert await page.locator("#card-list div").count() == 0
-            assert await fits_the_screen(page)
-            await shot(page, shot_dir, "rider-07-card-proof-wrong")
-            await page.fill("#card-trip-fare", proof["fare"])
-            async with page.expect_response("**/api/v1/folder/cards") as answering:
-                await page.tap("#card-submit")
-            assert (await answering.value).status == 201
-            await page.locator("#card-list div").first.wait_for()
-            assert await card_error.is_hidden()
-            assert CARD in await page.inner_text("#card-list")
-            await page.locator("#trips-loading").wait_for(state="hidden")
-            assert (await trip_routes(page))[0] == "西门口 → 农讲所"
-            assert await more.is_visible()  # 21 now
-            assert "交通卡" in await page.locator("#trip-list .trip .when").first.inner_text()
-            assert await fits_the_screen(page)
-            await shot(page, shot_dir, "rider-08-card-bound")
-        finally:
-            await browser.close()
+    # Binding the card takes a trip on it as proof: a wrong fare is refused in Chinese
+    # that names no field, the right one binds and brings its trip in, newest first.
+    proof = card_trip()
+    entered = datetime.fromisoformat(proof["entry"]["at"])
+    await page.locator("#cards-box summary").tap()
+    await page.fill("#card-number", "31 0123 4567")
+    await page.tap("#card-submit")
+    card_error = page.locator("#card-error")
+    await card_error.wait_for(state="visible")
+    assert "日期" in await card_error.inner_text()  # the page asks for the trip first
+    await page.fill("#card-trip-date", entered.date().isoformat())
+    await page.fill("#card-trip-station", proof["entry"]["station"])
+    await page.fill("#card-trip-fare", "3.00")
+    async with page.expect_response("**/api/v1/folder/cards") as answering:
+        await page.tap("#card-submit")
+    assert (await answering.value).status == 403
+    await expect(card_error).to_contain_text("行程信息不符")
+    assert await page.locator("#card-list div").count() == 0
+    assert await fits_the_screen(page)
+    await shot(page, shot_dir, "rider-07-card-proof-wrong")
+    await page.fill("#card-trip-fare", proof["fare"])
+    async with page.expect_response("**/api/v1/folder/cards") as answering:
+        await page.tap("#card-submit")
+    assert (await answering.value).status == 201
+    await page.locator("#card-list div").first.wait_for()
+    assert await card_error.is_hidden()
+    assert CARD in await page.inner_text("#card-list")
+    await page.locator("#trips-loading").wait_for(state="hidden")
+    assert (await trip_routes(page))[0] == "西门口 → 农讲所"
+    assert await more.is_visible()  # 21 now
+    assert "交通卡" in await page.locator("#trip-list .trip .when").first.inner_text()
+    assert await fits_the_screen(page)
+    await shot(page, shot_dir, "rider-08-card-bound")
 
     # The mail sink got the invoice PDF, made out to the company, with the trips in detail.
     mail = wait_for_mail(server.mail_dir, to=RIDER_EMAIL)

@@ -13,8 +13,8 @@ from backend.app import create_app
 from backend.config import Settings
 from backend.demo.seed import seed_demo
 from backend.secret import Secret
-from tests.e2e.support import free_port
 from tests.lifespan import lifespan
+from tests.servers import free_port
 
 
 @pytest.fixture

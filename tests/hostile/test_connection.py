@@ -4,6 +4,7 @@ error leaves a keep-alive connection usable for the next request."""
 
 from __future__ import annotations
 
+import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,14 +12,19 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.hostile.serve import serve_env, serving
+from tests.servers import piaojia_serve, serve_env
 
 
-@pytest.fixture
-def served(database_url: str, tmp_path: Path) -> Iterator[tuple[str, int]]:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("HTTP framing does not depend on the database")
-    with serving(serve_env(database_url, tmp_path), tmp_path / "server.log") as url:
+@pytest.fixture(scope="module")
+def served(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, int]]:
+    """One server for the module, on SQLite: HTTP framing does not depend on the database, and
+    no test here writes anything another one reads."""
+    tmp_path = tmp_path_factory.mktemp("served")
+    shutil.copyfile(sqlite_template, tmp_path / "piaojia.db")
+    database_url = f"sqlite://{tmp_path / 'piaojia.db'}?synchronous=NORMAL&busy_timeout=5000"
+    with piaojia_serve(serve_env(database_url, tmp_path), tmp_path / "server.log") as url:
         parts = urlsplit(url)
         assert parts.hostname is not None and parts.port is not None
         yield parts.hostname, parts.port

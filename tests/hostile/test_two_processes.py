@@ -17,7 +17,7 @@ from backend.config import Settings
 from backend.issuers.models import IssuerKind, StaffRole
 from tests.conftest import LOG_SIGNER
 from tests.factories import issuer_with_staff, receipt_request
-from tests.hostile.serve import serve_env, serving
+from tests.servers import piaojia_serve, serve_env
 
 CONCURRENT = 150
 
@@ -80,8 +80,8 @@ async def test_two_processes_on_one_sqlite_file_never_answer_500(
     }
     env.pop("PIAOJIA_LEDGER_KEY_FILE")
     with (
-        serving(env, tmp_path / "one.log") as one,
-        serving(env, tmp_path / "two.log") as two,
+        piaojia_serve(env, tmp_path / "one.log") as one,
+        piaojia_serve(env, tmp_path / "two.log") as two,
     ):
         locks = await _all_at_once(
             [one, two], [("/api/v1/reimbursements/lock", reimburser, ref) for ref in refs]

@@ -6,10 +6,6 @@ throttle allows. Run with ``-s`` to see the figures."""
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -26,22 +22,24 @@ from backend.issuers.models import StaffRole
 from tests.conftest import LOG_SIGNER
 from tests.console.support import PASSWORD, csrf_of, person
 from tests.factories import TEST_SECRET, issuer_with_staff, receipt_request
+from tests.servers import (
+    Running,
+    clean_env,
+    free_port,
+    reap,
+    serve_command,
+    start,
+    wait_until_answering,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 JSON = {"Accept": "application/json"}
 SCAN_REFUSE_AFTER = 30  # the defaults: unknown tokens and verifications per address and minute
 VERIFY_REFUSE_AFTER = 30
 CONSOLE_LOCK_AFTER = 8
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _environment(database_url: str, ca_dir: Path, extra: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("PIAOJIA_")} | {
+    return clean_env() | {
         "PIAOJIA_DATABASE_URL": database_url,
         "PIAOJIA_SECRET_KEY": TEST_SECRET,
         "PIAOJIA_LEDGER_KEY": LOG_SIGNER.key_string(),
@@ -53,50 +51,30 @@ def _environment(database_url: str, ca_dir: Path, extra: dict[str, str]) -> dict
         # burst that straddles one is still counted whole.
         "PIAOJIA_LIMIT_WINDOW": "3600",
         "PIAOJIA_SMTP_URL": "smtp://127.0.0.1:9",
-        "PYTHONPATH": str(ROOT),
         **extra,
     }
 
 
 @contextmanager
-def two_servers(database_url: str, ca_dir: Path, extra: dict[str, str]) -> Iterator[list[str]]:
+def two_servers(
+    database_url: str, ca_dir: Path, extra: dict[str, str], log_dir: Path
+) -> Iterator[list[str]]:
+    """Two ``piaojia serve`` processes, started together; their logs in ``log_dir``."""
     env = _environment(database_url, ca_dir, extra)
-    command = [sys.executable, "-m", "backend", "serve", "--no-access-log", "--port"]
-    processes: list[subprocess.Popen[bytes]] = []
-    urls = []
+    servers: list[Running] = []
     try:
-        for _ in range(2):
-            port = _free_port()
-            processes.append(
-                subprocess.Popen(
-                    [*command, str(port)],
-                    env=env,
-                    cwd=ROOT,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-            )
-            urls.append(f"http://127.0.0.1:{port}")
-        deadline = time.monotonic() + 60
-        for process, url in zip(processes, urls, strict=True):
-            while True:
-                try:
-                    httpx.get(url + "/healthz", timeout=1)
-                    break
-                except httpx.TransportError:
-                    assert process.poll() is None, "serve stopped"
-                    assert time.monotonic() < deadline, "serve did not start"
-                    time.sleep(0.1)
-        yield urls
+        for n in range(2):
+            port = free_port()
+            command = serve_command(port, "--no-access-log")
+            servers.append(start(command, port=port, env=env, log_path=log_dir / f"{n}.log"))
+        for server in servers:
+            wait_until_answering(server)
+        yield [server.url for server in servers]
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        for server in servers:
+            server.process.terminate()
+        for server in servers:
+            reap(server.process)
 
 
 @pytest.fixture(params=["database", "redis"])
@@ -116,13 +94,14 @@ async def test_forged_forwarded_for_spread_over_two_processes_gains_nothing(
     database_url: str,
     ca_dir: Path,
     shared: dict[str, str],
+    tmp_path: Path,
 ) -> None:
     cashier = await issuer_with_staff(app)
     issued = await client.post(
         "/api/v1/hospital/receipts", json=receipt_request(), headers=cashier.headers
     )
     token_path = urlsplit(issued.json()["scan_url"]).path
-    with two_servers(database_url, ca_dir, shared) as urls:
+    with two_servers(database_url, ca_dir, shared, tmp_path) as urls:
         async with httpx.AsyncClient(timeout=60) as http:
 
             async def unknown(n: int) -> int:
@@ -159,10 +138,10 @@ async def test_forged_forwarded_for_spread_over_two_processes_gains_nothing(
 
 
 async def test_200_logins_at_once_over_two_processes_check_few_passwords(
-    app: Starlette, database_url: str, ca_dir: Path, shared: dict[str, str]
+    app: Starlette, database_url: str, ca_dir: Path, shared: dict[str, str], tmp_path: Path
 ) -> None:
     cashier = await person(app, StaffRole.CASHIER)
-    with two_servers(database_url, ca_dir, shared) as urls:
+    with two_servers(database_url, ca_dir, shared, tmp_path) as urls:
         async with httpx.AsyncClient(timeout=60) as first, httpx.AsyncClient(timeout=60) as second:
             clients = [first, second]
             tokens = [
