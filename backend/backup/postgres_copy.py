@@ -95,7 +95,7 @@ async def check_postgres_backup(backup: Path, target: PostgresTarget) -> None:
     ledger (a truncated body is caught by the restore, which then changes nothing)."""
     code, listing = await _run([_tool("pg_restore"), "--list", str(backup)], target)
     if code != 0:
-        raise BackupError(f"备份无法读取 ({backup} is not a readable pg_dump archive: "
+        raise BackupError(f"备份已损坏 ({backup} is not a whole pg_dump archive: "
                           f"{_first_line(listing)})")  # fmt: skip
     if " TABLE public ledger_checkpoint " not in listing:
         raise BackupError(f"不是票夹的备份 ({backup} is a pg_dump archive of another database)")

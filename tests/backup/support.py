@@ -7,8 +7,12 @@ import os
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
+from backend.cli import main
 from backend.config import Settings
 from tests.conftest import LOG_SIGNER
 from tests.factories import TEST_SECRET
@@ -46,9 +50,34 @@ def piaojia(
     )
 
 
-def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
-    """The stderr of a failed command, which must be one line without a traceback."""
-    assert done.returncode != 0, done.stdout
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
-    return lines[0]
+@dataclass(frozen=True)
+class Ran:
+    code: int
+    out: str
+    err: str
+
+    def one_line_error(self) -> str:
+        """The error of a failed command, which must be one line without a traceback."""
+        assert self.code != 0, self.out
+        lines = self.err.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in self.err, self.err
+        return lines[0]
+
+
+def run_here(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    settings: Settings,
+    *args: str,
+) -> Ran:
+    """``piaojia ARGS`` in this process (a fraction of a second, not several), configured by
+    the environment like ``settings``."""
+    for name in [k for k in os.environ if k.startswith("PIAOJIA_")]:
+        monkeypatch.delenv(name)
+    for name, value in environment(settings).items():
+        if name.startswith("PIAOJIA_"):
+            monkeypatch.setenv(name, value)
+    capsys.readouterr()
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return Ran(code, captured.out, captured.err)
