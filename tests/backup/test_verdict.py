@@ -92,7 +92,7 @@ def test_a_witness_that_does_not_answer_checks_nothing(
     assert run_here(monkeypatch, capsys, configured, "backup", str(later)).code == 0
     ran = run_here(monkeypatch, capsys, configured, "restore", str(later), "--yes")
     assert ran.code == 5, ran.err
-    assert "witness witness-c.test: answered 0: ConnectError" in ran.err
+    assert "witness witness-c.test: answered 0: " in ran.err  # no answer, whichever way
     assert ran.out.startswith("unchecked:")
 
 
