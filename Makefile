@@ -8,9 +8,10 @@ STAMP := $(VENV)/.installed
 # Debian packages the service and its tests need, installed with apt when run as root:
 # CJK fonts for the PDFs (WenQuanYi Micro Hei, Zen Hei for CJK Ext-A, HanaMin for the rarer
 # characters no sans face has), and the tools the tests check real output with (poppler, zbar,
-# NSS's certutil for pdfsig, Chromium for the pages), and stress-ng for `make test-busy`.
+# NSS's certutil for pdfsig, Chromium for the pages), stress-ng for `make test-busy`, and
+# pg_dump / pg_restore for `piaojia backup` and `piaojia restore` on PostgreSQL.
 SYSTEM_PACKAGES := fonts-wqy-microhei fonts-wqy-zenhei fonts-hanazono poppler-utils zbar-tools \
-	libnss3-tools chromium stress-ng
+	libnss3-tools chromium stress-ng postgresql-client
 
 # Coverage floors: the whole of backend/ and chain/ together, and chain/ (the ledger that
 # outside verifiers rely on) entirely.

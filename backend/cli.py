@@ -14,6 +14,7 @@ from typing import Any
 from backend import db, sealing
 from backend.accounting.cli import add_accounting_commands
 from backend.anchoring.cli import add_algorithms_option, add_mirror_command, policy_and_log_key
+from backend.backup.cli import add_backup_commands
 from backend.config import Settings, SettingsError, load_settings
 from backend.console.cli import add_staff_commands
 from backend.documents.errors import PkiError
@@ -347,6 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_transit_commands(commands)
     add_accounting_commands(commands)
     add_keys_commands(commands)
+    add_backup_commands(commands)
 
     demo = commands.add_parser(
         "demo",
