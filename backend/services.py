@@ -44,6 +44,7 @@ from backend.scan.records import ScanRecords
 from backend.scan.services import ScanService, unknown_token_limit
 from backend.templating import template_environment
 from backend.throttle.storage import storage_for
+from backend.transit.in_folder import folder_invoice
 from backend.transit.services import TransitService
 from backend.verify.claims import ReversalGuard
 from backend.verify.services import VerifyService
@@ -128,6 +129,7 @@ def build_services(
         ),
         message_id_domain=settings.mail_from.rpartition("@")[2],
     )
+    folder = FolderService(clock=clock, receipts=receipts, outbox=outbox, invoices=folder_invoice)
     limit_store = storage_for(settings)
     smtp = SmtpTarget.parse(settings.smtp_url.reveal())
     # Named in EHLO; given so aiosmtplib never looks it up (socket.getfqdn blocks).
@@ -164,7 +166,7 @@ def build_services(
         documents=documents,
         console=ConsoleService(staff=staff, clock=clock, session_lifetime=timedelta(hours=12)),
         whereabouts=WhereaboutsService(clock=clock),
-        transit=TransitService(receipts=receipts, outbox=outbox, clock=clock),
+        transit=TransitService(receipts=receipts, outbox=outbox, folder=folder, clock=clock),
         verify=VerifyService(
             anchoring=anchoring,
             witnessing=witnessing,
@@ -202,7 +204,7 @@ def build_services(
         auth=AuthService(
             wechat=wechat, clock=clock, session_lifetime=timedelta(days=settings.session_days)
         ),
-        folder=FolderService(clock=clock, receipts=receipts, outbox=outbox),
+        folder=folder,
         wechat_standin=WeChatStandIn() if settings.demo else None,
         limit_store=limit_store,
     )

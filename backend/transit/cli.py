@@ -53,7 +53,7 @@ def cmd_import_trips(settings: Settings, args: argparse.Namespace) -> int:
 
     # Imported here, not at the top: every other command starts without the services' imports.
     from backend.clock import utc_now
-    from backend.transit.services import TripImporter
+    from backend.transit.trips import TripImporter
 
     async def run() -> int:
         await db.open_database(settings.database_url)

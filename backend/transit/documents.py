@@ -9,8 +9,8 @@ from datetime import date
 
 from backend.documents.model import LedgerBlock, Seal, TransitInvoiceDocument, TripLine
 from backend.receipts.models import LineItem, Receipt
+from backend.transit.invoices import ITEM_NAME
 from backend.transit.models import BuyerKind, TransitInvoice
-from backend.transit.services import ITEM_NAME
 
 TITLE = "电子发票（普通发票）"
 BUYER_KINDS = {BuyerKind.PERSONAL: "个人", BuyerKind.COMPANY: "单位"}

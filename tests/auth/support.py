@@ -27,6 +27,7 @@ from backend.auth.wechat_client import WeChatClient
 from backend.config import Secret, Settings
 from backend.folder.services import FolderService
 from backend.folder.views import ENDPOINTS as FOLDER_ENDPOINTS
+from backend.transit.in_folder import folder_invoice
 from backend.web import Endpoint
 from tests.lifespan import lifespan
 
@@ -102,7 +103,9 @@ async def wx_app(settings: Settings, clock: FakeClock) -> AsyncIterator[Starlett
     )
     async with lifespan(application):
         wired = application.state.services
-        folder = FolderService(clock=clock, receipts=wired.receipts, outbox=wired.outbox)
+        folder = FolderService(
+            clock=clock, receipts=wired.receipts, outbox=wired.outbox, invoices=folder_invoice
+        )
         install(application, auth=auth, folder=folder)
         yield application
     await auth.close()

@@ -18,7 +18,9 @@ __all__ = ["clock", "fake_wechat", "wx_app", "wx_client"]
 def install(app: Starlette, clock: FakeClock) -> None:
     """Give the views a transit service that reads the test's clock."""
     wired = app.state.services
-    service = TransitService(receipts=wired.receipts, outbox=wired.outbox, clock=clock)
+    service = TransitService(
+        receipts=wired.receipts, outbox=wired.outbox, folder=wired.folder, clock=clock
+    )
     app.state.services = dataclasses.replace(app.state.services, transit=service)
 
 
