@@ -51,6 +51,7 @@ from backend.smtp_target import SmtpTarget
 from backend.templating import template_environment
 from backend.throttle.storage import storage_for
 from backend.transit.documents import transit_document
+from backend.transit.in_folder import folder_invoice
 from backend.transit.models import TransitInvoice
 from backend.transit.services import TransitService
 from backend.transit.titles import company_buyers
@@ -140,6 +141,7 @@ def build_services(
         ),
         message_id_domain=settings.mail_from.rpartition("@")[2],
     )
+    folder = FolderService(clock=clock, receipts=receipts, outbox=outbox, invoices=folder_invoice)
     limit_store = storage_for(settings)
     smtp = SmtpTarget.parse(settings.smtp_url.reveal())
     # Named in EHLO; given so aiosmtplib never looks it up (socket.getfqdn blocks).
@@ -177,7 +179,7 @@ def build_services(
         documents=documents,
         console=ConsoleService(staff=staff, clock=clock, session_lifetime=timedelta(hours=12)),
         whereabouts=WhereaboutsService(clock=clock),
-        transit=TransitService(receipts=receipts, outbox=outbox, clock=clock),
+        transit=TransitService(receipts=receipts, outbox=outbox, folder=folder, clock=clock),
         verify=VerifyService(
             anchoring=anchoring,
             witnessing=witnessing,
@@ -215,7 +217,7 @@ def build_services(
         auth=AuthService(
             wechat=wechat, clock=clock, session_lifetime=timedelta(days=settings.session_days)
         ),
-        folder=FolderService(clock=clock, receipts=receipts, outbox=outbox),
+        folder=folder,
         wechat_standin=WeChatStandIn() if settings.demo else None,
         limit_store=limit_store,
     )

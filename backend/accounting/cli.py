@@ -14,8 +14,7 @@ from backend import db
 from backend.chinatime import parse_day
 from backend.config import Settings
 from backend.issuers.models import Issuer
-from backend.transit.cli import ProgressBar
-from backend.transit.csv_import import Progress
+from backend.progress import ProgressBar
 
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
@@ -43,11 +42,11 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"receipts export: no issuer {args.issuer}", file=sys.stderr)
                 return 1
             total = await exporter.count(issuer, first, last)
-            bar: Any = None if args.quiet else ProgressBar(sys.stderr)
+            bar = None if args.quiet else ProgressBar(sys.stderr)
 
             def progress(done: int) -> None:
                 if bar is not None:
-                    bar(Progress(fingerprint="", offset=done, rows=done), total)
+                    bar(done, total, done)
 
             done = await exporter.write(issuer, first, last, args.format, out, progress)
         finally:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import base64
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
@@ -39,8 +40,6 @@ from backend.receipts.models import (
     ScanToken,
 )
 from backend.receipts.services import LoadedReceipt, ReceiptService
-from backend.transit.models import TransitInvoice
-from backend.verify.claims import ReversalGuard
 from backend.verify.models import ClaimState, ReimbursementClaim
 
 # Whereabouts (去向) steps written by the folder; the event detail names no user on purpose,
@@ -77,22 +76,50 @@ class FolderTotals:
 
 
 @dataclass(frozen=True, slots=True)
+class FolderInvoice:
+    """What an invoice (today: a transit invoice) adds to its receipt in the folder: the title
+    it is made out to, its tax split, and why a re-issue would be refused now (``None``: it
+    would not)."""
+
+    buyer_kind: str  # the title's stable code: personal (个人) or company (单位)
+    buyer_is_company: bool  # a company's name is shown as an organisation's, not a person's
+    buyer_name: str
+    buyer_tax_id: str | None
+    tax_rate: str
+    net_fen: int
+    tax_fen: int
+    reissue_refusal: str | None
+
+
+# The invoice detail of a receipt, None when it is no invoice; given by the domain that issues
+# invoices, which sits above the folder.
+InvoiceLookup = Callable[[Receipt], Awaitable[FolderInvoice | None]]
+
+
+@dataclass(frozen=True, slots=True)
 class FolderReceipt:
-    """One receipt of a folder, with where it stands in reimbursement and, for a transit
-    invoice, its detail and why a re-issue would be refused now (``None``: it would not)."""
+    """One receipt of a folder, with where it stands in reimbursement and, for an invoice, its
+    invoice detail."""
 
     added_at: datetime
     loaded: LoadedReceipt
     claim: ReimbursementClaim | None = None
-    invoice: TransitInvoice | None = None
-    reissue_refusal: str | None = None
+    invoice: FolderInvoice | None = None
 
 
 class FolderService:
-    def __init__(self, *, clock: Clock, receipts: ReceiptService, outbox: OutboxService) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        receipts: ReceiptService,
+        outbox: OutboxService,
+        invoices: InvoiceLookup,
+    ) -> None:
         self._clock = clock
         self._receipts = receipts
         self._outbox = outbox
+        self._invoices = invoices
 
     async def email_copy(self, user: User, receipt_id: uuid.UUID, to: str) -> QueuedEmail:
         """Queue the PDF of a receipt in ``user``'s folder for ``to`` (validated, limited per
@@ -134,12 +161,25 @@ class FolderService:
         return entry, created
 
     async def _claim(self, user: User, receipt_id: uuid.UUID) -> FolderEntry:
-        now = self._clock()
         async with in_transaction() as conn:
-            entry = await FolderEntry.create(
-                user=user, receipt_id=receipt_id, added_at=now, using_db=conn
-            )
-            await ReceiptEvent.create(receipt_id=receipt_id, type=CLAIMED, at=now, using_db=conn)
+            return await self.keep(conn, user_id=user.id, receipt_id=receipt_id, at=self._clock())
+
+    async def keep(
+        self,
+        conn: BaseDBAsyncClient,
+        *,
+        user_id: uuid.UUID,
+        receipt_id: uuid.UUID,
+        at: datetime,
+    ) -> FolderEntry:
+        """Put a receipt into the user's folder on ``conn``, the caller's transaction (a receipt
+        issued to the user lands there in the transaction that issues it), with its ``claimed``
+        whereabouts step at ``at``. A receipt already in a folder fails with ``IntegrityError``
+        (the unique receipt column), and the caller's transaction with it."""
+        entry = await FolderEntry.create(
+            user_id=user_id, receipt_id=receipt_id, added_at=at, using_db=conn
+        )
+        await ReceiptEvent.create(receipt_id=receipt_id, type=CLAIMED, at=at, using_db=conn)
         return entry
 
     async def list(
@@ -206,9 +246,7 @@ class FolderService:
         receipt = await Receipt.filter(id=receipt_id).select_related("issuer", "staff").get()
         loaded = await self._receipts.load(receipt)
         claim = await ReimbursementClaim.get_or_none(receipt_id=receipt_id)
-        invoice = await TransitInvoice.get_or_none(receipt_id=receipt_id)
-        refusal = None if invoice is None else await _reissue_refusal(receipt)
-        return FolderReceipt(entry.added_at, loaded, claim, invoice, refusal)
+        return FolderReceipt(entry.added_at, loaded, claim, await self._invoices(receipt))
 
     async def reimbursement_states(
         self, receipt_ids: Sequence[uuid.UUID]
@@ -262,14 +300,6 @@ def _text_matches(text: str) -> Q:
         code, number = text[:CODE_DIGITS], text[CODE_DIGITS:]
         found |= Q(receipt__code=code, receipt__number__startswith=number)
     return found
-
-
-async def _reissue_refusal(receipt: Receipt) -> str | None:
-    # The page's hint only: TransitService.reissue enforces the same rules in its transaction.
-    if receipt.status != ReceiptStatus.VALID or receipt.reverses_id is not None:  # type: ignore[attr-defined]
-        return "invoice_not_valid"
-    refusal = await ReversalGuard().refusal(receipt.id)
-    return None if refusal is None else refusal.code
 
 
 def _filtered(user: User, filters: FolderFilter) -> QuerySet[FolderEntry]:

@@ -37,7 +37,6 @@ from backend.outbox.schemas import EmailRequest, QueuedEmailOut
 from backend.receipts.models import ReceiptStatus
 from backend.receipts.money import format_fen
 from backend.receipts.schemas import china_time, receipt_out
-from backend.transit.models import BuyerKind
 from backend.verify.models import ClaimState
 from backend.verify.services import mask_organisation
 from backend.web import (
@@ -86,14 +85,14 @@ def _invoice_out(found: FolderReceipt) -> FolderInvoiceOut | None:
             kind=detail.buyer_kind,
             # A company is named as verification names a reimbursing party: recognisable.
             name=mask_organisation(detail.buyer_name)
-            if detail.buyer_kind == BuyerKind.COMPANY
+            if detail.buyer_is_company
             else mask_name(detail.buyer_name),
             tax_id=mask_id_number(detail.buyer_tax_id),
         ),
         tax_rate=detail.tax_rate,
         net=format_fen(detail.net_fen),
         tax=format_fen(detail.tax_fen),
-        reissue=ReissueOut(allowed=found.reissue_refusal is None, refusal=found.reissue_refusal),
+        reissue=ReissueOut(allowed=detail.reissue_refusal is None, refusal=detail.reissue_refusal),
     )
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import time
 import uuid
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from backend import db
 from backend.config import Settings
 from backend.issuers.models import Issuer, IssuerKind
+from backend.progress import ProgressBar
 from backend.transit.csv_import import (
     BATCH_ROWS,
     COLUMNS,
@@ -22,26 +22,7 @@ from backend.transit.csv_import import (
     progress_path,
 )
 
-BAR_WIDTH = 30
 SHOWN_REJECTS = 20
-
-
-class ProgressBar:
-    """A one-line bar on stderr: share of bytes done, rows, rows per second."""
-
-    def __init__(self, out: TextIO) -> None:
-        self._out = out
-        self._started = time.monotonic()
-
-    def __call__(self, progress: Progress, total: int) -> None:
-        share = progress.offset / total if total else 1.0
-        filled = int(share * BAR_WIDTH)
-        rate = progress.rows / max(time.monotonic() - self._started, 1e-6)
-        self._out.write(
-            f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {share:6.1%} "
-            f"{progress.rows} rows {rate:,.0f}/s"
-        )
-        self._out.flush()
 
 
 def _summary(progress: Progress, csv_path: Path) -> str:
@@ -72,7 +53,7 @@ def cmd_import_trips(settings: Settings, args: argparse.Namespace) -> int:
 
     # Imported here, not at the top: every other command starts without the services' imports.
     from backend.clock import utc_now
-    from backend.transit.services import TripImporter
+    from backend.transit.trips import TripImporter
 
     async def run() -> int:
         await db.open_database(settings.database_url)
@@ -82,9 +63,17 @@ def cmd_import_trips(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"import-trips: no transit issuer {args.issuer}", file=sys.stderr)
                 return 1
             service = TripImporter(clock=utc_now)
-            bar: Any = None if args.quiet else ProgressBar(sys.stderr)
+            bar = ProgressBar(sys.stderr)
+
+            def show(progress: Progress, total: int) -> None:
+                bar(progress.offset, total, progress.rows)
+
             progress = await import_csv(
-                service, issuer, csv_path, batch_rows=args.batch, on_batch=bar
+                service,
+                issuer,
+                csv_path,
+                batch_rows=args.batch,
+                on_batch=None if args.quiet else show,
             )
         except CsvImportError as exc:
             print(f"\nimport-trips: {exc}", file=sys.stderr)

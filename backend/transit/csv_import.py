@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from backend.issuers.models import Issuer
-from backend.transit.services import Rejected, TripImporter, check_rows
+from backend.transit.trips import Rejected, TripImporter, check_rows
 
 COLUMNS = (
     "ref",

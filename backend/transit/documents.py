@@ -1,19 +1,65 @@
-"""A transit invoice as the PDF shows it: receipt + line items + invoice detail → document.
+"""A transit invoice as the PDF shows it: receipt + invoice detail + the trips it covers →
+document.
 
 For ``DocumentService``: it renders the result with ``backend.documents.transit.render_transit``.
+The trips come from the trips themselves (``invoice_trips``), never from the line items' names.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
+from backend.chinatime import china_day
 from backend.documents.model import LedgerBlock, Seal, TransitInvoiceDocument, TripLine
 from backend.receipts.models import LineItem, Receipt
-from backend.transit.models import BuyerKind, TransitInvoice
-from backend.transit.services import ITEM_NAME
+from backend.receipts.services import LoadedReceipt
+from backend.transit.invoices import ITEM_NAME
+from backend.transit.models import BuyerKind, TransitInvoice, TransitInvoiceLine
 
 TITLE = "电子发票（普通发票）"
 BUYER_KINDS = {BuyerKind.PERSONAL: "个人", BuyerKind.COMPANY: "单位"}
+
+
+async def invoice_trips(receipt: Receipt) -> tuple[TripLine, ...]:
+    """The trips ``receipt`` covers, in the order of its lines, as they were imported (a trip
+    is never edited); a red reversal covers the trips of the invoice it reverses."""
+    covered = receipt.reverses_id or receipt.id  # type: ignore[attr-defined]
+    lines = (
+        await TransitInvoiceLine.filter(receipt_id=covered)
+        .order_by("position")
+        .select_related("trip")
+    )
+    return tuple(
+        TripLine(
+            day=china_day(line.trip.exit_at),
+            entry_station=line.trip.entry_station,
+            exit_station=line.trip.exit_station,
+            fare_fen=line.trip.fare_fen,
+        )
+        for line in lines
+    )
+
+
+async def load_transit_document(
+    loaded: LoadedReceipt,
+    *,
+    verify_url: str,
+    ledger: LedgerBlock | None = None,
+    reverses: tuple[str, str] | None = None,
+) -> TransitInvoiceDocument:
+    """The document of the transit invoice ``loaded`` (its issuer and staff loaded), its detail
+    and trips read from the database; see ``invoice_document``."""
+    receipt = loaded.receipt
+    detail = await TransitInvoice.get(receipt_id=receipt.id)
+    return invoice_document(
+        receipt,
+        detail,
+        await invoice_trips(receipt),
+        verify_url=verify_url,
+        ledger=ledger,
+        reverses=reverses,
+    )
 
 
 def trip_line(item: LineItem) -> TripLine:
@@ -32,6 +78,27 @@ def transit_document(
     receipt: Receipt,
     items: list[LineItem],
     detail: TransitInvoice,
+    *,
+    verify_url: str,
+    ledger: LedgerBlock | None = None,
+    reverses: tuple[str, str] | None = None,
+) -> TransitInvoiceDocument:
+    """``invoice_document`` with the trips read back from the line items' names, for callers
+    that hold the line items but cannot load the trips (``load_transit_document`` can)."""
+    return invoice_document(
+        receipt,
+        detail,
+        tuple(trip_line(i) for i in sorted(items, key=lambda item: item.position)),
+        verify_url=verify_url,
+        ledger=ledger,
+        reverses=reverses,
+    )
+
+
+def invoice_document(
+    receipt: Receipt,
+    detail: TransitInvoice,
+    trips: Sequence[TripLine],
     *,
     verify_url: str,
     ledger: LedgerBlock | None = None,
@@ -57,7 +124,7 @@ def transit_document(
         buyer_name=detail.buyer_name,
         buyer_tax_id=detail.buyer_tax_id,
         item_name=ITEM_NAME,
-        trips=tuple(trip_line(i) for i in sorted(items, key=lambda item: item.position)),
+        trips=tuple(trips),
         tax_rate_label=str(detail.tax_rate),
         net_fen=detail.net_fen,
         tax_fen=detail.tax_fen,

@@ -20,6 +20,7 @@ from backend.receipts.money import format_fen
 from backend.receipts.schemas import china_time, receipt_out
 from backend.transit.cards import TripProof
 from backend.transit.errors import InvoiceNotFound
+from backend.transit.invoices import LoadedInvoice
 from backend.transit.schemas import (
     BindCard,
     BuyerOut,
@@ -43,7 +44,7 @@ from backend.transit.schemas import (
     TripPage,
     TripsQuery,
 )
-from backend.transit.services import LoadedInvoice, TransitService
+from backend.transit.services import TransitService
 from backend.web import (
     Endpoint,
     json_answer,

@@ -43,7 +43,7 @@ from backend.issuers.models import IssuerKind, StaffRole
 from backend.secret import Secret
 from backend.transit.csv_import import COLUMNS, import_csv
 from backend.transit.models import Trip
-from backend.transit.services import TripImporter
+from backend.transit.trips import TripImporter
 from backend.transit.views import ENDPOINTS as TRANSIT_ENDPOINTS
 from chain.note import NoteSigner
 from tests.factories import credit_code

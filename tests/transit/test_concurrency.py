@@ -69,7 +69,7 @@ async def test_overlapping_requests_never_share_a_trip(
 async def test_the_database_refuses_what_the_check_let_through(
     wx_app: Starlette, wx_client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from backend.transit import services
+    from backend.transit import invoices
 
     operator = await metro(wx_app)
     alice = await login(wx_client, "demo-alice")
@@ -80,7 +80,7 @@ async def test_the_database_refuses_what_the_check_let_through(
     assert (
         await wx_client.post(INVOICES, json={"trips": [a, b], "title": personal()}, headers=alice)
     ).status_code == 201
-    real = services._refuse_invoiced
+    real = invoices._refuse_invoiced
     calls = 0
 
     async def blind_first_check(conn: object, ids: list[int]) -> None:
@@ -90,7 +90,7 @@ async def test_the_database_refuses_what_the_check_let_through(
         if calls > 1:
             await real(None, ids)
 
-    monkeypatch.setattr(services, "_refuse_invoiced", blind_first_check)
+    monkeypatch.setattr(invoices, "_refuse_invoiced", blind_first_check)
 
     raced = await wx_client.post(
         INVOICES, json={"trips": [b, c], "title": personal()}, headers=alice
@@ -100,7 +100,7 @@ async def test_the_database_refuses_what_the_check_let_through(
     assert raced.json()["error"]["trips"] == [b]
     assert await Receipt.all().count() == 1
     assert await InvoicedTrip.all().count() == 2
-    monkeypatch.setattr(services, "_refuse_invoiced", real)
+    monkeypatch.setattr(invoices, "_refuse_invoiced", real)
     later = await wx_client.post(INVOICES, json={"trips": [c], "title": personal()}, headers=alice)
     # The rolled-back number came back.
     assert later.json()["receipt"]["number"] == "26442000000000000002"

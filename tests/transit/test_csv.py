@@ -19,7 +19,7 @@ from backend.issuers.models import Issuer, IssuerKind
 from backend.transit.cli import cmd_import_trips
 from backend.transit.csv_import import COLUMNS, import_csv, progress_path
 from backend.transit.models import Trip
-from backend.transit.services import TripImporter
+from backend.transit.trips import TripImporter
 from tests.factories import credit_code
 
 START = datetime(2026, 11, 1, 0, 0, tzinfo=UTC)

@@ -87,7 +87,7 @@ async def test_fifty_concurrent_invoices_get_gapless_twenty_digit_numbers(
 async def test_old_and_new_invoices_both_open_verify_and_lock(
     wx_app: Starlette, wx_client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from backend.transit import services
+    from backend.transit import invoices
 
     operator = await metro(wx_app)
     alice = await login(wx_client, "demo-alice")
@@ -97,7 +97,7 @@ async def test_old_and_new_invoices_both_open_verify_and_lock(
     first, second = sorted(await my_trip_ids(wx_client, alice))
     # An invoice as Piaojia issued them before 数电票: its 8-digit code and 10-digit number.
     monkeypatch.setattr(
-        services, "invoice_numbering", lambda region, year: fiscal_numbering("44910026")
+        invoices, "invoice_numbering", lambda region, year: fiscal_numbering("44910026")
     )
     old = await _invoice(wx_client, alice, first)
     monkeypatch.undo()

@@ -13,7 +13,7 @@ from backend.documents.fonts import FontSet
 from backend.documents.model import TransitInvoiceDocument
 from backend.documents.transit import render_transit
 from backend.receipts.models import LineItem, Receipt
-from backend.transit.documents import transit_document
+from backend.transit.documents import load_transit_document, transit_document
 from backend.transit.models import TransitInvoice
 from tests.documents.support import text_of, write
 from tests.transit.support import INVOICES, import_rows, metro, my_trip_ids, trip_row
@@ -77,3 +77,41 @@ async def test_an_issued_invoice_becomes_its_document(
     red_text = text_of(write(tmp_path, "red", render_transit(red_document, fonts)))
     assert "被红冲蓝字数电发票号码：26442000000000000001" in red_text
     assert "红字发票信息确认单编号：26442000000000000001" in red_text
+
+
+async def test_the_document_loaded_from_the_trips_is_the_one_read_from_the_line_items(
+    transit_app: Starlette, tclient: httpx.AsyncClient
+) -> None:
+    operator = await metro(transit_app)
+    alice = await login(tclient, "demo-alice")
+    rows = [trip_row(n, openid=demo_openid("alice"), fare=f"{n + 2}.50") for n in range(3)]
+    await import_rows(tclient, operator, rows)
+    ids = await my_trip_ids(tclient, alice)
+    title = {"kind": "personal", "name": "李四"}
+    invoice = (
+        await tclient.post(INVOICES, json={"trips": ids, "title": title}, headers=alice)
+    ).json()
+    reissued = (
+        await tclient.post(
+            f"{INVOICES}/{invoice['receipt']['id']}/reissue",
+            json={"title": {"kind": "personal", "name": "王五"}},
+            headers=alice,
+        )
+    ).json()
+    receipts = transit_app.state.services.receipts
+    blue = (invoice["receipt"]["code"], invoice["receipt"]["number"])
+    red = await Receipt.filter(reverses_id=invoice["receipt"]["id"]).get()
+
+    for receipt_id, reverses in (
+        (invoice["receipt"]["id"], None),
+        (str(red.id), blue),
+        (reissued["receipt"]["id"], None),
+    ):
+        receipt = await Receipt.filter(id=receipt_id).select_related("issuer", "staff").get()
+        loaded = await receipts.load(receipt)
+        from_trips = await load_transit_document(
+            loaded, verify_url="https://piaojia.test/verify", reverses=reverses
+        )
+
+        assert from_trips == await _document_of(receipt_id, reverses)
+        assert len(from_trips.trips) == 3

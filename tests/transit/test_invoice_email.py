@@ -139,7 +139,9 @@ async def test_a_spent_daily_limit_refuses_the_invoice_too(
         limits=MailLimits(per_receipt_per_day=5, per_address_per_day=1),
         message_id_domain="piaojia.test",
     )
-    transit = TransitService(receipts=wired.receipts, outbox=one_a_day, clock=clock)
+    transit = TransitService(
+        receipts=wired.receipts, outbox=one_a_day, folder=wired.folder, clock=clock
+    )
     wx_app.state.services = dataclasses.replace(wired, transit=transit)
     alice, ids = await rider_with_trips(wx_app, wx_client, 3)
 
