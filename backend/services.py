@@ -45,7 +45,10 @@ from backend.scan.services import ScanService, unknown_token_limit
 from backend.templating import template_environment
 from backend.throttle.storage import storage_for
 from backend.transit.services import TransitService
+from backend.transit.titles import company_buyers
 from backend.verify.claims import ReversalGuard
+from backend.verify.ledger import LedgerCheck
+from backend.verify.reimbursement import ReimbursementService
 from backend.verify.services import VerifyService
 from backend.verify.throttling import address_limit
 from backend.whereabouts.services import WhereaboutsService
@@ -66,6 +69,7 @@ class Services:
     scan: ScanService
     documents: DocumentService
     verify: VerifyService
+    reimbursement: ReimbursementService
     console: ConsoleService
     whereabouts: WhereaboutsService
     transit: TransitService
@@ -107,6 +111,7 @@ def build_services(
     witnessing = Witnessing(ledger=ledger, policy=policy, client=WitnessClient())
     anchoring = AnchoringService(ledger=ledger, storage=storage, witnessing=witnessing)
     receipts = ReceiptService(clock=clock, anchoring=anchoring, guard=ReversalGuard())
+    ledger_check = LedgerCheck(anchoring=anchoring, witnessing=witnessing)
     staff = StaffService(secret_key=secret)
     wechat = WeChatClient(
         base_url=settings.wechat_base_url,
@@ -166,8 +171,7 @@ def build_services(
         whereabouts=WhereaboutsService(clock=clock),
         transit=TransitService(receipts=receipts, outbox=outbox, clock=clock),
         verify=VerifyService(
-            anchoring=anchoring,
-            witnessing=witnessing,
+            ledger=ledger_check,
             limiter=address_limit(
                 limit_store,
                 slow_after=settings.verify_slow_after,
@@ -176,7 +180,9 @@ def build_services(
             ),
             clock=clock,
             daily_limit=settings.verify_daily_limit,
+            company_buyers=company_buyers,
         ),
+        reimbursement=ReimbursementService(ledger=ledger_check, anchoring=anchoring, clock=clock),
         scan=ScanService(
             receipts=receipts,
             anchoring=anchoring,

@@ -13,6 +13,9 @@ from starlette.applications import Starlette
 
 from backend.config import Settings
 from backend.services import Services
+from backend.transit.titles import company_buyers
+from backend.verify.ledger import LedgerCheck
+from backend.verify.reimbursement import ReimbursementService
 from backend.verify.services import VerifyService
 from backend.verify.throttling import address_limit
 
@@ -45,13 +48,13 @@ def service_for(
 ) -> VerifyService:
     services: Services = app.state.services
     return VerifyService(
-        anchoring=services.anchoring,
-        witnessing=services.witnessing,
+        ledger=LedgerCheck(anchoring=services.anchoring, witnessing=services.witnessing),
         limiter=address_limit(
             services.limit_store, slow_after=slow_after, refuse_after=refuse_after
         ),
         clock=clock,
         daily_limit=daily_limit,
+        company_buyers=company_buyers,
     )
 
 
@@ -64,6 +67,10 @@ def clock() -> FakeClock:
 async def verify_app(app: Starlette, settings: Settings, clock: FakeClock) -> Starlette:
     """The app with verification routed, a daily limit of 5 and the fake clock."""
     install(app, service_for(app, clock, daily_limit=settings.verify_daily_limit))
+    services: Services = app.state.services
+    ledger = LedgerCheck(anchoring=services.anchoring, witnessing=services.witnessing)
+    reimbursement = ReimbursementService(ledger=ledger, anchoring=services.anchoring, clock=clock)
+    app.state.services = dataclasses.replace(services, reimbursement=reimbursement)
     return app
 
 
