@@ -163,12 +163,14 @@ def cmd_ledger_sequence(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_ledger_verify(settings: Settings | None, args: argparse.Namespace) -> int:
-    from backend.anchoring.bundles import BundleError, verify_bundle
     from backend.anchoring.verify_cli import (
         TLOG_PROOF_HEADER,
         verify_pdf_attachments,
         verify_tlog_proof_file,
     )
+    from backend.receipts.numbering import receipt_label
+    from chain.receipt.bundle import verify_bundle
+    from chain.receipt.errors import BundleError
 
     try:
         raw = sys.stdin.buffer.read() if args.bundle == "-" else Path(args.bundle).read_bytes()
@@ -200,8 +202,9 @@ def cmd_ledger_verify(settings: Settings | None, args: argparse.Namespace) -> in
         return 1
     events = ", ".join(f"{e.event} at leaf {e.leaf_index}" for e in report.entries)
     print(
-        f"verified: receipt {report.code}-{report.number} ({events}) is in {report.origin} "
-        f"at size {report.tree_size}, cosigned by {len(report.witnesses)} witness(es)"
+        f"verified: receipt {receipt_label(report.code, report.number)} ({events}) is in "
+        f"{report.origin} at size {report.tree_size}, "
+        f"cosigned by {len(report.witnesses)} witness(es)"
     )
     if report.document_version is None:
         print("document withheld (first-form receipt): only its statements were checked")

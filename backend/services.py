@@ -56,6 +56,8 @@ from backend.transit.models import TransitInvoice
 from backend.transit.services import TransitService
 from backend.transit.titles import company_buyers
 from backend.verify.claims import ReversalGuard
+from backend.verify.ledger import LedgerCheck
+from backend.verify.reimbursement import ReimbursementService
 from backend.verify.services import VerifyService
 from backend.verify.throttling import address_limit
 from backend.whereabouts.services import WhereaboutsService
@@ -77,6 +79,7 @@ class Services:
     scan: ScanService
     documents: DocumentService
     verify: VerifyService
+    reimbursement: ReimbursementService
     console: ConsoleService
     whereabouts: WhereaboutsService
     transit: TransitService
@@ -118,6 +121,7 @@ def build_services(
     witnessing = Witnessing(ledger=ledger, policy=policy, client=WitnessClient())
     anchoring = AnchoringService(ledger=ledger, storage=storage, witnessing=witnessing)
     receipts = ReceiptService(clock=clock, anchoring=anchoring, guard=ReversalGuard())
+    ledger_check = LedgerCheck(anchoring=anchoring, witnessing=witnessing)
     staff = StaffService(secret_key=secret)
     wechat = WeChatClient(
         base_url=settings.wechat_base_url,
@@ -181,8 +185,7 @@ def build_services(
         whereabouts=WhereaboutsService(clock=clock),
         transit=TransitService(receipts=receipts, outbox=outbox, folder=folder, clock=clock),
         verify=VerifyService(
-            anchoring=anchoring,
-            witnessing=witnessing,
+            ledger=ledger_check,
             limiter=address_limit(
                 limit_store,
                 slow_after=settings.verify_slow_after,
@@ -191,7 +194,9 @@ def build_services(
             ),
             clock=clock,
             daily_limit=settings.verify_daily_limit,
+            company_buyers=company_buyers,
         ),
+        reimbursement=ReimbursementService(ledger=ledger_check, anchoring=anchoring, clock=clock),
         scan=ScanService(
             receipts=receipts,
             anchoring=anchoring,

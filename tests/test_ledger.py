@@ -10,17 +10,13 @@ from starlette.applications import Starlette
 from backend.anchoring.commitments import stored_secret
 from backend.anchoring.models import LedgerEntry
 from backend.issuers.models import Issuer
-from backend.receipts.canonical import (
-    canonical_json,
-    commitment,
-    commitment_salt,
-    receipt_document,
-)
+from backend.receipts.canonical import receipt_document
 from backend.receipts.models import LineItem, Receipt
 from backend.services import Services
 from chain.checkpoint import open_checkpoint
 from chain.hashing import leaf_hash
 from chain.note import NoteVerifier
+from chain.receipt.canonical import canonical_json, commitment, commitment_salt
 from chain.tiles import decode_entry_bundle
 from chain.verify import verify_inclusion
 from tests.factories import issuer_with_staff, receipt_request

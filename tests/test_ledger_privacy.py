@@ -25,11 +25,6 @@ import pytest
 from starlette.applications import Starlette
 
 from backend import sealing
-from backend.anchoring.bundles import (
-    CommitmentMismatchError,
-    MalformedBundleError,
-    verify_bundle,
-)
 from backend.anchoring.commitments import stored_secret
 from backend.anchoring.models import LedgerEntry
 from backend.config import Settings
@@ -37,15 +32,13 @@ from backend.documents.models import RenderedDocument
 from backend.documents.services import PROOF_ATTACHMENT
 from backend.documents.verify import verify_pdf
 from backend.keys.services import Resealer, keyring_for
-from backend.receipts.canonical import (
-    PERSONAL_FIELDS,
-    canonical_json,
-    commitment,
-    legacy_receipt_document,
-)
+from backend.receipts.canonical import legacy_receipt_document
 from backend.receipts.models import LineItem, Receipt
 from backend.secret import Secret
 from backend.services import Services
+from chain.receipt.bundle import verify_bundle
+from chain.receipt.canonical import PERSONAL_FIELDS, canonical_json, commitment
+from chain.receipt.errors import CommitmentMismatchError, MalformedBundleError
 from tests.conftest import LOG_SIGNER
 from tests.documents.support import text_of
 from tests.factories import SAMPLE_RECEIPT, issuer_with_staff, receipt_request

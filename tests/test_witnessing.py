@@ -11,12 +11,13 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from backend.anchoring.bundles import WitnessQuorumError, verify_bundle
 from backend.anchoring.models import LedgerCosignature
 from backend.app import create_app
 from backend.config import Settings
 from backend.services import Services
 from chain.cosignature import CosignatureSigner
+from chain.receipt.bundle import verify_bundle
+from chain.receipt.errors import WitnessQuorumError
 from tests.conftest import LOG_SIGNER
 from tests.factories import issuer_with_staff, receipt_request
 from tests.lifespan import lifespan

@@ -10,8 +10,6 @@ also checks that the log only ever grew since the last audit.
 from __future__ import annotations
 
 import asyncio
-import os
-import tempfile
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import TypeVar
 
 import httpx
 
+from backend.anchoring.atomic_files import write_atomically
 from backend.anchoring.audit_blame import (
     AuditError,
     first_leaf_mismatch,
@@ -127,7 +126,7 @@ async def audit_log(
     if saved is not None:
         _check_consistent(saved, expected, state_file)
     if state_file is not None:
-        _save_state(state_file, note)
+        write_atomically(state_file, note)
     return AuditReport(
         origin=checkpoint.origin,
         tree_size=size,
@@ -310,21 +309,6 @@ def _check_consistent(saved: _Saved, expected: dict[TileKey, bytes], path: Path 
             f"not consistent with the one saved at size {saved.size} in {path}: "
             f"its first {saved.size} leaves have another root",
         )
-
-
-def _save_state(path: Path, note: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write aside and rename, so a crash never leaves a half-written state behind.
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(note)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 __all__ = ["FETCH_CONCURRENCY", "AuditError", "AuditReport", "Fetch", "audit_log"]

@@ -4,29 +4,57 @@ A receipt's statements all commit to one form of its document, the form of its i
 statement, which the length of that statement's stored secret tells: 16 bytes for the first
 form (personal data in clear, the secret is the published salt itself), 32 bytes for version 2
 (the published salt is derived from it, and the issue statement's secret is the receipt key the
-field salts come from). See ``backend.receipts.canonical`` for both forms.
+field salts come from). See ``chain.receipt.canonical`` for both forms.
+
+The ledger knows a receipt only as a :class:`Committable`: what its statements name and the
+canonical bytes of its document in either form. The receipts domain builds it.
 """
 
 from __future__ import annotations
 
 import base64
 import secrets
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from backend import sealing
 from backend.anchoring.models import LedgerEntry
-from backend.issuers.models import Issuer
-from backend.receipts.canonical import (
+from chain.receipt.canonical import (
     LEGACY_SALT_SIZE,
     SECRET_SIZE,
-    canonical_json,
     commitment,
     commitment_salt,
-    legacy_receipt_document,
-    receipt_document,
+    is_legacy_secret,
 )
-from backend.receipts.models import LineItem, Receipt
+
+
+class Committable(Protocol):
+    """A receipt as the ledger commits to it."""
+
+    @property
+    def receipt_id(self) -> uuid.UUID: ...
+
+    @property
+    def credit_code(self) -> str:
+        """The issuer's 统一社会信用代码."""
+        ...
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def number(self) -> str: ...
+
+    def document(self, key: bytes | None) -> bytes:
+        """The canonical document bytes: version 2 under the receipt ``key``, the first form
+        (personal data in clear) when ``key`` is ``None``."""
+        ...
+
+    def openings(self, key: bytes) -> dict[str, dict[str, str | None]]:
+        """The value and field salt of every personal field of the version-2 document."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +68,9 @@ class ReceiptForm:
     def legacy(self) -> bool:
         return self.key is None
 
-    def document(self, receipt: Receipt, issuer: Issuer, items: list[LineItem]) -> bytes:
+    def document(self, receipt: Committable) -> bytes:
         """The canonical document bytes the receipt's statements commit to."""
-        if self.key is None:
-            return canonical_json(legacy_receipt_document(receipt, issuer, items))
-        return canonical_json(receipt_document(receipt, issuer, items, key=self.key))
+        return receipt.document(self.key)
 
 
 # Where a statement's secret is kept, as sealing names the column it binds a sealed value to.
@@ -71,15 +97,6 @@ def stored_secret(stored: bytes | memoryview) -> bytes:
     return base64.b64decode(opened)
 
 
-def is_legacy_secret(secret: bytes) -> bool:
-    return len(secret) == LEGACY_SALT_SIZE
-
-
-def published_salt(secret: bytes) -> bytes:
-    """The salt a statement's commitment is taken with, shown in proof bundles."""
-    return secret if is_legacy_secret(secret) else commitment_salt(secret)
-
-
 def form_of(entries: Iterable[LedgerEntry]) -> ReceiptForm | None:
     """The form of the receipt these are the statements of; ``None`` without an issue
     statement (a receipt the ledger does not know)."""
@@ -90,9 +107,7 @@ def form_of(entries: Iterable[LedgerEntry]) -> ReceiptForm | None:
     return ReceiptForm(None if is_legacy_secret(secret) else secret)
 
 
-def new_entry(
-    form: ReceiptForm | None, receipt: Receipt, issuer: Issuer, items: list[LineItem]
-) -> tuple[bytes, str]:
+def new_entry(form: ReceiptForm | None, receipt: Committable) -> tuple[bytes, str]:
     """A fresh stored secret for a new statement and the commitment the statement carries.
 
     ``form`` is the receipt's (``None`` for its issue statement, which starts a version-2
@@ -100,22 +115,16 @@ def new_entry(
     """
     if form is not None and form.legacy:
         salt = secrets.token_bytes(LEGACY_SALT_SIZE)
-        return salt, commitment(salt, form.document(receipt, issuer, items))
+        return salt, commitment(salt, form.document(receipt))
     secret = secrets.token_bytes(SECRET_SIZE)
     form = form or ReceiptForm(secret)
-    return secret, commitment(commitment_salt(secret), form.document(receipt, issuer, items))
+    return secret, commitment(commitment_salt(secret), form.document(receipt))
 
 
-def expected_commitment(
-    entry: LedgerEntry,
-    form: ReceiptForm | None,
-    receipt: Receipt,
-    issuer: Issuer,
-    items: list[LineItem],
-) -> str:
+def expected_commitment(entry: LedgerEntry, form: ReceiptForm | None, receipt: Committable) -> str:
     """The commitment ``entry``'s statement must carry if the stored receipt is unchanged."""
     secret = stored_secret(entry.salt)
     if is_legacy_secret(secret):
-        return commitment(secret, ReceiptForm(None).document(receipt, issuer, items))
+        return commitment(secret, ReceiptForm(None).document(receipt))
     key = form.key if form is not None and form.key is not None else secret
-    return commitment(commitment_salt(secret), ReceiptForm(key).document(receipt, issuer, items))
+    return commitment(commitment_salt(secret), ReceiptForm(key).document(receipt))

@@ -15,14 +15,13 @@ where it stopped; a file the audit finds wrong is deleted, so the next run fetch
 from __future__ import annotations
 
 import asyncio
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
+from backend.anchoring.atomic_files import write_atomically
 from backend.anchoring.audit import (
     FETCH_CONCURRENCY,
     TIMEOUT,
@@ -44,18 +43,6 @@ class MirrorReport:
     audit: AuditReport
     fetched: int
     reused: int
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _size_hint(note: bytes) -> int:
@@ -107,7 +94,7 @@ async def mirror_log(
             counts["reused"] += 1
         else:
             data = await download(path)
-            await asyncio.to_thread(_atomic_write, local, data)
+            await asyncio.to_thread(write_atomically, local, data)
             counts["fetched"] += 1
         if progress is not None:
             progress(counts["fetched"] + counts["reused"], counts["total"])
@@ -129,5 +116,5 @@ async def mirror_log(
     finally:
         if owned:
             await http.aclose()
-    _atomic_write(root / "key", log_key.encode() + b"\n")
+    write_atomically(root / "key", log_key.encode() + b"\n")
     return MirrorReport(report, counts["fetched"], counts["reused"])

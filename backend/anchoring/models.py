@@ -5,8 +5,6 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from backend.receipts.models import Receipt
-
 
 class LedgerEntry(Model):
     """One statement appended to the log; ``id`` is its pending id, in append order."""
@@ -14,11 +12,13 @@ class LedgerEntry(Model):
     id = fields.BigIntField(primary_key=True)
     statement = fields.BinaryField()
     # 32 bytes: the secret the statement's published commitment salt is derived from, and for
-    # an ``issued`` statement the receipt key its field salts come from (receipts.canonical);
+    # an ``issued`` statement the receipt key its field salts come from (chain.receipt);
     # 16 bytes: a statement of a first-form receipt, whose commitment salt this is as is.
     salt = fields.BinaryField()
     event = fields.CharField(max_length=32)
-    receipt: fields.ForeignKeyRelation[Receipt] = fields.ForeignKeyField(
+    # The ledger knows a receipt only by its row, so the relation is typed as any model's:
+    # the receipts domain sits above the ledger and is never imported here.
+    receipt: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
         "models.Receipt", related_name="ledger_entries", on_delete=fields.RESTRICT, db_index=True
     )
     leaf_index = fields.BigIntField(null=True, unique=True)

@@ -15,7 +15,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from backend.anchoring.bundle_errors import (
+from backend.anchoring.proof_files import DOCUMENT_FILE, file_statements
+from chain.cosignature import CosignatureVerifier
+from chain.errors import ChainError, MalformedError, SignatureError
+from chain.note import NoteVerifier, Verifier
+from chain.policy import Policy
+from chain.quorum import count_cosignatures
+from chain.receipt.bundle import BUNDLE_FORMAT, BundleReport, verify_bundle
+from chain.receipt.canonical import commitment
+from chain.receipt.errors import (
     CheckpointSignatureError,
     InclusionProofError,
     MalformedBundleError,
@@ -24,14 +32,6 @@ from backend.anchoring.bundle_errors import (
     VerifierConfigError,
     WitnessQuorumError,
 )
-from backend.anchoring.bundles import BUNDLE_FORMAT, BundleReport, verify_bundle
-from backend.anchoring.proof_files import DOCUMENT_FILE, file_statements
-from backend.receipts.canonical import commitment
-from chain.cosignature import CosignatureVerifier
-from chain.errors import ChainError, MalformedError, SignatureError
-from chain.note import NoteVerifier, Verifier
-from chain.policy import Policy
-from chain.quorum import count_cosignatures
 from chain.tlogproof import (
     OriginCheckError,
     ProofCheckError,

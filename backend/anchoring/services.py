@@ -13,27 +13,25 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from backend.anchoring.bundles import BUNDLE_FORMAT, WITHHELD
 from backend.anchoring.commitments import (
+    Committable,
     ReceiptForm,
     form_of,
     new_entry,
-    published_salt,
     sealed_secret,
     stored_secret,
 )
 from backend.anchoring.errors import NotYetAnchored
 from backend.anchoring.leader import LeaderLock
 from backend.anchoring.models import LedgerEntry
-from backend.anchoring.statements import statement
 from backend.anchoring.storage import SqlStorage
 from backend.anchoring.witnessing import Witnessing
-from backend.issuers.models import Issuer
-from backend.receipts.canonical import openings
-from backend.receipts.models import LineItem, Receipt
 from chain.checkpoint import SignedCheckpoint
 from chain.errors import IntegrationConflictError
 from chain.log import Log
+from chain.receipt.bundle import BUNDLE_FORMAT, WITHHELD
+from chain.receipt.canonical import published_salt
+from chain.receipt.statement import statement
 
 log = logging.getLogger("piaojia.ledger")
 
@@ -75,9 +73,7 @@ class AnchoringService:
                 return LedgerState("witnessed", index)
         return LedgerState("anchored", index)
 
-    async def proof_bundle(
-        self, receipt: Receipt, issuer: Issuer, items: list[LineItem], *, disclose: bool
-    ) -> dict[str, Any]:
+    async def proof_bundle(self, receipt: Committable, *, disclose: bool) -> dict[str, Any]:
         """Everything needed to check, offline, that the ledger holds this receipt's events.
 
         With ``disclose`` false (a public bundle: scan-token holders, the PDF) it carries no
@@ -90,7 +86,7 @@ class AnchoringService:
         when that covers every entry, else against the latest checkpoint. Raises
         ``NotYetAnchored`` while no event of the receipt is integrated.
         """
-        every = list(await LedgerEntry.filter(receipt_id=receipt.id).order_by("id"))
+        every = list(await LedgerEntry.filter(receipt_id=receipt.receipt_id).order_by("id"))
         entries = [e for e in every if e.leaf_index is not None]
         if not entries:
             raise NotYetAnchored("the receipt is not in the ledger yet; try again in a second")
@@ -119,19 +115,19 @@ class AnchoringService:
             "format": BUNDLE_FORMAT,
             "log_origin": self.ledger.origin,
             "receipt": {
-                "id": str(receipt.id),
+                "id": str(receipt.receipt_id),
                 "code": receipt.code,
                 "number": receipt.number,
-                "issuer": issuer.credit_code,
+                "issuer": receipt.credit_code,
             },
         }
         form = form_of(every) or ReceiptForm(None)
         if form.key is not None:
-            bundle["document"] = form.document(receipt, issuer, items).decode()
+            bundle["document"] = form.document(receipt).decode()
             if disclose:
-                bundle["openings"] = openings(receipt, key=form.key)
+                bundle["openings"] = receipt.openings(form.key)
         elif disclose:
-            bundle["document"] = form.document(receipt, issuer, items).decode()
+            bundle["document"] = form.document(receipt).decode()
         else:
             bundle["withheld"] = WITHHELD
             # The salt too: with it, the commitment would let a guess of the withheld
@@ -147,9 +143,7 @@ class AnchoringService:
         conn: BaseDBAsyncClient,
         *,
         event: str,
-        receipt: Receipt,
-        issuer: Issuer,
-        items: list[LineItem],
+        receipt: Committable,
         at: datetime,
     ) -> int:
         """Append the statement of ``event`` on ``receipt``; returns its pending id.
@@ -160,19 +154,23 @@ class AnchoringService:
         """
         form = None
         if event != "issued":
-            earlier = await LedgerEntry.filter(receipt_id=receipt.id).using_db(conn)
+            earlier = await LedgerEntry.filter(receipt_id=receipt.receipt_id).using_db(conn)
             form = form_of(earlier)
-        salt, committed = new_entry(form, receipt, issuer, items)
+        salt, committed = new_entry(form, receipt)
         entry = statement(
             event=event,
-            credit_code=issuer.credit_code,
+            credit_code=receipt.credit_code,
             code=receipt.code,
             number=receipt.number,
             at=at,
             commitment=committed,
         )
         return await self._storage.append_on(
-            conn, statement=entry, salt=sealed_secret(salt), event=event, receipt_id=receipt.id
+            conn,
+            statement=entry,
+            salt=sealed_secret(salt),
+            event=event,
+            receipt_id=receipt.receipt_id,
         )
 
 

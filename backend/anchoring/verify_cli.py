@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from backend.anchoring.bundle_errors import BundleError
-from backend.anchoring.bundles import BundleReport, verify_bundle
 from backend.anchoring.proof_check import verify_entry, verify_files
 from backend.anchoring.proof_files import BUNDLE_FILE
 from chain.policy import Policy
+from chain.receipt.bundle import BundleReport, verify_bundle
+from chain.receipt.errors import BundleError
 from chain.tlogproof import EXTENSION, HEADER
 
 TLOG_PROOF_HEADER = HEADER.encode() + b"\n"

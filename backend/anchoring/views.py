@@ -10,7 +10,6 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from backend.anchoring.errors import NoCheckpointYet, ProofUnavailable, TileNotFound
-from backend.receipts.schemas import MAX_ROW_ID
 from backend.schema import Model
 from backend.web import Endpoint, json_answer, parse_query, services
 from chain.errors import ChainError
@@ -23,6 +22,8 @@ PARTIAL = "public, max-age=60"
 SHORT = "public, max-age=1"
 # Tiles are stored by a 64-bit index: a larger one names nothing (and would not fit a query).
 MAX_TILE_INDEX = 2**63 - 1
+# Leaf indexes and tree sizes are BIGINT columns too: a larger one names no leaf or tree.
+MAX_TREE_SIZE = 2**63 - 1
 
 
 async def ledger_key(request: Request) -> Response:
@@ -45,13 +46,13 @@ async def checkpoint(request: Request) -> Response:
 
 
 class InclusionQuery(Model):
-    index: int = Field(ge=0, le=MAX_ROW_ID)
-    size: int | None = Field(None, ge=1, le=MAX_ROW_ID)
+    index: int = Field(ge=0, le=MAX_TREE_SIZE)
+    size: int | None = Field(None, ge=1, le=MAX_TREE_SIZE)
 
 
 class ConsistencyQuery(Model):
-    size1: int = Field(ge=0, le=MAX_ROW_ID, alias="from")
-    size2: int | None = Field(None, ge=1, le=MAX_ROW_ID, alias="to")
+    size1: int = Field(ge=0, le=MAX_TREE_SIZE, alias="from")
+    size2: int | None = Field(None, ge=1, le=MAX_TREE_SIZE, alias="to")
 
 
 class ProofOut(Model):

@@ -18,13 +18,13 @@ from backend import db
 from backend.anchoring.keys import load_log_signers
 from backend.anchoring.storage import SqlStorage
 from backend.anchoring.witness_client import WitnessClient
-from backend.witness_settings import PolicySetupError, configured_policy
 from backend.backup.errors import BackupError
 from backend.backup.postgres_copy import backup_postgres, postgres_holds_data, restore_postgres
 from backend.backup.sqlite_copy import backup_sqlite, restore_sqlite, sqlite_holds_data
 from backend.backup.target import SqliteTarget, backup_kind, target_of
 from backend.backup.verdict import Judge, Outcome, Verdict
 from backend.config import Settings, SettingsError
+from backend.witness_settings import PolicySetupError, configured_policy
 from chain.log import Log
 from chain.note import Verifier
 from chain.policy import Policy

@@ -1,51 +1,19 @@
-"""The canonical document of a receipt: the bytes its ledger commitment is computed over.
+"""A stored receipt's canonical document, in both forms (see ``chain.receipt.canonical``).
 
-Only what never changes after issue is in it (not the status, which a reversal changes), in
-canonical JSON: keys sorted, no insignificant whitespace, UTF-8, amounts in fen as integers.
-
-Two forms exist. The version-2 document (``"v": 2``, every receipt issued since) holds each
-personal field only as a salted commitment, so the document itself can be shown to anyone
-holding the receipt's QR code; whoever holds the value and its field salt can *open* the field
-(prove the value) without opening the others. The first form (no ``"v"``) held those fields in
-clear; it is still read, to check the receipts committed that way, but never published.
-
-Field salts come from the receipt key (the secret stored with the receipt's issue statement):
-``HMAC-SHA256(key, "piaojia/field/" + name)``. The salt a statement's commitment is taken with
-is ``HMAC-SHA256(entry secret, "piaojia/commitment")[:16]``: the published salt reveals nothing
-of the field salts, and a guessed name or ID number cannot be checked against a commitment
-without them.
+The document format, its commitments and the statement format live in ``chain.receipt``, which
+the offline verifier uses too; here is only the reading of a receipt's rows into it, and the
+:class:`ReceiptDocument` the ledger (``backend.anchoring``) commits to.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from backend.issuers.models import Issuer
 from backend.receipts.models import LineItem, Receipt
-
-DOCUMENT_VERSION = 2
-# What a stored ledger secret is by its length: the first form stored the commitment salt
-# itself (16 bytes); a version-2 entry stores a 32-byte secret the published salt comes from.
-LEGACY_SALT_SIZE = 16
-SECRET_SIZE = 32
-COMMITMENT_SALT_SIZE = 16
-# The personal fields, by their path in the document: never in clear in a version-2 document.
-PERSONAL_FIELDS = (
-    "payer.name",
-    "payer.id_number",
-    "payer.email",
-    "payer.phone",
-    "visit.number",
-)
-
-
-def canonical_json(value: Any) -> bytes:
-    """Canonical JSON: sorted keys, compact separators, UTF-8 (RFC 8785 for our value types)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+from chain.receipt import canonical
 
 
 def personal_values(receipt: Receipt) -> dict[str, str | None]:
@@ -59,44 +27,19 @@ def personal_values(receipt: Receipt) -> dict[str, str | None]:
     }
 
 
-def field_salt(key: bytes, name: str) -> bytes:
-    """The salt of personal field ``name`` (a path such as ``payer.name``) under ``key``."""
-    return hmac.new(key, b"piaojia/field/" + name.encode(), hashlib.sha256).digest()
-
-
-def field_commitment(salt: bytes, value: str | None) -> str:
-    """``sha256:<hex>`` of field salt ‖ canonical JSON of the value (``null`` when empty).
-
-    An empty field is committed too: its commitment proves the field was empty, and a reader
-    of the document cannot tell an empty field from a filled one.
-    """
-    return "sha256:" + hashlib.sha256(salt + canonical_json(value)).hexdigest()
-
-
-def commitment_salt(secret: bytes) -> bytes:
-    """The published salt of a version-2 ledger entry whose stored secret is ``secret``."""
-    return hmac.new(secret, b"piaojia/commitment", hashlib.sha256).digest()[:COMMITMENT_SALT_SIZE]
-
-
 def receipt_document(
     receipt: Receipt, issuer: Issuer, items: list[LineItem], *, key: bytes
 ) -> dict[str, Any]:
     """The version-2 document: personal fields as commitments under the receipt ``key``."""
-    document = legacy_receipt_document(receipt, issuer, items)
-    for name, value in personal_values(receipt).items():
-        group, field = name.split(".")
-        document[group][field] = field_commitment(field_salt(key, name), value)
-    document["v"] = DOCUMENT_VERSION
-    return document
+    return canonical.commit_personal_fields(
+        legacy_receipt_document(receipt, issuer, items), personal_values(receipt), key=key
+    )
 
 
 def openings(receipt: Receipt, *, key: bytes) -> dict[str, dict[str, str | None]]:
     """What opens each personal field of the version-2 document: the value and its salt
     (base64). For whoever already holds the receipt's data: never for a public bundle."""
-    return {
-        name: {"value": value, "salt": base64.b64encode(field_salt(key, name)).decode()}
-        for name, value in personal_values(receipt).items()
-    }
+    return canonical.openings(personal_values(receipt), key=key)
 
 
 def legacy_receipt_document(
@@ -147,6 +90,42 @@ def legacy_receipt_document(
     }
 
 
-def commitment(salt: bytes, document: bytes) -> str:
-    """``sha256:<hex>`` of salt ‖ document: binds the receipt without revealing it."""
-    return "sha256:" + hashlib.sha256(salt + document).hexdigest()
+@dataclass(frozen=True, slots=True)
+class ReceiptDocument:
+    """A stored receipt as the ledger commits to it (``anchoring.commitments.Committable``).
+
+    ``items`` are the receipt's line items; the document orders them by position.
+    """
+
+    receipt: Receipt
+    issuer: Issuer
+    items: list[LineItem]
+
+    @property
+    def receipt_id(self) -> uuid.UUID:
+        return self.receipt.id
+
+    @property
+    def credit_code(self) -> str:
+        return self.issuer.credit_code
+
+    @property
+    def code(self) -> str:
+        return self.receipt.code
+
+    @property
+    def number(self) -> str:
+        return self.receipt.number
+
+    def document(self, key: bytes | None) -> bytes:
+        """The canonical bytes: version 2 under ``key``, the first form when ``None``."""
+        if key is None:
+            return canonical.canonical_json(
+                legacy_receipt_document(self.receipt, self.issuer, self.items)
+            )
+        return canonical.canonical_json(
+            receipt_document(self.receipt, self.issuer, self.items, key=key)
+        )
+
+    def openings(self, key: bytes) -> dict[str, dict[str, str | None]]:
+        return openings(self.receipt, key=key)

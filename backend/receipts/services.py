@@ -24,6 +24,7 @@ from backend.clock import Clock
 from backend.db import defer_receipt_keys, dialect_sql
 from backend.errors import DomainError
 from backend.issuers.models import Issuer, Staff
+from backend.receipts.canonical import ReceiptDocument
 from backend.receipts.errors import (
     AlreadyReversed,
     InvalidCursor,
@@ -154,9 +155,7 @@ class ReceiptService:
         await self._anchoring.anchor(
             conn,
             event=EventType.ISSUED,
-            receipt=receipt,
-            issuer=staff.issuer,
-            items=items,
+            receipt=ReceiptDocument(receipt, staff.issuer, items),
             at=receipt.issued_at,
         )
         return LoadedReceipt(
@@ -252,9 +251,7 @@ class ReceiptService:
         await self._anchoring.anchor(
             conn,
             event=EventType.REVERSED,
-            receipt=original,
-            issuer=staff.issuer,
-            items=list(original_items),
+            receipt=ReceiptDocument(original, staff.issuer, list(original_items)),
             at=red.issued_at,
         )
         original.status = ReceiptStatus.REVERSED
@@ -318,7 +315,9 @@ class ReceiptService:
             return None
         receipt = await Receipt.get(id=found.receipt_id).select_related("issuer")  # type: ignore[attr-defined]
         items = list(await LineItem.filter(receipt_id=receipt.id))
-        return await self._anchoring.proof_bundle(receipt, receipt.issuer, items, disclose=False)
+        return await self._anchoring.proof_bundle(
+            ReceiptDocument(receipt, receipt.issuer, items), disclose=False
+        )
 
     async def reissue_scan_token(self, issuer: Issuer, receipt_id: uuid.UUID) -> str:
         """Revoke the receipt's scan token (its printed QR stops working) and mint a new one."""
@@ -343,7 +342,8 @@ class ReceiptService:
         personal fields unless ``disclose`` is false (a copy that may be passed on)."""
         receipt = await self._own(None, issuer, receipt_id)
         items = list(await LineItem.filter(receipt_id=receipt.id))
-        return await self._anchoring.proof_bundle(receipt, receipt.issuer, items, disclose=disclose)
+        document = ReceiptDocument(receipt, receipt.issuer, items)
+        return await self._anchoring.proof_bundle(document, disclose=disclose)
 
     async def wait_until_anchored(
         self, issuer: Issuer, receipt_id: uuid.UUID, *, timeout: float

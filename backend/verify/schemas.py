@@ -31,7 +31,8 @@ from backend.receipts.money import AmountError, format_fen, parse_fen, to_capita
 from backend.receipts.numbering import INVOICE_NUMBER_DIGITS
 from backend.receipts.schemas import MAX_AMOUNT_FEN, SIGNED_AMOUNT_PATTERN, china_time
 from backend.verify.models import ClaimState, VerificationRule
-from backend.verify.services import ClaimResult, ReceiptRef, Verification
+from backend.verify.reimbursement import ClaimResult
+from backend.verify.services import ReceiptRef, Verification
 
 _COMPACT_DATE = re.compile(r"[0-9]{8}")
 

@@ -114,21 +114,21 @@ def _page(
 async def lock(request: Request) -> Response:
     staff = await staff_for(request)
     body = parse_body(await read_body(request), ReceiptRefIn, request.headers.get("content-type"))
-    result = await verify_service(request).lock(staff, body.ref())
+    result = await services(request).reimbursement.lock(staff, body.ref())
     return json_answer(ClaimAnswer.of(result))
 
 
 async def unlock(request: Request) -> Response:
     staff = await staff_for(request)
     body = parse_body(await read_body(request), ReceiptRefIn, request.headers.get("content-type"))
-    result = await verify_service(request).unlock(staff, body.ref())
+    result = await services(request).reimbursement.unlock(staff, body.ref())
     return json_answer(ClaimAnswer.of(result))
 
 
 async def close(request: Request) -> Response:
     staff = await staff_for(request)
     body = parse_body(await read_body(request), ReceiptRefIn, request.headers.get("content-type"))
-    result = await verify_service(request).close(staff, body.ref())
+    result = await services(request).reimbursement.close(staff, body.ref())
     return json_answer(ClaimAnswer.of(result))
 
 

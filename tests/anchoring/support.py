@@ -11,12 +11,12 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from backend.anchoring.bundles import BUNDLE_FORMAT
-from backend.anchoring.statements import statement
-from backend.receipts.canonical import canonical_json, commitment
 from chain.cosignature import CosignatureSigner
 from chain.log import Log
 from chain.note import NoteSigner, sign_note, split_note
+from chain.receipt.bundle import BUNDLE_FORMAT
+from chain.receipt.canonical import canonical_json, commitment
+from chain.receipt.statement import statement
 from chain.storage.memory import MemoryStorage
 
 ORIGIN = "bundles.test/ledger"

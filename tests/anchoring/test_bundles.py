@@ -13,7 +13,11 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from backend.anchoring.bundles import (
+from backend.services import Services
+from chain.checkpoint import Checkpoint
+from chain.note import NoteSigner, split_note
+from chain.receipt.bundle import VerifiedEntry, verify_bundle
+from chain.receipt.errors import (
     BundleError,
     CheckpointSignatureError,
     CommitmentMismatchError,
@@ -21,14 +25,9 @@ from backend.anchoring.bundles import (
     MalformedBundleError,
     OriginMismatchError,
     StatementMismatchError,
-    VerifiedEntry,
     VerifierConfigError,
     WitnessQuorumError,
-    verify_bundle,
 )
-from backend.services import Services
-from chain.checkpoint import Checkpoint
-from chain.note import NoteSigner, split_note
 from tests.anchoring.support import ORIGIN, BundleLedger
 from tests.factories import issuer_with_staff, receipt_request
 

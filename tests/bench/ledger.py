@@ -35,7 +35,6 @@ from pathlib import Path
 import asyncpg
 
 from backend import db
-from backend.anchoring.statements import statement
 from backend.anchoring.storage import SqlStorage
 from backend.issuers.models import Issuer, IssuerKind, Staff, StaffRole
 from backend.receipts.models import Receipt, ReceiptKind
@@ -43,6 +42,7 @@ from chain.checkpoint import Checkpoint
 from chain.log import Log
 from chain.mldsa import MLDSACosignatureSigner
 from chain.note import NoteSigner
+from chain.receipt.statement import statement
 from chain.storage import Integration, PendingEntry
 from chain.storage.memory import MemoryStorage
 from tests.factories import credit_code

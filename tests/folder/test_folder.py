@@ -10,12 +10,12 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from backend.anchoring.bundles import verify_bundle
 from backend.auth.standin import demo_openid
 from backend.folder.models import FolderEntry
 from backend.outbox.models import OutboxMessage
 from backend.receipts.models import Receipt, ReceiptEvent
 from backend.services import Services
+from chain.receipt.bundle import verify_bundle
 from tests.factories import issuer_with_staff, receipt_request
 from tests.folder.support import issue, reverse, scan_token
 from tests.rows import column

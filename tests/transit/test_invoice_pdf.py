@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 import httpx
 from starlette.applications import Starlette
 
-from backend.anchoring.bundles import verify_bundle
 from backend.auth.standin import demo_openid
 from backend.services import Services
+from chain.receipt.bundle import verify_bundle
 from tests.documents.support import text_of, write
 from tests.test_tlog_proof import detach, spec_verify
 from tests.transit.support import import_rows, metro, my_trip_ids, trip_row

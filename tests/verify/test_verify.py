@@ -14,13 +14,13 @@ from starlette.applications import Starlette
 from backend import sealing
 from backend.anchoring.models import LedgerEntry
 from backend.db import connection, dialect_sql
-from backend.receipts.canonical import canonical_json
 from backend.receipts.models import ReceiptEvent
 from backend.services import Services
 from backend.verify.models import VerificationCount
 from chain.checkpoint import open_checkpoint
 from chain.hashing import leaf_hash
 from chain.note import NoteVerifier
+from chain.receipt.canonical import canonical_json
 from chain.verify import verify_inclusion
 from tests.clock import FakeClock
 from tests.conftest import LOG_SIGNER
@@ -257,12 +257,13 @@ async def test_rewriting_the_ledger_row_as_well_is_caught_by_the_tree(
 async def _recomputed(entry: LedgerEntry) -> str:
     """The commitment a forger computes for ``entry`` from the changed receipt row."""
     from backend.anchoring.commitments import expected_commitment, form_of
+    from backend.receipts.canonical import ReceiptDocument
     from backend.receipts.models import LineItem, Receipt
 
     receipt = await Receipt.get(id=entry.receipt_id).select_related("issuer")  # type: ignore[attr-defined]
     items = list(await LineItem.filter(receipt_id=receipt.id))
     form = form_of(await LedgerEntry.filter(receipt_id=receipt.id))
-    return expected_commitment(entry, form, receipt, receipt.issuer, items)
+    return expected_commitment(entry, form, ReceiptDocument(receipt, receipt.issuer, items))
 
 
 async def test_an_issuer_can_require_all_five_elements(

@@ -4,7 +4,7 @@ A bundle carries one of: a version-2 document (``"v": 2``; every personal field 
 ``sha256:<hex>`` commitment), optionally with ``openings`` of some or all of those fields
 (value and field salt) for whoever may see them; a first-form document (no ``"v"``; personal
 data in clear, only ever given to its issuer); or no document, with ``withheld`` saying why (a
-first-form receipt's public bundle). See ``backend.receipts.canonical`` for the forms.
+first-form receipt's public bundle). See ``chain.receipt.canonical`` for the forms.
 """
 
 from __future__ import annotations
@@ -17,16 +17,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from backend.anchoring.bundle_errors import (
-    CommitmentMismatchError,
-    MalformedBundleError,
-    StatementMismatchError,
-)
-from backend.receipts.canonical import (
+from chain.receipt.canonical import (
     DOCUMENT_VERSION,
     PERSONAL_FIELDS,
     canonical_json,
     field_commitment,
+)
+from chain.receipt.errors import (
+    CommitmentMismatchError,
+    MalformedBundleError,
+    StatementMismatchError,
 )
 
 FIELD_SALT_SIZE = 32

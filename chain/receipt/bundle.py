@@ -5,7 +5,7 @@ ledger statements about it with their salts, leaf indexes and inclusion proofs, 
 (and usually witness-cosigned) checkpoint those proofs lead to. :func:`verify_bundle` checks all
 of it with nothing but the keys it is given: no network, no database. A public bundle's
 document holds the payer's personal fields as commitments only; a bundle for whoever holds the
-receipt's data adds their openings (see ``bundle_document``).
+receipt's data adds their openings (see ``chain.receipt.document``).
 
 What a successful check means, link by link:
 
@@ -25,20 +25,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from backend.anchoring.bundle_document import Identity, decode_base64, document_identity
-from backend.anchoring.bundle_errors import (
-    BundleError,
-    CheckpointSignatureError,
-    CommitmentMismatchError,
-    InclusionProofError,
-    MalformedBundleError,
-    OriginMismatchError,
-    StatementMismatchError,
-    VerifierConfigError,
-    WitnessQuorumError,
-)
-from backend.anchoring.statements import STATEMENT_VERSION
-from backend.receipts.canonical import canonical_json, commitment
 from chain.checkpoint import Checkpoint, open_checkpoint
 from chain.cosignature import CosignatureVerifier
 from chain.errors import (
@@ -54,11 +40,23 @@ from chain.hashing import HASH_SIZE, leaf_hash
 from chain.note import Verifier, open_note
 from chain.policy import Policy, log_verifier
 from chain.quorum import count_cosignatures
+from chain.receipt.canonical import commitment
+from chain.receipt.document import Identity, decode_base64, document_identity
+from chain.receipt.errors import (
+    CheckpointSignatureError,
+    CommitmentMismatchError,
+    InclusionProofError,
+    MalformedBundleError,
+    OriginMismatchError,
+    StatementMismatchError,
+    VerifierConfigError,
+    WitnessQuorumError,
+)
+from chain.receipt.statement import check_statement, read_statement
 from chain.verify import verify_inclusion
 
 BUNDLE_FORMAT = "piaojia-proof-bundle/v1"
 SALT_SIZE = 16
-STATEMENT_FIELDS = frozenset({"v", "event", "issuer", "code", "number", "at", "commitment"})
 WITHHELD = (
     "this receipt was committed in the first document form, which holds personal data in "
     "clear: its document is given to its issuer only; the statements below still verify"
@@ -331,63 +329,33 @@ def _check_entry(
         raise InclusionProofError(
             n, f"{where}: inclusion proof fails in the tree of size {checkpoint.size}: {exc}"
         ) from exc
-    fields = _statement_fields(where, entry.statement)
-    expected = {
-        "event": ("entry's", entry.event),
-        "issuer": ("document's", document.issuer),
-        "code": ("document's", document.code),
-        "number": ("document's", document.number),
-    }
-    for name, (source, value) in expected.items():
-        if fields[name] != value:
-            raise StatementMismatchError(
-                f"{where}: statement {name} {fields[name]!r} is not the {source} {value!r}"
-            )
+    fields = read_statement(entry.statement, where)
     # A withheld document (a first-form receipt's public bundle) has no commitment to check.
-    if (
-        bundle.document is not None
-        and commitment(entry.salt, bundle.document) != fields["commitment"]
-    ):
-        raise CommitmentMismatchError(
-            f"{where}: SHA-256(salt ‖ document) is not the statement's commitment; "
-            "the document or salt was altered"
+    committed = None if bundle.document is None else commitment(entry.salt, bundle.document)
+    mismatches = check_statement(
+        fields,
+        event=entry.event,
+        issuer=document.issuer,
+        code=document.code,
+        number=document.number,
+        commitment=committed,
+    )
+    if mismatches:
+        mismatch = mismatches[0]  # the first, as the order of the checks names it
+        if mismatch.field == "commitment":
+            raise CommitmentMismatchError(
+                f"{where}: SHA-256(salt ‖ document) is not the statement's commitment; "
+                "the document or salt was altered"
+            )
+        source = "entry's" if mismatch.field == "event" else "document's"
+        raise StatementMismatchError(
+            f"{where}: statement {mismatch.field} {mismatch.stated!r} is not the {source} "
+            f"{mismatch.expected!r}"
         )
     return VerifiedEntry(event=entry.event, leaf_index=entry.leaf_index, at=str(fields["at"]))
 
 
-def _statement_fields(where: str, statement: bytes) -> dict[str, Any]:
-    try:
-        fields = json.loads(statement)
-    except ValueError as exc:
-        raise MalformedBundleError(f"{where}: statement is not JSON") from exc
-    # Canonical form rules out duplicate keys and other readings that differ from the leaf.
-    if not isinstance(fields, dict) or canonical_json(fields) != statement:
-        raise MalformedBundleError(f"{where}: statement is not a canonical JSON object")
-    version = fields.get("v")
-    # type() rather than ==, so that JSON true does not pass for version 1.
-    if set(fields) != STATEMENT_FIELDS or type(version) is not int or version != STATEMENT_VERSION:
-        raise MalformedBundleError(f"{where}: statement is not a v{STATEMENT_VERSION} statement")
-    if not all(isinstance(fields[k], str) for k in STATEMENT_FIELDS - {"v"}):
-        raise MalformedBundleError(f"{where}: statement fields are not strings")
-    return fields
-
-
-__all__ = [
-    "BUNDLE_FORMAT",
-    "WITHHELD",
-    "BundleError",
-    "BundleReport",
-    "CheckpointSignatureError",
-    "CommitmentMismatchError",
-    "InclusionProofError",
-    "MalformedBundleError",
-    "OriginMismatchError",
-    "StatementMismatchError",
-    "VerifiedEntry",
-    "VerifierConfigError",
-    "WitnessQuorumError",
-    "verify_bundle",
-]
+__all__ = ["BUNDLE_FORMAT", "WITHHELD", "BundleReport", "VerifiedEntry", "verify_bundle"]
 
 
 def policy_witness_names(policy: Policy, names: Sequence[str]) -> list[str]:
