@@ -30,8 +30,7 @@ from backend.db import connection as database_connection
 from backend.documents.credentials import CredentialService
 from backend.documents.pki import DeploymentCA
 from backend.documents.services import DocumentService
-from backend.documents.sources import DataFile, DocumentSource, Drawing, ReceiptDocument
-from backend.documents.transit import TRANSIT_LAYOUT
+from backend.documents.sources import DataFile
 from backend.folder.services import FolderService
 from backend.hospital.services import HospitalService
 from backend.idempotency.services import IdempotencyService
@@ -43,16 +42,14 @@ from backend.outbox.relay import Relay, RelayOptions
 from backend.outbox.services import MailLimits, OutboxService
 from backend.outbox.smtp_client import SmtpConnection
 from backend.receipts.models import ReceiptKind
-from backend.receipts.numbering import receipt_label
-from backend.receipts.services import LoadedReceipt, ReceiptService
+from backend.receipts.services import ReceiptService
 from backend.scan.records import ScanRecords
 from backend.scan.services import ScanService, unknown_token_limit
 from backend.smtp_target import SmtpTarget
 from backend.templating import template_environment
 from backend.throttle.storage import storage_for
-from backend.transit.documents import transit_document
+from backend.transit.documents import TRANSIT_SOURCE
 from backend.transit.in_folder import folder_invoice
-from backend.transit.models import TransitInvoice
 from backend.transit.services import TransitService
 from backend.transit.titles import company_buyers
 from backend.verify.claims import ReversalGuard
@@ -226,27 +223,6 @@ def build_services(
         wechat_standin=WeChatStandIn() if settings.demo else None,
         limit_store=limit_store,
     )
-
-
-async def _transit_document(loaded: LoadedReceipt, drawing: Drawing) -> ReceiptDocument:
-    """A transit invoice's document, drawn with its stored invoice detail."""
-    detail = await TransitInvoice.get(receipt_id=loaded.receipt.id)
-    return transit_document(
-        loaded.receipt,
-        loaded.items,
-        detail,
-        verify_url=drawing.verify_url,
-        ledger=drawing.ledger,
-        reverses=drawing.reverses,
-    )
-
-
-TRANSIT_SOURCE = DocumentSource(
-    document=_transit_document,
-    filename=lambda receipt: f"电子发票-{receipt_label(receipt.code, receipt.number)}.pdf",
-    layout=TRANSIT_LAYOUT,
-)
-"""How the documents service draws transit invoices (电子发票)."""
 
 
 def load_ca(settings: Settings) -> DeploymentCA:

@@ -8,11 +8,13 @@ The trips come from the trips themselves (``invoice_trips``), never from the lin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from backend.chinatime import china_day
 from backend.documents.model import LedgerBlock, Seal, TransitInvoiceDocument, TripLine
-from backend.receipts.models import LineItem, Receipt
+from backend.documents.sources import DocumentSource, Drawing
+from backend.documents.transit import TRANSIT_LAYOUT
+from backend.receipts.models import Receipt
+from backend.receipts.numbering import receipt_label
 from backend.receipts.services import LoadedReceipt
 from backend.transit.invoices import ITEM_NAME
 from backend.transit.models import BuyerKind, TransitInvoice, TransitInvoiceLine
@@ -62,39 +64,6 @@ async def load_transit_document(
     )
 
 
-def trip_line(item: LineItem) -> TripLine:
-    """The trip a line item stands for; its name reads ``2026-11-27 体育西路→珠江新城``."""
-    day, _, stations = item.name.partition(" ")
-    entry, _, exit_ = stations.partition("→")
-    return TripLine(
-        day=date.fromisoformat(day),
-        entry_station=entry,
-        exit_station=exit_,
-        fare_fen=abs(item.amount_fen),
-    )
-
-
-def transit_document(
-    receipt: Receipt,
-    items: list[LineItem],
-    detail: TransitInvoice,
-    *,
-    verify_url: str,
-    ledger: LedgerBlock | None = None,
-    reverses: tuple[str, str] | None = None,
-) -> TransitInvoiceDocument:
-    """``invoice_document`` with the trips read back from the line items' names, for callers
-    that hold the line items but cannot load the trips (``load_transit_document`` can)."""
-    return invoice_document(
-        receipt,
-        detail,
-        tuple(trip_line(i) for i in sorted(items, key=lambda item: item.position)),
-        verify_url=verify_url,
-        ledger=ledger,
-        reverses=reverses,
-    )
-
-
 def invoice_document(
     receipt: Receipt,
     detail: TransitInvoice,
@@ -136,3 +105,18 @@ def invoice_document(
         reverses=reverses,
         reversal_reason=receipt.reversal_reason,
     )
+
+
+async def _drawn(loaded: LoadedReceipt, drawing: Drawing) -> TransitInvoiceDocument:
+    return await load_transit_document(
+        loaded, verify_url=drawing.verify_url, ledger=drawing.ledger, reverses=drawing.reverses
+    )
+
+
+TRANSIT_SOURCE = DocumentSource(
+    document=_drawn,
+    filename=lambda receipt: f"电子发票-{receipt_label(receipt.code, receipt.number)}.pdf",
+    layout=TRANSIT_LAYOUT,
+)
+"""How the documents service draws transit invoices (电子发票): registered by
+``backend.services``, so documents never import transit."""

@@ -12,23 +12,22 @@ from backend.auth.standin import demo_openid
 from backend.documents.fonts import FontSet
 from backend.documents.model import TransitInvoiceDocument
 from backend.documents.transit import render_transit
-from backend.receipts.models import LineItem, Receipt
-from backend.transit.documents import load_transit_document, transit_document
-from backend.transit.models import TransitInvoice
+from backend.receipts.models import Receipt
+from backend.transit.documents import load_transit_document
 from tests.documents.support import text_of, write
 from tests.transit.support import INVOICES, import_rows, metro, my_trip_ids, trip_row
 from tests.wechat import login
 
 
 async def _document_of(
-    receipt_id: str, reverses: tuple[str, str] | None = None
+    app: Starlette, receipt_id: str, reverses: tuple[str, str] | None = None
 ) -> TransitInvoiceDocument:
     receipt = await Receipt.filter(id=receipt_id).select_related("issuer", "staff").get()
-    items = list(await LineItem.filter(receipt_id=receipt_id))
-    detail = await TransitInvoice.get(receipt_id=receipt_id)
-    return transit_document(
-        receipt, items, detail, verify_url="https://piaojia.test/verify", reverses=reverses
+    loaded = await app.state.services.receipts.load(receipt)
+    document: TransitInvoiceDocument = await load_transit_document(
+        loaded, verify_url="https://piaojia.test/verify", reverses=reverses
     )
+    return document
 
 
 async def test_an_issued_invoice_becomes_its_document(
@@ -54,9 +53,9 @@ async def test_an_issued_invoice_becomes_its_document(
         )
     ).json()
 
-    document = await _document_of(invoice["receipt"]["id"])
+    document = await _document_of(wx_app, invoice["receipt"]["id"])
     red_document = await _document_of(
-        red["receipt"]["id"], (invoice["receipt"]["code"], invoice["receipt"]["number"])
+        wx_app, red["receipt"]["id"], (invoice["receipt"]["code"], invoice["receipt"]["number"])
     )
 
     assert document.buyer_kind == "个人"
@@ -79,26 +78,26 @@ async def test_an_issued_invoice_becomes_its_document(
     assert "红字发票信息确认单编号：26442000000000000001" in red_text
 
 
-async def test_the_document_loaded_from_the_trips_is_the_one_read_from_the_line_items(
-    transit_app: Starlette, tclient: httpx.AsyncClient
+async def test_the_document_lists_the_trips_themselves_in_the_order_of_the_lines(
+    wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
-    operator = await metro(transit_app)
-    alice = await login(tclient, "demo-alice")
+    operator = await metro(wx_app)
+    alice = await login(wx_client, "demo-alice")
     rows = [trip_row(n, openid=demo_openid("alice"), fare=f"{n + 2}.50") for n in range(3)]
-    await import_rows(tclient, operator, rows)
-    ids = await my_trip_ids(tclient, alice)
+    await import_rows(wx_client, operator, rows)
+    ids = await my_trip_ids(wx_client, alice)
     title = {"kind": "personal", "name": "李四"}
     invoice = (
-        await tclient.post(INVOICES, json={"trips": ids, "title": title}, headers=alice)
+        await wx_client.post(INVOICES, json={"trips": ids, "title": title}, headers=alice)
     ).json()
     reissued = (
-        await tclient.post(
+        await wx_client.post(
             f"{INVOICES}/{invoice['receipt']['id']}/reissue",
             json={"title": {"kind": "personal", "name": "王五"}},
             headers=alice,
         )
     ).json()
-    receipts = transit_app.state.services.receipts
+    receipts = wx_app.state.services.receipts
     blue = (invoice["receipt"]["code"], invoice["receipt"]["number"])
     red = await Receipt.filter(reverses_id=invoice["receipt"]["id"]).get()
 
@@ -113,5 +112,11 @@ async def test_the_document_loaded_from_the_trips_is_the_one_read_from_the_line_
             loaded, verify_url="https://piaojia.test/verify", reverses=reverses
         )
 
-        assert from_trips == await _document_of(receipt_id, reverses)
-        assert len(from_trips.trips) == 3
+        trips = from_trips.trips
+        assert sorted(t.fare_fen for t in trips) == [250, 350, 450]
+        assert {(t.entry_station, t.exit_station) for t in trips} == {("体育西路", "珠江新城")}
+        # The lines the ledger committed to name the same trips, in the same order.
+        assert [f"{t.day.isoformat()} {t.entry_station}→{t.exit_station}" for t in trips] == [
+            item.name for item in loaded.items
+        ]
+        assert [t.fare_fen for t in trips] == [abs(item.amount_fen) for item in loaded.items]
