@@ -99,6 +99,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a red reversal receipt cannot be reversed",
         "红字票据不能再冲红。",
     ),
+    "backup_failed": (
+        "the backup or restore did not complete",
+        "备份或恢复未完成，数据库未被改动；请按提示处理后重试。",
+    ),
     "invalid_cursor": ("the page link is not valid", "翻页链接无效，请从第一页重新查看。"),
     "numbers_exhausted": (
         "this 票据代码 has used all its numbers",
