@@ -14,7 +14,7 @@ from limits.aio.storage import Storage
 
 from backend.accounting.copies import accounting_xml
 from backend.accounting.voucher import FILE_NAME as ACCOUNTING_FILE
-from backend.anchoring.keys import load_log_signers
+from backend.anchoring.keys import load_log_signers, witness_policy
 from backend.anchoring.leader import leader_lock_for
 from backend.anchoring.services import AnchoringService, Sequencer
 from backend.anchoring.storage import SqlStorage
@@ -24,7 +24,7 @@ from backend.auth.services import AuthService
 from backend.auth.standin import WeChatStandIn
 from backend.auth.wechat_client import WeChatClient
 from backend.clock import Clock, utc_now
-from backend.config import Settings, SettingsError
+from backend.config import Settings
 from backend.console.services import ConsoleService
 from backend.db import connection as database_connection
 from backend.documents.credentials import CredentialService
@@ -58,7 +58,6 @@ from backend.verify.reimbursement import ReimbursementService
 from backend.verify.services import VerifyService
 from backend.verify.throttling import address_limit
 from backend.whereabouts.services import WhereaboutsService
-from backend.witness_settings import PolicySetupError, configured_policy
 from chain.log import Log
 from chain.mldsa import MLDSACosignatureSigner
 from chain.note import NoteSigner
@@ -105,16 +104,7 @@ def build_services(
     credentials = CredentialService(ca=ca, secret=secret)
     storage = SqlStorage()
     ledger = Log(storage, log_signer, also=log_also)
-    try:
-        policy = configured_policy(
-            settings.witness_policy,
-            settings.witnesses,
-            settings.witness_quorum,
-            log_keys=ledger.verifier_keys,
-            log_url=f"{settings.public_base_url}/ledger",
-        )
-    except PolicySetupError as exc:
-        raise SettingsError(f"PIAOJIA_WITNESS_POLICY: {exc}") from exc
+    policy = witness_policy(settings, ledger.verifier_keys)
     witnessing = Witnessing(ledger=ledger, policy=policy, client=WitnessClient())
     anchoring = AnchoringService(ledger=ledger, storage=storage, witnessing=witnessing)
     receipts = ReceiptService(clock=clock, anchoring=anchoring, guard=ReversalGuard())

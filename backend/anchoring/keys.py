@@ -14,9 +14,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from backend.config import Settings, SettingsError
+from backend.witness_settings import PolicySetupError, configured_policy
 from chain.errors import ChainError
 from chain.mldsa import MLDSACosignatureSigner
 from chain.note import NoteSigner
+from chain.policy import Policy
 
 ALGORITHMS = ("ed25519", "ml-dsa-44")
 """What ``piaojia ledger init --algorithms`` takes; ed25519 is always the first key."""
@@ -85,3 +87,18 @@ def load_log_signers(settings: Settings) -> tuple[NoteSigner, tuple[MLDSACosigna
 def load_log_signer(settings: Settings) -> NoteSigner:
     """The log's Ed25519 signer (see :func:`load_log_signers`)."""
     return load_log_signers(settings)[0]
+
+
+def witness_policy(settings: Settings, log_keys: Sequence[str]) -> Policy:
+    """The witnesses the log of ``log_keys`` answers to, as the settings name them (a policy
+    file, or witnesses and a quorum); ``SettingsError`` naming the setting when unusable."""
+    try:
+        return configured_policy(
+            settings.witness_policy,
+            settings.witnesses,
+            settings.witness_quorum,
+            log_keys=log_keys,
+            log_url=f"{settings.public_base_url}/ledger",
+        )
+    except PolicySetupError as exc:
+        raise SettingsError(f"PIAOJIA_WITNESS_POLICY: {exc}") from exc

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from backend import db
-from backend.anchoring.keys import load_log_signers
+from backend.anchoring.keys import load_log_signers, witness_policy
 from backend.anchoring.storage import SqlStorage
 from backend.anchoring.witness_client import WitnessClient
 from backend.backup.errors import BackupError
@@ -23,8 +23,7 @@ from backend.backup.postgres_copy import backup_postgres, postgres_holds_data, r
 from backend.backup.sqlite_copy import backup_sqlite, restore_sqlite, sqlite_holds_data
 from backend.backup.target import SqliteTarget, backup_kind, target_of
 from backend.backup.verdict import Judge, Outcome, Verdict
-from backend.config import Settings, SettingsError
-from backend.witness_settings import PolicySetupError, configured_policy
+from backend.config import Settings
 from chain.log import Log
 from chain.note import Verifier
 from chain.policy import Policy
@@ -91,16 +90,7 @@ def _ledger_and_policy(settings: Settings) -> tuple[Log, list[Verifier], Policy]
     """The log as the service builds it, its verifiers, and the witnesses it answers to."""
     signer, also = load_log_signers(settings)
     ledger = Log(SqlStorage(), signer, also=also)
-    try:
-        policy = configured_policy(
-            settings.witness_policy,
-            settings.witnesses,
-            settings.witness_quorum,
-            log_keys=ledger.verifier_keys,
-            log_url=f"{settings.public_base_url}/ledger",
-        )
-    except PolicySetupError as exc:
-        raise SettingsError(f"PIAOJIA_WITNESS_POLICY: {exc}") from exc
+    policy = witness_policy(settings, ledger.verifier_keys)
     return ledger, [signer.verifier(), *(a.verifier() for a in also)], policy
 
 

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 
 import httpx
@@ -18,13 +17,7 @@ from backend.config import Settings, SettingsError, load_settings
 from tests.conftest import LOG_SIGNER
 from tests.factories import TEST_SECRET
 from tests.lifespan import lifespan
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from tests.servers import free_port
 
 
 @pytest.fixture

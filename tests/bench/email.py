@@ -49,12 +49,12 @@ from backend.templating import template_environment
 from tests.outbox.support import (
     SENDER,
     PdfSource,
-    free_port,
     make_receipts,
     make_relay,
     outbox_service,
     queue_emails,
 )
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_SERVER = os.environ.get(

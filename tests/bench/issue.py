@@ -37,6 +37,7 @@ from backend.services import services_from_settings
 from chain.note import NoteSigner
 from tests.factories import credit_code
 from tests.rows import column
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "tests" / "data" / "receipt.json"
@@ -57,13 +58,6 @@ class WrkResult:
     p50_ms: float
     p99_ms: float
     errors: int
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _ms(text: str) -> float:

@@ -31,8 +31,9 @@ from backend.config import Settings
 from backend.issuers.models import IssuerKind, StaffRole
 from backend.secret import Secret
 from backend.services import services_from_settings
-from tests.bench.issue import LOG_KEY, POSTGRES_SERVER, SECRET, admin, free_port, serve, stop, wrk
+from tests.bench.issue import LOG_KEY, POSTGRES_SERVER, SECRET, admin, serve, stop, wrk
 from tests.factories import credit_code
+from tests.servers import free_port
 
 GOAL_RATIO = 0.40
 GOAL_P99_MS = 50.0

@@ -45,12 +45,12 @@ from tests.bench.issue import (
     SECRET,
     WrkResult,
     admin,
-    free_port,
     serve,
     stop,
     wrk,
 )
 from tests.factories import credit_code
+from tests.servers import free_port
 
 OUT_OF_REACH = str(10**9)  # daily and per-address verification limits, for the bench only
 SAMPLE_CHECKS = 50

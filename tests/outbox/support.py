@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import io
 import random
-import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -172,13 +171,6 @@ def make_relay(
         clock=clock,
         rng=random.Random(7),
     )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass

@@ -22,8 +22,9 @@ from backend.secret import Secret
 from backend.services import Services
 from tests.factories import issuer_with_staff, receipt_request
 from tests.lifespan import lifespan
-from tests.outbox.support import RecordingHandler, free_port
+from tests.outbox.support import RecordingHandler
 from tests.outbox.test_delivery import pdf_text
+from tests.servers import free_port
 
 
 @pytest.fixture

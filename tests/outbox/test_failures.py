@@ -15,12 +15,12 @@ from tests.clock import FakeClock
 from tests.outbox.support import (
     PdfSource,
     RecordingHandler,
-    free_port,
     make_receipts,
     make_relay,
     outbox_service,
     queue_emails,
 )
+from tests.servers import free_port
 
 
 async def _one_message(clock: FakeClock) -> OutboxMessage:

@@ -13,7 +13,7 @@ from pathlib import Path
 from backend.outbox.mail_sink import MailSink
 from backend.outbox.smtp_client import SmtpConnection
 from backend.smtp_target import SmtpTarget
-from tests.outbox.support import free_port
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGE = (
