@@ -9,7 +9,7 @@ import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backend import db, sealing
 from backend.accounting.cli import add_accounting_commands
@@ -26,6 +26,9 @@ from backend.keys.services import keyring_for
 from backend.outbox.cli import add_outbox_commands
 from backend.transit.cli import add_transit_commands
 from backend.witness.cli import add_witness_commands
+
+if TYPE_CHECKING:
+    from backend.services import Services
 
 
 def _say(message: str) -> None:
@@ -102,14 +105,21 @@ def cmd_issuer_create(settings: Settings, args: argparse.Namespace) -> int:
     return db.with_database(settings.database_url, work)
 
 
+def _services(settings: Settings) -> Services:
+    """Every service for ``settings``, for the commands that run on the app's services."""
+    # Imported on use: the renderer it brings (pyHanko) would slow every other command.
+    from backend.services import services_from_settings
+
+    return services_from_settings(settings)
+
+
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from backend.demo.seed import seed_demo
-    from backend.services import services_from_settings
 
     if not settings.demo:
         _say("piaojia: error: demo data is only seeded with PIAOJIA_DEMO=1")
         return 2
-    services = services_from_settings(settings)
+    services = _services(settings)
     return db.with_database(
         settings.database_url, lambda: seed_demo(settings, services, quiet=args.quiet)
     )
@@ -140,11 +150,9 @@ def cmd_ledger_key(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_ledger_sequence(settings: Settings, args: argparse.Namespace) -> int:
     import signal
 
-    from backend.services import services_from_settings
-
     if args.batch:
         settings = dataclasses.replace(settings, ledger_batch=args.batch)
-    services = services_from_settings(settings)
+    services = _services(settings)
     sequencer = services.sequencer
 
     async def work() -> int:
@@ -347,9 +355,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_mirror_command(ledger)
 
     add_witness_commands(commands)
-    add_outbox_commands(commands)
+    add_outbox_commands(commands, _services)
     add_transit_commands(commands)
-    add_accounting_commands(commands)
+    add_accounting_commands(commands, _services)
     add_keys_commands(commands)
     add_backup_commands(commands)
 

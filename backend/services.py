@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -88,6 +88,19 @@ class Services:
     wechat_standin: WeChatStandIn | None
     # Where the rate limits are counted (closed with the app).
     limit_store: Storage
+    # Each service under its class and the classes it derives from, for views that ask for the
+    # one they use (``backend.web.service``); rebuilt by ``dataclasses.replace``.
+    by_type: Mapping[type, object] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        registry: dict[type, object] = {}
+        for slot in fields(self):
+            value = getattr(self, slot.name, None)
+            if slot.name == "by_type" or value is None:
+                continue
+            for cls in type(value).__mro__[:-1]:
+                registry.setdefault(cls, value)
+        object.__setattr__(self, "by_type", registry)
 
 
 def build_services(

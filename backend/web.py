@@ -16,10 +16,11 @@ from starlette.responses import Response
 from backend.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia, ValidationFailed
 from backend.issuers.errors import MissingApiKey
 from backend.issuers.models import IssuerKind, Staff, StaffRole
-from backend.services import Services
+from backend.issuers.services import StaffService
 from backend.throttle import addresses
 
 M = TypeVar("M", bound=BaseModel)
+S = TypeVar("S")
 _STAFF = "piaojia.staff"
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -58,16 +59,29 @@ class Endpoint:
         """The routed handler: the staff key is checked against this operation's rule first,
         so no handler runs (or reads a body) for a key that may not call it."""
         if self.roles:
-            staff = await services(request).staff.authenticate(
+            staff = await service(request, StaffService).authenticate(
                 bearer_key(request), roles=self.roles, kinds=self.kinds
             )
             request.scope[_STAFF] = staff
         return await self.handler(request)
 
 
-def services(request: Request) -> Services:
-    found: Services = request.app.state.services
+def service(request: Request, kind: type[S]) -> S:
+    """The app's one service of class ``kind``, as wired by ``backend.services``.
+
+    Views ask for the service they use by its class, so a view depends on that service and
+    not on the composition root that builds every domain's."""
+    found = optional_service(request, kind)
+    if found is None:
+        raise LookupError(f"this app has no {kind.__name__}")
     return found
+
+
+def optional_service(request: Request, kind: type[S]) -> S | None:
+    """The app's service of class ``kind``, or None where this deployment runs without one
+    (the demo-only WeChat stand-in)."""
+    found = request.app.state.services.by_type.get(kind)
+    return found if isinstance(found, kind) else None
 
 
 def client_address(request: Request) -> str:

@@ -1,4 +1,5 @@
-"""The import rules of DESIGN.md, held by walking the source."""
+"""The rules of ARCHITECTURE.md that import-linter (`make lint`) does not state: what may
+speak HTTP, what ``chain/`` may import, and how large a module may grow."""
 
 from __future__ import annotations
 
@@ -105,5 +106,20 @@ def test_pooled_connections_keep_no_session_state() -> None:
         for path in sources("backend")
         if path.name not in OWN_CONNECTION_MODULES
         for match in SESSION_STATE.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+MAX_MODULE_LINES = 400
+
+
+def test_no_module_is_over_400_lines() -> None:
+    """A module that grows past this has more than one job; split it along its jobs. Migrations
+    are written by aerich, not by hand."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {lines} lines"
+        for path in sources("backend") + sources("chain") + sources("tests")
+        if "migrations" not in path.parts
+        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
     ]
     assert offenders == []

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from backend import db
 from backend.chinatime import parse_day
@@ -16,12 +18,31 @@ from backend.config import Settings
 from backend.issuers.models import Issuer
 from backend.progress import ProgressBar
 
+if TYPE_CHECKING:  # the renderer they bring (pyHanko) would slow every command
+    from backend.documents.services import DocumentService
+    from backend.receipts.services import ReceiptService
 
-def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+
+class ExportServices(Protocol):
+    """What ``receipts export`` reads with: the receipts and their accounting copies."""
+
+    @property
+    def receipts(self) -> ReceiptService: ...
+
+    @property
+    def documents(self) -> DocumentService: ...
+
+
+# Builds the services for some settings; given by ``backend.cli``, which wires the whole app.
+ExportServicesBuilder = Callable[[Settings], ExportServices]
+
+
+def cmd_export(
+    build_services: ExportServicesBuilder, settings: Settings, args: argparse.Namespace
+) -> int:
     """Export; 0 when done, 1 for an unknown issuer or a bad span (said on stderr)."""
     # Imported here, not at the top: the renderer they bring (pyHanko) would slow every command.
     from backend.accounting.export import Exporter
-    from backend.services import services_from_settings
 
     try:
         first, last = parse_day(args.first), parse_day(args.last)
@@ -31,7 +52,7 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     if last < first:
         print("receipts export: --to is before --from", file=sys.stderr)
         return 1
-    services = services_from_settings(settings)
+    services = build_services(settings)
     exporter = Exporter(receipts=services.receipts, documents=services.documents)
 
     async def run(out: BinaryIO) -> int:
@@ -65,8 +86,9 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
         services.documents.close()
 
 
-def add_accounting_commands(subparsers: Any) -> None:
-    """Add ``receipts export`` to the ``piaojia`` command's subparsers."""
+def add_accounting_commands(subparsers: Any, build_services: ExportServicesBuilder) -> None:
+    """Add ``receipts export`` to the ``piaojia`` command's subparsers; it reads with the
+    services ``build_services`` wires."""
     receipts = subparsers.add_parser("receipts", help="an issuer's receipts").add_subparsers(
         dest="receipts_command", required=True, metavar="COMMAND"
     )
@@ -83,4 +105,4 @@ def add_accounting_commands(subparsers: Any) -> None:
     export.add_argument("--format", choices=("xml", "csv"), default="xml")
     export.add_argument("--output", help="write to this file instead of stdout")
     export.add_argument("--quiet", action="store_true", help="no progress bar")
-    export.set_defaults(run=cmd_export)
+    export.set_defaults(run=functools.partial(cmd_export, build_services))

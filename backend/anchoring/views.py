@@ -10,8 +10,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from backend.anchoring.errors import NoCheckpointYet, ProofUnavailable, TileNotFound
+from backend.anchoring.services import AnchoringService
+from backend.anchoring.witnessing import Witnessing
 from backend.schema import Model
-from backend.web import Endpoint, json_answer, parse_query, services
+from backend.web import Endpoint, json_answer, parse_query, service
 from chain.errors import ChainError
 from chain.tiles import TILE_WIDTH, TileId
 
@@ -27,17 +29,17 @@ MAX_TREE_SIZE = 2**63 - 1
 
 
 async def ledger_key(request: Request) -> Response:
-    return PlainTextResponse(services(request).anchoring.ledger.verifier_key + "\n")
+    return PlainTextResponse(service(request, AnchoringService).ledger.verifier_key + "\n")
 
 
 async def policy(request: Request) -> Response:
     """The witness policy this log works by, in c2sp.org/tlog-policy format (no witness URLs)."""
-    text = services(request).witnessing.policy.text(witness_urls=False)
+    text = service(request, Witnessing).policy.text(witness_urls=False)
     return PlainTextResponse(text, headers={"Cache-Control": SHORT})
 
 
 async def checkpoint(request: Request) -> Response:
-    cosigned = await services(request).witnessing.cosigned_note()
+    cosigned = await service(request, Witnessing).cosigned_note()
     if cosigned is None:
         raise NoCheckpointYet("the ledger has not signed a checkpoint yet")
     return Response(
@@ -70,7 +72,9 @@ def _b64(data: bytes) -> str:
 async def inclusion(request: Request) -> Response:
     query = parse_query(request, InclusionQuery)
     try:
-        proof = await services(request).anchoring.ledger.inclusion_proof(query.index, query.size)
+        proof = await service(request, AnchoringService).ledger.inclusion_proof(
+            query.index, query.size
+        )
     except ChainError as exc:
         raise ProofUnavailable(str(exc)) from exc
     out = ProofOut(
@@ -82,7 +86,9 @@ async def inclusion(request: Request) -> Response:
 async def consistency(request: Request) -> Response:
     query = parse_query(request, ConsistencyQuery)
     try:
-        proof = await services(request).anchoring.ledger.consistency_proof(query.size1, query.size2)
+        proof = await service(request, AnchoringService).ledger.consistency_proof(
+            query.size1, query.size2
+        )
     except ChainError as exc:
         raise ProofUnavailable(str(exc)) from exc
     out = ProofOut(
@@ -93,7 +99,7 @@ async def consistency(request: Request) -> Response:
 
 async def tile(request: Request) -> Response:
     path = "tile/" + request.path_params["path"]
-    ledger = services(request).anchoring.ledger
+    ledger = service(request, AnchoringService).ledger
     try:
         tile_id = TileId.parse(path)
         if tile_id.index > MAX_TILE_INDEX:

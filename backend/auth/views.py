@@ -12,16 +12,16 @@ from backend.auth.schemas import LoginAnswer, LoginRequest
 from backend.auth.services import AuthService
 from backend.auth.standin import WeChatStandIn
 from backend.receipts.schemas import china_time
-from backend.web import Endpoint, json_answer, parse_body, read_body, services
+from backend.web import Endpoint, json_answer, optional_service, parse_body, read_body, service
 
 
 def auth_service(request: Request) -> AuthService:
-    return services(request).auth
+    return service(request, AuthService)
 
 
 def wechat_standin(request: Request) -> WeChatStandIn:
     """The app's jscode2session stand-in; 404 where there is none (outside demo mode)."""
-    standin = services(request).wechat_standin
+    standin = optional_service(request, WeChatStandIn)
     if standin is None:
         raise HTTPException(404, "Not Found")
     return standin

@@ -33,17 +33,19 @@ from backend.console.web import (
     secret,
     whereabouts,
 )
+from backend.documents.services import DocumentService
 from backend.errors import InvalidInput, status_of
 from backend.hospital.schemas import Category, IssueMedicalReceipt
+from backend.hospital.services import HospitalService
 from backend.i18n.messages import chinese
-from backend.idempotency.services import Answer, request_fingerprint
+from backend.idempotency.services import Answer, IdempotencyService, request_fingerprint
 from backend.issuers.models import IssuerKind, Staff, StaffRole
 from backend.receipts.errors import ReceiptNotFound
 from backend.receipts.models import ReceiptKind, ReceiptStatus
 from backend.receipts.money import format_fen
 from backend.receipts.schemas import china_time
-from backend.receipts.services import ReceiptFilter
-from backend.web import content_disposition, services, validation_failed
+from backend.receipts.services import ReceiptFilter, ReceiptService
+from backend.web import content_disposition, service, validation_failed
 
 FORM_ROWS = 5
 MAX_FORM_ROWS = 50
@@ -62,7 +64,7 @@ async def receipts_page(request: Request, staff: Staff, form: Form) -> Response:
         status=ReceiptStatus(status_text) if status_text else None,
         payer_name=(q.get("payer") or "").strip()[:100] or None,
     )
-    found, next_cursor = await services(request).receipts.list(
+    found, next_cursor = await service(request, ReceiptService).list(
         staff.issuer, filters, limit=50, cursor=q.get("cursor") or None
     )
     keep = {k: v for k, v in q.items() if k != "cursor" and v}
@@ -145,15 +147,15 @@ async def issue_submit(request: Request, staff: Staff, form: Form) -> Response:
     except ValidationError as exc:
         wrong = validation_problems(validation_failed(exc).errors, filled.rows)
         return _issue_form(request, staff, form, rows, wrong, 422)
-    found = services(request)
+    hospital = service(request, HospitalService)
 
     async def issue(conn: BaseDBAsyncClient) -> Answer:
-        loaded = await found.hospital.issue(conn, staff=staff, request=request_body)
+        loaded = await hospital.issue(conn, staff=staff, request=request_body)
         return Answer(201, json.dumps({"id": str(loaded.receipt.id)}).encode())
 
     body = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
     try:
-        answer = await found.idempotency.run(
+        answer = await service(request, IdempotencyService).run(
             staff=staff,
             key=form.get("idempotency_key") or None,
             fingerprint=request_fingerprint("POST", "/console/receipts", body),
@@ -178,7 +180,7 @@ def _receipt_id(request: Request) -> uuid.UUID:
 async def receipt_page(request: Request, staff: Staff, form: Form) -> Response:
     """One receipt: items, split, status, its event trail, print and reverse actions."""
     receipt_id = _receipt_id(request)
-    loaded = await services(request).receipts.get(staff.issuer, receipt_id)
+    loaded = await service(request, ReceiptService).get(staff.issuer, receipt_id)
     trail = await whereabouts(request).trail(staff.issuer, receipt_id)
     r = loaded.receipt
     reversible = (
@@ -189,7 +191,7 @@ async def receipt_page(request: Request, staff: Staff, form: Form) -> Response:
         and loaded.reverses is None
     )
     # A claimed receipt keeps its form out and says why (the reversal would be refused).
-    blocked = await services(request).receipts.reversal_refusal(r.id) if reversible else None
+    blocked = await service(request, ReceiptService).reversal_refusal(r.id) if reversible else None
     return render(
         request,
         "console/receipt.html",
@@ -220,7 +222,7 @@ async def slip(request: Request, staff: Staff, form: Form) -> Response:
     """Print the fee slip: the PDF shown inline (it opens in the browser's viewer, ready to
     print) under its Chinese name, and a ``slip_printed`` event on the trail."""
     receipt_id = _receipt_id(request)
-    rendered = await services(request).documents.slip_pdf(staff.issuer, receipt_id)
+    rendered = await service(request, DocumentService).slip_pdf(staff.issuer, receipt_id)
     await console(request).record_slip_printed(staff, receipt_id)
     return Response(
         rendered.pdf,
@@ -238,7 +240,12 @@ async def reverse_confirm(request: Request, staff: Staff, form: Form) -> Respons
     """Step one of 冲红: what the reversal will do, and a form to confirm it; writes nothing."""
     reason, session = reversal.reason_of(form), request.cookies.get(SESSION_COOKIE, "")
     found = await reversal.confirmation(
-        services(request), staff, _receipt_id(request), reason, secret(request), session
+        service(request, ReceiptService),
+        staff,
+        _receipt_id(request),
+        reason,
+        secret(request),
+        session,
     )
     r = found.loaded.receipt
     issued_at = china_time(r.issued_at)[:16].replace("T", " ")
@@ -254,6 +261,12 @@ async def reverse(request: Request, staff: Staff, form: Form) -> Response:
     """Step two of 冲红, posted from the confirmation page only; shows the red receipt."""
     session = request.cookies.get(SESSION_COOKIE, "")
     red_id = await reversal.reverse_confirmed(
-        services(request), staff, _receipt_id(request), form, secret(request), session
+        service(request, ReceiptService),
+        service(request, IdempotencyService),
+        staff,
+        _receipt_id(request),
+        form,
+        secret(request),
+        session,
     )
     return RedirectResponse(f"/console/receipts/{red_id}", status_code=303)

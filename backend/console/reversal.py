@@ -21,12 +21,11 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from backend.console import csrf
 from backend.errors import InvalidInput
 from backend.hospital.schemas import ReverseReceipt
-from backend.idempotency.services import Answer, request_fingerprint
+from backend.idempotency.services import Answer, IdempotencyService, request_fingerprint
 from backend.issuers.models import IssuerKind, Staff
 from backend.receipts.errors import AlreadyReversed, ReversalNotReversible, WrongReceiptKind
 from backend.receipts.models import ReceiptKind, ReceiptStatus
-from backend.receipts.services import LoadedReceipt
-from backend.services import Services
+from backend.receipts.services import LoadedReceipt, ReceiptService
 from backend.web import validation_failed
 
 
@@ -58,7 +57,12 @@ def confirmation_token(secret: bytes, session: str, receipt_id: uuid.UUID, reaso
 
 
 async def confirmation(
-    found: Services, staff: Staff, receipt_id: uuid.UUID, reason: str, secret: bytes, session: str
+    receipts: ReceiptService,
+    staff: Staff,
+    receipt_id: uuid.UUID,
+    reason: str,
+    secret: bytes,
+    session: str,
 ) -> Confirmation:
     """The confirmation of reversing one of ``staff``'s issuer's receipts; writes nothing.
 
@@ -66,7 +70,7 @@ async def confirmation(
     metro invoice, claimed for reimbursement), so the page never offers a reversal that would
     be refused.
     """
-    loaded = await found.receipts.get(staff.issuer, receipt_id)
+    loaded = await receipts.get(staff.issuer, receipt_id)
     receipt = loaded.receipt
     if receipt.kind != ReceiptKind.MEDICAL or staff.issuer.kind != IssuerKind.HOSPITAL:
         raise WrongReceiptKind("only medical receipts are reversed in the console")
@@ -74,14 +78,15 @@ async def confirmation(
         raise ReversalNotReversible("a red reversal receipt cannot itself be reversed")
     if receipt.status != ReceiptStatus.VALID:
         raise AlreadyReversed(f"receipt {receipt.code}-{receipt.number} has already been reversed")
-    refusal = await found.receipts.reversal_refusal(receipt.id)
+    refusal = await receipts.reversal_refusal(receipt.id)
     if refusal is not None:
         raise refusal
     return Confirmation(loaded, reason, confirmation_token(secret, session, receipt_id, reason))
 
 
 async def reverse_confirmed(
-    found: Services,
+    receipts: ReceiptService,
+    idempotency: IdempotencyService,
     staff: Staff,
     receipt_id: uuid.UUID,
     form: dict[str, str],
@@ -103,12 +108,12 @@ async def reverse_confirmed(
         )
 
     async def run(conn: BaseDBAsyncClient) -> Answer:
-        red = await found.receipts.reverse(
+        red = await receipts.reverse(
             conn, staff=staff, receipt_id=receipt_id, reason=reason, kind=ReceiptKind.MEDICAL
         )
         return Answer(201, json.dumps({"id": str(red.receipt.id)}).encode())
 
-    answer = await found.idempotency.run(
+    answer = await idempotency.run(
         staff=staff,
         key=form.get("idempotency_key") or None,
         fingerprint=request_fingerprint(

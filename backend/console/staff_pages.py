@@ -11,7 +11,8 @@ from starlette.responses import RedirectResponse, Response
 from backend.console.web import ADMIN, ISSUERS, Form, console, page, render
 from backend.errors import DomainError, InvalidInput, status_of
 from backend.issuers.models import Staff, StaffRole
-from backend.web import services
+from backend.outbox.services import OutboxService
+from backend.web import service
 
 
 async def _staff_page(
@@ -22,7 +23,7 @@ async def _staff_page(
     values: Form | None = None,
 ) -> Response:
     people = await console(request).staff_of(staff.issuer)
-    reminder = await services(request).outbox.reminder(staff.issuer.id)
+    reminder = await service(request, OutboxService).reminder(staff.issuer.id)
     return render(
         request,
         "console/staff.html",
@@ -79,7 +80,7 @@ async def reminder_set(request: Request, staff: Staff, form: Form) -> Response:
     if text and not text.isdigit():
         return await _staff_page(request, staff, 422, "提醒天数为 1 到 90 的整数，留空即关闭", form)
     try:
-        await services(request).outbox.set_reminder(
+        await service(request, OutboxService).set_reminder(
             staff.issuer.id, after_days=int(text) if text else None
         )
     except DomainError as exc:

@@ -29,7 +29,7 @@ from backend.errors import DomainError, InvalidInput, PayloadTooLarge, Unsupport
 from backend.i18n.messages import chinese
 from backend.issuers.models import IssuerKind, Staff, StaffRole
 from backend.textfields import control_character
-from backend.web import read_body, services
+from backend.web import read_body, service
 from backend.whereabouts.services import WhereaboutsService
 
 SESSION_COOKIE = "pj_console"
@@ -59,11 +59,11 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 
 def console(request: Request) -> ConsoleService:
-    return services(request).console
+    return service(request, ConsoleService)
 
 
 def whereabouts(request: Request) -> WhereaboutsService:
-    return services(request).whereabouts
+    return service(request, WhereaboutsService)
 
 
 def secret(request: Request) -> bytes:

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from backend.accounting.voucher import MEDIA_TYPE as XML_MEDIA_TYPE
 from backend.auth.views import user_for
+from backend.documents.services import DocumentService
 from backend.folder.errors import NotInFolder
 from backend.folder.schemas import (
     AddToFolder,
@@ -46,12 +47,12 @@ from backend.web import (
     parse_body,
     parse_query,
     read_body,
-    services,
+    service,
 )
 
 
 def folder_service(request: Request) -> FolderService:
-    return services(request).folder
+    return service(request, FolderService)
 
 
 def _receipt_id(request: Request) -> uuid.UUID:
@@ -151,7 +152,7 @@ async def get_receipt(request: Request) -> Response:
                 state=claim.state if claim is not None else ClaimState.AVAILABLE,
                 since=china_time(since) if since else None,
             ),
-            verify_url=services(request).documents.verify_url(loaded),
+            verify_url=service(request, DocumentService).verify_url(loaded),
             invoice=_invoice_out(found),
         )
     )
@@ -161,7 +162,7 @@ async def receipt_pdf(request: Request) -> Response:
     user = await user_for(request)
     found = await folder_service(request).detail(user, _receipt_id(request))
     receipt = found.loaded.receipt
-    rendered = await services(request).documents.receipt_pdf(receipt.issuer, receipt.id)
+    rendered = await service(request, DocumentService).receipt_pdf(receipt.issuer, receipt.id)
     return file_answer(
         request,
         rendered.pdf,
@@ -183,7 +184,7 @@ async def receipt_xml(request: Request) -> Response:
     """
     user = await user_for(request)
     found = await folder_service(request).detail(user, _receipt_id(request))
-    rendered = await services(request).documents.accounting_copy(found.loaded, public=True)
+    rendered = await service(request, DocumentService).accounting_copy(found.loaded, public=True)
     return file_answer(
         request,
         rendered.xml,

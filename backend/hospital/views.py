@@ -16,9 +16,11 @@ from backend.accounting.voucher import MEDIA_TYPE as XML_MEDIA_TYPE
 from backend.anchoring.proof_files import MEDIA_TYPE, tlog_proof_download
 from backend.anchoring.schemas import TlogProofQuery
 from backend.chinatime import Day
+from backend.documents.services import DocumentService
 from backend.errors import NotFound
 from backend.hospital.schemas import IssueMedicalReceipt, ReverseReceipt
-from backend.idempotency.services import Answer, request_fingerprint
+from backend.hospital.services import HospitalService
+from backend.idempotency.services import Answer, IdempotencyService, request_fingerprint
 from backend.issuers.models import IssuerKind, StaffRole
 from backend.receipts.errors import ReceiptNotFound
 from backend.receipts.models import ReceiptKind, ReceiptStatus
@@ -28,7 +30,7 @@ from backend.receipts.schemas import (
     receipt_out,
     receipt_summary,
 )
-from backend.receipts.services import LoadedReceipt, ReceiptFilter
+from backend.receipts.services import LoadedReceipt, ReceiptFilter, ReceiptService
 from backend.schema import Model
 from backend.textfields import Text
 from backend.web import (
@@ -38,7 +40,7 @@ from backend.web import (
     parse_body,
     parse_query,
     read_body,
-    services,
+    service,
     staff_for,
     tlog_proof_answer,
 )
@@ -105,12 +107,13 @@ async def issue_receipt(request: Request) -> Response:
     query = parse_query(request, IssueQuery)
     body = await read_body(request)
     payload = parse_body(body, IssueMedicalReceipt, request.headers.get("content-type"))
-    found = services(request)
+
+    hospital = service(request, HospitalService)
 
     async def issue(conn: BaseDBAsyncClient) -> Answer:
-        return _answer(request, await found.hospital.issue(conn, staff=staff, request=payload), 201)
+        return _answer(request, await hospital.issue(conn, staff=staff, request=payload), 201)
 
-    answer = await found.idempotency.run(
+    answer = await service(request, IdempotencyService).run(
         staff=staff,
         key=request.headers.get("idempotency-key"),
         fingerprint=request_fingerprint(request.method, request.url.path, body),
@@ -118,7 +121,7 @@ async def issue_receipt(request: Request) -> Response:
     )
     if query.wait == "anchored" and answer.status == 201:
         issued_id = uuid.UUID(json.loads(answer.body)["id"])
-        loaded = await found.receipts.wait_until_anchored(
+        loaded = await service(request, ReceiptService).wait_until_anchored(
             staff.issuer, issued_id, timeout=WAIT_SECONDS
         )
         answer = _answer(request, loaded, 201)
@@ -130,10 +133,9 @@ async def reverse_receipt(request: Request) -> Response:
     receipt_id = _receipt_id(request)
     body = await read_body(request)
     payload = parse_body(body, ReverseReceipt, request.headers.get("content-type"))
-    found = services(request)
 
     async def reverse(conn: BaseDBAsyncClient) -> Answer:
-        red = await found.receipts.reverse(
+        red = await service(request, ReceiptService).reverse(
             conn,
             staff=staff,
             receipt_id=receipt_id,
@@ -142,7 +144,7 @@ async def reverse_receipt(request: Request) -> Response:
         )
         return _answer(request, red, 201)
 
-    answer = await found.idempotency.run(
+    answer = await service(request, IdempotencyService).run(
         staff=staff,
         key=request.headers.get("idempotency-key"),
         fingerprint=request_fingerprint(request.method, request.url.path, body),
@@ -153,21 +155,21 @@ async def reverse_receipt(request: Request) -> Response:
 
 async def get_receipt(request: Request) -> Response:
     staff = await staff_for(request)
-    loaded = await services(request).receipts.get(staff.issuer, _receipt_id(request))
+    loaded = await service(request, ReceiptService).get(staff.issuer, _receipt_id(request))
     answer = _answer(request, loaded, 200)
     return Response(answer.body, media_type="application/json")
 
 
 async def receipt_proof(request: Request) -> Response:
     staff = await staff_for(request)
-    bundle = await services(request).receipts.proof_bundle(staff.issuer, _receipt_id(request))
+    bundle = await service(request, ReceiptService).proof_bundle(staff.issuer, _receipt_id(request))
     return json_answer(bundle)
 
 
 async def receipt_tlog_proof(request: Request) -> Response:
     staff = await staff_for(request)
     query = parse_query(request, TlogProofQuery)
-    bundle = await services(request).receipts.proof_bundle(
+    bundle = await service(request, ReceiptService).proof_bundle(
         staff.issuer, _receipt_id(request), disclose=False
     )
     filename, proof = tlog_proof_download(bundle, query.entry)
@@ -176,7 +178,9 @@ async def receipt_tlog_proof(request: Request) -> Response:
 
 async def receipt_pdf(request: Request) -> Response:
     staff = await staff_for(request)
-    rendered = await services(request).documents.receipt_pdf(staff.issuer, _receipt_id(request))
+    rendered = await service(request, DocumentService).receipt_pdf(
+        staff.issuer, _receipt_id(request)
+    )
     return file_answer(
         request, rendered.pdf, etag=rendered.etag, media_type=PDF, filename=rendered.filename
     )
@@ -184,7 +188,7 @@ async def receipt_pdf(request: Request) -> Response:
 
 async def receipt_xml(request: Request) -> Response:
     staff = await staff_for(request)
-    found = await services(request).documents.receipt_xml(staff.issuer, _receipt_id(request))
+    found = await service(request, DocumentService).receipt_xml(staff.issuer, _receipt_id(request))
     return file_answer(
         request, found.xml, etag=found.etag, media_type=XML_MEDIA_TYPE, filename=found.filename
     )
@@ -192,7 +196,7 @@ async def receipt_xml(request: Request) -> Response:
 
 async def slip_pdf(request: Request) -> Response:
     staff = await staff_for(request)
-    rendered = await services(request).documents.slip_pdf(staff.issuer, _receipt_id(request))
+    rendered = await service(request, DocumentService).slip_pdf(staff.issuer, _receipt_id(request))
     return file_answer(
         request, rendered.pdf, etag=rendered.etag, media_type=PDF, filename=rendered.filename
     )
@@ -203,7 +207,9 @@ async def qr_image(request: Request) -> Response:
     if request.path_params["format"] not in ("png", "svg"):
         raise NotFound("QR codes come as qr.png or qr.svg", code="no_such_image")
     svg = request.path_params["format"] == "svg"
-    image = await services(request).documents.qr_image(staff.issuer, _receipt_id(request), svg=svg)
+    image = await service(request, DocumentService).qr_image(
+        staff.issuer, _receipt_id(request), svg=svg
+    )
     media = "image/svg+xml" if svg else "image/png"
     name = f"qr.{request.path_params['format']}"
     return file_answer(
@@ -217,7 +223,9 @@ class ScanUrlOut(Model):
 
 async def reissue_scan_token(request: Request) -> Response:
     staff = await staff_for(request)
-    token = await services(request).receipts.reissue_scan_token(staff.issuer, _receipt_id(request))
+    token = await service(request, ReceiptService).reissue_scan_token(
+        staff.issuer, _receipt_id(request)
+    )
     base: str = request.app.state.settings.public_base_url
     return json_answer(ScanUrlOut(scan_url=f"{base}/s/{token}"), status=201)
 
@@ -231,7 +239,7 @@ async def list_receipts(request: Request) -> Response:
         status=query.status,
         payer_name=query.payer,
     )
-    receipts, next_cursor = await services(request).receipts.list(
+    receipts, next_cursor = await service(request, ReceiptService).list(
         staff.issuer, filters, limit=query.limit, cursor=query.cursor
     )
     page = ReceiptPage(receipts=[receipt_summary(r) for r in receipts], next_cursor=next_cursor)

@@ -5,15 +5,36 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from backend import db
 from backend.config import Settings
 from backend.outbox.mail_sink import MailSink
+from backend.outbox.relay import Relay
 from backend.smtp_target import SmtpTarget
+
+
+class Closable(Protocol):
+    def close(self) -> None: ...
+
+
+class RelayServices(Protocol):
+    """What ``piaojia relay`` runs on: the relay and the renderer it attaches PDFs with."""
+
+    @property
+    def relay(self) -> Relay: ...
+
+    @property
+    def documents(self) -> Closable: ...
+
+
+# Builds the services for some settings; given by ``backend.cli``, which wires the whole app.
+RelayServicesBuilder = Callable[[Settings], RelayServices]
 
 
 def _say(message: str) -> None:
@@ -28,15 +49,15 @@ def _stop_on_signals() -> asyncio.Event:
     return stop
 
 
-def cmd_relay(settings: Settings, args: argparse.Namespace) -> int:
+def cmd_relay(
+    build_services: RelayServicesBuilder, settings: Settings, args: argparse.Namespace
+) -> int:
     """Run the relay alone: sends due mail and queues due reminders until stopped.
 
     Safe next to the app's own relays and other ``piaojia relay`` processes: each message is
     claimed by one relay at a time (see ``backend.outbox.relay``).
     """
-    from backend.services import services_from_settings
-
-    services = services_from_settings(settings)
+    services = build_services(settings)
 
     async def work() -> int:
         stop = _stop_on_signals()
@@ -74,14 +95,15 @@ def cmd_mail_sink(settings: Settings | None, args: argparse.Namespace) -> int:
     return asyncio.run(work())
 
 
-def add_outbox_commands(subparsers: Any) -> None:
-    """Add ``relay`` and ``mail-sink`` to the ``piaojia`` command line."""
+def add_outbox_commands(subparsers: Any, build_services: RelayServicesBuilder) -> None:
+    """Add ``relay`` and ``mail-sink`` to the ``piaojia`` command line; ``relay`` runs on the
+    services ``build_services`` wires."""
     relay = subparsers.add_parser(
         "relay",
         help="run only the mail relay until stopped; the app runs one too, "
         "and any number may share one database",
     )
-    relay.set_defaults(run=cmd_relay)
+    relay.set_defaults(run=functools.partial(cmd_relay, build_services))
     sink = subparsers.add_parser(
         "mail-sink",
         help="run a local SMTP server that writes each message as an .eml file (for demos)",

@@ -12,7 +12,8 @@ from starlette.responses import Response
 from backend.errors import InvalidInput
 from backend.issuers.models import IssuerKind, StaffRole
 from backend.outbox.schemas import ReminderIn, ReminderOut, reminder_out
-from backend.web import Endpoint, json_answer, parse_body, read_body, services, staff_for
+from backend.outbox.services import OutboxService
+from backend.web import Endpoint, json_answer, parse_body, read_body, service, staff_for
 
 ADMINS = (StaffRole.ADMIN,)
 # Reminders are about receipts an issuer sent out: a reimburser sends none.
@@ -21,7 +22,7 @@ ISSUERS = (IssuerKind.HOSPITAL, IssuerKind.TRANSIT)
 
 async def get_reminder(request: Request) -> Response:
     staff = await staff_for(request)
-    reminder = await services(request).outbox.reminder(staff.issuer.id)
+    reminder = await service(request, OutboxService).reminder(staff.issuer.id)
     return json_answer(reminder_out(reminder))
 
 
@@ -34,7 +35,9 @@ async def put_reminder(request: Request) -> Response:
             "give after_days (1 to 90) to turn the reminder on", code="invalid_reminder"
         )
     after_days = payload.after_days if payload.enabled else None
-    reminder = await services(request).outbox.set_reminder(staff.issuer.id, after_days=after_days)
+    reminder = await service(request, OutboxService).set_reminder(
+        staff.issuer.id, after_days=after_days
+    )
     return json_answer(reminder_out(reminder))
 
 

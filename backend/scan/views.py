@@ -15,10 +15,14 @@ from tortoise.transactions import in_transaction
 from backend.accounting.voucher import MEDIA_TYPE as XML_MEDIA_TYPE
 from backend.anchoring.proof_files import MEDIA_TYPE, tlog_proof_download
 from backend.anchoring.schemas import TlogProofQuery
+from backend.documents.services import DocumentService
 from backend.errors import STATUS_BY_ERROR, DomainError, TooManyRequests
 from backend.i18n.messages import chinese
 from backend.outbox.schemas import EmailRequest, QueuedEmailOut
+from backend.outbox.services import OutboxService
+from backend.receipts.services import ReceiptService
 from backend.scan.errors import UnknownScanToken
+from backend.scan.services import ScanService
 from backend.schema import Model
 from backend.throttle.errors import LimiterUnavailable
 from backend.web import (
@@ -29,7 +33,7 @@ from backend.web import (
     parse_body,
     parse_query,
     read_body,
-    services,
+    service,
     tlog_proof_answer,
 )
 
@@ -81,7 +85,7 @@ async def _receipt_page(
     """The H5 page of the receipt ``token`` opens; with ``refused``, the email form says in
     Chinese why the copy was not sent and keeps the ``address`` typed."""
     try:
-        view = await services(request).scan.open(token, client=client_address(request))
+        view = await service(request, ScanService).open(token, client=client_address(request))
     except UnknownScanToken:
         page = _templates(request).get_template("scan/not_found.html").render()
         return HTMLResponse(page, status_code=404, headers=NO_STORE)
@@ -109,16 +113,15 @@ async def _receipt_page(
 async def open_receipt(request: Request) -> Response:
     token = request.path_params["token"]
     if wants_json(request):
-        view = await services(request).scan.open(token, client=client_address(request))
+        view = await service(request, ScanService).open(token, client=client_address(request))
         return json_answer(view, headers=NO_STORE)
     return await _receipt_page(request, token, emailed=request.query_params.get("emailed"))
 
 
 async def proof(request: Request) -> Response:
     token = request.path_params["token"]
-    found = services(request)
-    await found.scan.check(token, client=client_address(request))
-    bundle = await found.receipts.scan_bundle(token)
+    await service(request, ScanService).check(token, client=client_address(request))
+    bundle = await service(request, ReceiptService).scan_bundle(token)
     if bundle is None:  # revoked between the two reads
         raise UnknownScanToken("no receipt opens with this code")
     return json_answer(bundle, headers=NO_STORE)
@@ -127,9 +130,8 @@ async def proof(request: Request) -> Response:
 async def tlog_proof(request: Request) -> Response:
     token = request.path_params["token"]
     query = parse_query(request, TlogProofQuery)
-    found = services(request)
-    await found.scan.check(token, client=client_address(request))
-    bundle = await found.receipts.scan_bundle(token)
+    await service(request, ScanService).check(token, client=client_address(request))
+    bundle = await service(request, ReceiptService).scan_bundle(token)
     if bundle is None:  # revoked between the two reads
         raise UnknownScanToken("no receipt opens with this code")
     filename, proof = tlog_proof_download(bundle, query.entry)
@@ -138,9 +140,8 @@ async def tlog_proof(request: Request) -> Response:
 
 async def receipt_pdf(request: Request) -> Response:
     token = request.path_params["token"]
-    found = services(request)
     try:
-        await found.scan.check(token, client=client_address(request))
+        await service(request, ScanService).check(token, client=client_address(request))
     except (UnknownScanToken, TooManyRequests, LimiterUnavailable) as exc:
         if "text/html" not in request.headers.get("accept", ""):
             raise
@@ -149,7 +150,7 @@ async def receipt_pdf(request: Request) -> Response:
             page = _templates(request).get_template("scan/not_found.html").render()
             return HTMLResponse(page, status_code=404, headers=NO_STORE)
         return _refused_page(request, exc)
-    rendered = await found.documents.receipt_pdf_by_token(token)
+    rendered = await service(request, DocumentService).receipt_pdf_by_token(token)
     return file_answer(
         request,
         rendered.pdf,
@@ -161,9 +162,8 @@ async def receipt_pdf(request: Request) -> Response:
 
 async def receipt_xml(request: Request) -> Response:
     token = request.path_params["token"]
-    found = services(request)
-    await found.scan.check(token, client=client_address(request))
-    rendered = await found.documents.receipt_xml_by_token(token)
+    await service(request, ScanService).check(token, client=client_address(request))
+    rendered = await service(request, DocumentService).receipt_xml_by_token(token)
     return file_answer(
         request,
         rendered.xml,
@@ -177,7 +177,6 @@ async def email_copy(request: Request) -> Response:
     """Queue a copy of the PDF by email: JSON ``{"to": …}`` answers 202; the page's HTML form
     (``email=…``) is sent back to the page, which then says where the copy goes."""
     token = request.path_params["token"]
-    found = services(request)
     body = await read_body(request)
     form = "x-www-form-urlencoded" in request.headers.get("content-type", "")
     if form:
@@ -186,9 +185,9 @@ async def email_copy(request: Request) -> Response:
     else:
         address = parse_body(body, EmailRequest, request.headers.get("content-type")).to
     try:
-        loaded = await found.scan.find(token, client=client_address(request))
+        loaded = await service(request, ScanService).find(token, client=client_address(request))
         async with in_transaction() as conn:
-            queued = await found.outbox.queue_receipt_email(
+            queued = await service(request, OutboxService).queue_receipt_email(
                 conn, receipt=loaded.receipt, to=address, requested_by="patient"
             )
     except DomainError as exc:

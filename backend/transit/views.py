@@ -13,7 +13,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from backend.auth.views import user_for
 from backend.chinatime import china_day
-from backend.idempotency.services import Answer, request_fingerprint
+from backend.idempotency.services import Answer, IdempotencyService, request_fingerprint
 from backend.issuers.models import IssuerKind, StaffRole
 from backend.outbox.schemas import queued_out
 from backend.receipts.money import format_fen
@@ -51,7 +51,7 @@ from backend.web import (
     parse_body,
     parse_query,
     read_body,
-    services,
+    service,
     staff_for,
 )
 
@@ -65,7 +65,7 @@ STATS_DEFAULT_DAYS = 30
 
 
 def transit_service(request: Request) -> TransitService:
-    return services(request).transit
+    return service(request, TransitService)
 
 
 def _receipt_id(request: Request) -> uuid.UUID:
@@ -166,14 +166,13 @@ async def reverse_invoice(request: Request) -> Response:
     receipt_id = _receipt_id(request)
     body = await read_body(request)
     payload = parse_body(body, ReverseInvoice, request.headers.get("content-type"))
-    found = services(request)
     transit = transit_service(request)
 
     async def reverse(conn: BaseDBAsyncClient) -> Answer:
         red = await transit.reverse(staff, receipt_id, payload.reason, conn)
         return Answer(201, invoice_out(request, red).model_dump_json().encode())
 
-    answer = await found.idempotency.run(
+    answer = await service(request, IdempotencyService).run(
         staff=staff,
         key=request.headers.get("idempotency-key"),
         fingerprint=request_fingerprint(request.method, request.url.path, body),

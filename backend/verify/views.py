@@ -15,6 +15,7 @@ from backend.i18n.messages import chinese
 from backend.issuers.models import IssuerKind, StaffRole
 from backend.throttle.errors import LimiterUnavailable
 from backend.verify.errors import DailyLimitReached, MoreElementsNeeded, NoMatchingReceipt
+from backend.verify.reimbursement import ReimbursementService
 from backend.verify.schemas import (
     ClaimAnswer,
     ReceiptRefIn,
@@ -31,7 +32,7 @@ from backend.web import (
     parse_body,
     parse_query,
     read_body,
-    services,
+    service,
     staff_for,
 )
 from backend.whereabouts.services import EVENT_LABELS
@@ -46,7 +47,7 @@ FORM_FIELDS = ("code", "number", "check", "date", "amount")
 
 
 def verify_service(request: Request) -> VerifyService:
-    return services(request).verify
+    return service(request, VerifyService)
 
 
 def _templates(request: Request) -> Environment:
@@ -114,21 +115,21 @@ def _page(
 async def lock(request: Request) -> Response:
     staff = await staff_for(request)
     body = parse_body(await read_body(request), ReceiptRefIn, request.headers.get("content-type"))
-    result = await services(request).reimbursement.lock(staff, body.ref())
+    result = await service(request, ReimbursementService).lock(staff, body.ref())
     return json_answer(ClaimAnswer.of(result))
 
 
 async def unlock(request: Request) -> Response:
     staff = await staff_for(request)
     body = parse_body(await read_body(request), ReceiptRefIn, request.headers.get("content-type"))
-    result = await services(request).reimbursement.unlock(staff, body.ref())
+    result = await service(request, ReimbursementService).unlock(staff, body.ref())
     return json_answer(ClaimAnswer.of(result))
 
 
 async def close(request: Request) -> Response:
     staff = await staff_for(request)
     body = parse_body(await read_body(request), ReceiptRefIn, request.headers.get("content-type"))
-    result = await services(request).reimbursement.close(staff, body.ref())
+    result = await service(request, ReimbursementService).close(staff, body.ref())
     return json_answer(ClaimAnswer.of(result))
 
 

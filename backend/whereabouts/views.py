@@ -17,7 +17,7 @@ from backend.receipts.money import format_fen
 from backend.receipts.schemas import china_time
 from backend.schema import Model
 from backend.textfields import Text
-from backend.web import Endpoint, json_answer, parse_query, services, staff_for
+from backend.web import Endpoint, json_answer, parse_query, service, staff_for
 from backend.whereabouts.services import ReceiptWhereabouts, WhereaboutsService
 
 READERS = (StaffRole.CASHIER, StaffRole.ADMIN)
@@ -25,7 +25,7 @@ ISSUERS = (IssuerKind.HOSPITAL, IssuerKind.TRANSIT)
 
 
 def whereabouts(request: Request) -> WhereaboutsService:
-    return services(request).whereabouts
+    return service(request, WhereaboutsService)
 
 
 class RangeQuery(Model):

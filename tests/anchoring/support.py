@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from chain.cosignature import CosignatureSigner
 from chain.log import Log
 from chain.note import NoteSigner, sign_note, split_note
-from chain.receipt.bundle import BUNDLE_FORMAT
+from chain.receipt.bundle import BUNDLE_FORMAT, verify_bundle
 from chain.receipt.canonical import canonical_json, commitment
 from chain.receipt.statement import statement
 from chain.storage.memory import MemoryStorage
@@ -139,3 +139,24 @@ class BundleLedger:
             "entries": entries,
             "checkpoint": note.decode(),
         }
+
+
+Bundle = dict[str, Any]
+
+
+@dataclass
+class Scene:
+    ledger: BundleLedger
+    bundle: Bundle
+    """Receipt A: issued, then reversed; 300 filler leaves before it so proofs cross tiles."""
+    other: Bundle
+    """Receipt B, issued between A's two events, in the same tree."""
+
+
+def verify(scene: Scene, bundle: Bundle | bytes | None = None, **options: Any) -> Any:
+    """``verify_bundle`` of the scene's first bundle (or ``bundle``) under its ledger's keys
+    and a quorum of both witnesses, unless ``options`` say otherwise."""
+    options.setdefault("log_key", scene.ledger.log_key)
+    options.setdefault("witness_keys", scene.ledger.witness_keys)
+    options.setdefault("quorum", 2)
+    return verify_bundle(scene.bundle if bundle is None else bundle, **options)

@@ -53,19 +53,11 @@ async def test_each_message_becomes_an_eml_file_named_by_its_queue_id(tmp_path: 
 
 async def test_the_mail_sink_command_runs_alone_until_stopped(tmp_path: Path) -> None:
     port = free_port()
-    runner = (
-        "import argparse, sys\n"
-        "from backend.outbox.cli import add_outbox_commands\n"
-        "parser = argparse.ArgumentParser()\n"
-        "add_outbox_commands(parser.add_subparsers())\n"
-        "args = parser.parse_args(sys.argv[1:])\n"
-        "sys.exit(args.run(None, args))\n"
-    )
     process = subprocess.Popen(
         [
             sys.executable,
-            "-c",
-            runner,
+            "-m",
+            "backend.cli",
             "mail-sink",
             "--port",
             str(port),
