@@ -16,7 +16,10 @@ from pydantic import AfterValidator, AwareDatetime, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
-CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
+# China has one zone and no daylight saving: this offset is the only place it is written (the
+# SQL that counts by China day takes it from here too).
+UTC_OFFSET = timedelta(hours=8)
+CHINA_STANDARD_TIME = timezone(UTC_OFFSET, "CST")
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2099, 12, 31)
 SPAN = f"between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}"

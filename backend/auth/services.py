@@ -7,7 +7,6 @@ stored only as their SHA-256, so the database alone cannot be used to act as a u
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 import uuid
@@ -38,6 +37,7 @@ from backend.auth.wechat_client import (
     WeChatSession,
 )
 from backend.clock import Clock
+from backend.session_tokens import token_hash
 
 log = logging.getLogger("piaojia.auth")
 
@@ -52,15 +52,6 @@ class NewSession:
 
     token: str
     expires_at: datetime
-
-
-def token_hash(token: str) -> str:
-    """The stored form of a session token: SHA-256, hex.
-
-    A plain hash is enough (no key): the token has 256 random bits, so it cannot be guessed
-    from its hash.
-    """
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class AuthService:

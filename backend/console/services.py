@@ -49,6 +49,7 @@ from backend.issuers.models import Issuer, Staff, StaffRole
 from backend.issuers.services import StaffService
 from backend.receipts.errors import ReceiptNotFound
 from backend.receipts.models import Receipt, ReceiptEvent
+from backend.session_tokens import token_hash
 
 SLIP_PRINTED: Final = "slip_printed"
 MIN_PASSWORD = 10
@@ -91,10 +92,6 @@ def password_matches(stored: str, password: str) -> bool:
 
 # Checked against when the login name is unknown, so both cases cost one scrypt.
 _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,13 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
 
 from backend.config import Settings
 from backend.console.models import StaffPassword
 from backend.demo.accounts import DEMO_LOGINS, DEMO_RIDERS, HOSPITAL, KEYS_FILE, demo_password
 from backend.demo.content import demo_receipt
 from backend.issuers.models import Issuer
+from backend.links import scan_url, verify_url
 from backend.outbox.mail_sink import demo_sink_for
 from backend.smtp_target import SmtpTarget
 
@@ -52,9 +52,10 @@ async def demo_overview(settings: Settings) -> DemoOverview:
     scan, verify = None, f"{base}/verify"
     if found is not None:
         receipt, token = found
-        scan = f"{base}/s/{token}"
-        ref = {"code": receipt.code, "number": receipt.number, "check": receipt.check_code}
-        verify = f"{base}/verify?{urlencode(ref)}"
+        scan = scan_url(base, token)
+        verify = verify_url(
+            base, code=receipt.code, number=receipt.number, check=receipt.check_code
+        )
     rows = await StaffPassword.filter(
         login__in=[d.login for d in DEMO_LOGINS], staff__revoked_at__isnull=True
     )

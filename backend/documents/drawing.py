@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Literal, TypeVar
 
@@ -22,11 +22,11 @@ from reportlab.lib.colors import Color
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from backend.chinatime import CHINA_STANDARD_TIME
 from backend.documents.fonts import Anchor, FontSet
 from backend.documents.qr import draw_qr
 
 MM: float = float(units.mm)  # points in a millimetre
-CHINA = timezone(timedelta(hours=8), "CST")  # China has one zone and no daylight saving
 BLACK = Color(0, 0, 0)
 WHITE = Color(1, 1, 1)
 INK = Color(0.12, 0.12, 0.14)
@@ -45,7 +45,7 @@ T = TypeVar("T")
 def china_time(moment: datetime) -> str:
     """``2026-11-27 10:00:00`` in China time; a naive datetime is taken as China time already."""
     if moment.tzinfo is not None:
-        moment = moment.astimezone(CHINA)
+        moment = moment.astimezone(CHINA_STANDARD_TIME)
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 

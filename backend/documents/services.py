@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from tortoise.exceptions import IntegrityError
 
+from backend import links
 from backend.anchoring.proof_files import BUNDLE_FILE, proof_files
 from backend.documents import worker
 from backend.documents.credentials import CredentialService, SigningMaterial
@@ -89,12 +89,13 @@ class DocumentService:
     def verify_url(self, loaded: LoadedReceipt) -> str:
         """The public 查验 page of a receipt, as printed in its QR code."""
         receipt = loaded.receipt
-        named = {"code": receipt.code} if receipt.code else {}  # a 数电票 has no code
-        query = urlencode({**named, "number": receipt.number, "check": receipt.check_code})
-        return f"{self._base}/verify?{query}"
+        return links.verify_url(
+            self._base, code=receipt.code, number=receipt.number, check=receipt.check_code
+        )
 
     def scan_url(self, token: str) -> str:
-        return f"{self._base}/s/{token}"
+        """The scan page of ``token``, as printed in the QR code of a receipt that has one."""
+        return links.scan_url(self._base, token)
 
     async def receipt_pdf(self, issuer: Issuer, receipt_id: uuid.UUID) -> RenderedPdf:
         """The signed PDF of one of ``issuer``'s receipts, with its ledger proof embedded once

@@ -33,6 +33,7 @@ from backend.folder.schemas import (
     folder_item_out,
 )
 from backend.folder.services import FolderFilter, FolderReceipt, FolderService
+from backend.links import scan_url_or_none
 from backend.masking import mask_id_number, mask_name
 from backend.outbox.schemas import EmailRequest, QueuedEmailOut
 from backend.receipts.models import ReceiptStatus
@@ -132,7 +133,7 @@ async def get_receipt(request: Request) -> Response:
         loaded.items,
         reverses=loaded.reverses,
         reversed_by=loaded.reversed_by,
-        scan_url=f"{base}/s/{loaded.scan_token}" if loaded.scan_token else None,
+        scan_url=scan_url_or_none(base, loaded.scan_token),
         ledger_state=loaded.ledger.state,
         leaf_index=loaded.ledger.leaf_index,
     )

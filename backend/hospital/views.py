@@ -22,6 +22,7 @@ from backend.hospital.schemas import IssueMedicalReceipt, ReverseReceipt
 from backend.hospital.services import HospitalService
 from backend.idempotency.services import Answer, IdempotencyService, request_fingerprint
 from backend.issuers.models import IssuerKind, StaffRole
+from backend.links import scan_url, scan_url_or_none
 from backend.receipts.errors import ReceiptNotFound
 from backend.receipts.models import ReceiptKind, ReceiptStatus
 from backend.receipts.schemas import (
@@ -95,7 +96,7 @@ def _answer(request: Request, loaded: LoadedReceipt, status: int) -> Answer:
         loaded.items,
         reverses=loaded.reverses,
         reversed_by=loaded.reversed_by,
-        scan_url=f"{base}/s/{loaded.scan_token}" if loaded.scan_token else None,
+        scan_url=scan_url_or_none(base, loaded.scan_token),
         ledger_state=loaded.ledger.state,
         leaf_index=loaded.ledger.leaf_index,
     )
@@ -227,7 +228,7 @@ async def reissue_scan_token(request: Request) -> Response:
         staff.issuer, _receipt_id(request)
     )
     base: str = request.app.state.settings.public_base_url
-    return json_answer(ScanUrlOut(scan_url=f"{base}/s/{token}"), status=201)
+    return json_answer(ScanUrlOut(scan_url=scan_url(base, token)), status=201)
 
 
 async def list_receipts(request: Request) -> Response:

@@ -33,6 +33,7 @@ from tortoise.transactions import in_transaction
 
 from backend.clock import Clock
 from backend.db import dialect_sql
+from backend.links import scan_url_or_none
 from backend.outbox.attempt import MailTransport, ReceiptPdfSource, send_one
 from backend.outbox.composer import EmailComposer
 from backend.outbox.models import DeliveryAttempt, MessageState, OutboxMessage
@@ -244,7 +245,7 @@ class Relay:
             item.receipt = receipts.get(item.receipt_id)
             item.company_buyer = item.receipt_id in companies
             token_of = tokens.get(item.receipt_id)
-            item.scan_url = f"{self._base_url}/s/{token_of}" if token_of else None
+            item.scan_url = scan_url_or_none(self._base_url, token_of)
         return claimed
 
     async def _worker(self, queue: asyncio.Queue[Claimed | None], stop: asyncio.Event) -> None:

@@ -19,6 +19,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from backend.anchoring.services import AnchoringService, LedgerState
 from backend.clock import Clock
 from backend.db import connection
+from backend.links import scan_links
 from backend.masking import mask_id_number, shown_payer
 from backend.receipts.models import ReceiptEvent
 from backend.receipts.money import format_fen, to_capitals
@@ -178,7 +179,7 @@ def _plausible(token: str) -> bool:
 
 def scan_view(record: ScanRecord, ledger: LedgerState, *, token: str) -> dict[str, Any]:
     """What anyone holding the QR code may see: personal data masked, links to the rest."""
-    base = f"/s/{token}"
+    links = scan_links(token)
     return {
         "receipt": {
             "kind": record.kind,
@@ -222,5 +223,5 @@ def scan_view(record: ScanRecord, ledger: LedgerState, *, token: str) -> dict[st
             "reversed": record.reversed,
         },
         "ledger": {"state": ledger.state, "leaf_index": ledger.leaf_index},
-        "links": {"pdf": f"{base}/receipt.pdf", "proof": f"{base}/proof", "email": f"{base}/email"},
+        "links": {"pdf": links.pdf, "proof": links.proof, "email": links.email},
     }

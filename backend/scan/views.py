@@ -18,6 +18,7 @@ from backend.anchoring.schemas import TlogProofQuery
 from backend.documents.services import DocumentService
 from backend.errors import STATUS_BY_ERROR, DomainError, TooManyRequests
 from backend.i18n.messages import chinese
+from backend.links import scan_path
 from backend.outbox.schemas import EmailRequest, QueuedEmailOut
 from backend.outbox.services import OutboxService
 from backend.receipts.services import ReceiptService
@@ -198,7 +199,7 @@ async def email_copy(request: Request) -> Response:
             return await _receipt_page(request, token)
         return await _receipt_page(request, token, refused=exc, address=address)
     if form:
-        return RedirectResponse(f"/s/{token}?emailed={quote(queued.to)}", status_code=303)
+        return RedirectResponse(f"{scan_path(token)}?emailed={quote(queued.to)}", status_code=303)
     return json_answer(QueuedEmailOut(id=queued.id, to=queued.to), status=202)
 
 

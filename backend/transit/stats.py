@@ -7,7 +7,7 @@ from datetime import date
 
 from tortoise.functions import Count
 
-from backend.chinatime import day_end, day_start
+from backend.chinatime import UTC_OFFSET, day_end, day_start
 from backend.db import connection, dialect_sql
 from backend.issuers.models import Issuer
 from backend.receipts.models import ReceiptStatus
@@ -33,10 +33,12 @@ async def trip_stats(issuer: Issuer, day_from: date, day_to: date) -> Stats:
     present, 0 when none)."""
     start, end = day_start(day_from), day_end(day_to)
     conn = connection()
+    # The China day of a stored UTC time, shifted by chinatime's offset (an int, never input).
+    offset = int(UTC_OFFSET.total_seconds())
     if conn.capabilities.dialect == "postgres":
-        day = "(t.imported_at AT TIME ZONE 'Asia/Shanghai')::date"
+        day = f"(t.imported_at AT TIME ZONE INTERVAL '{offset} seconds')::date"
     else:
-        day = "date(t.imported_at, '+8 hours')"
+        day = f"date(t.imported_at, '{offset:+d} seconds')"
     sql = (
         f"SELECT {day} AS day, COUNT(*) AS imported, COUNT(it.id) AS invoiced "
         "FROM transit_trip t LEFT JOIN transit_invoice_trip it ON it.trip_id = t.id "

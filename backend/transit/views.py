@@ -15,6 +15,7 @@ from backend.auth.views import user_for
 from backend.chinatime import china_day
 from backend.idempotency.services import Answer, IdempotencyService, request_fingerprint
 from backend.issuers.models import IssuerKind, StaffRole
+from backend.links import scan_url_or_none
 from backend.outbox.schemas import queued_out
 from backend.receipts.money import format_fen
 from backend.receipts.schemas import china_time, receipt_out
@@ -83,7 +84,7 @@ def invoice_out(request: Request, found: LoadedInvoice) -> InvoiceOut:
         loaded.items,
         reverses=loaded.reverses,
         reversed_by=loaded.reversed_by,
-        scan_url=f"{base}/s/{loaded.scan_token}" if loaded.scan_token else None,
+        scan_url=scan_url_or_none(base, loaded.scan_token),
         ledger_state=loaded.ledger.state,
         leaf_index=loaded.ledger.leaf_index,
     )

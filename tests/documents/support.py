@@ -6,11 +6,12 @@ import re
 import subprocess
 import zlib
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from PIL import Image
 
+from backend.chinatime import CHINA_STANDARD_TIME
 from backend.documents.model import (
     FeeSlipDocument,
     ItemLine,
@@ -21,7 +22,7 @@ from backend.documents.model import (
     TripLine,
 )
 
-CHINA = timezone(timedelta(hours=8))
+CHINA = CHINA_STANDARD_TIME
 RARE_NAME = "𠮷䶮堃"  # Ext-B, Ext-A and a BMP character WenQuanYi has: three fonts' worth
 ROOT_HASH = bytes.fromhex("1a2b3c4d5e6f" * 5 + "0a0b")
 
