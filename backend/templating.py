@@ -10,6 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from backend.anchoring.services import AnchorState
 from backend.receipts.money import format_fen, to_capitals
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -25,4 +26,10 @@ def template_environment(directory: Path = TEMPLATES_DIR) -> Environment:
     )
     env.filters["yuan"] = format_fen
     env.filters["capitals"] = to_capitals
+    env.filters["ledger_label"] = ledger_label
     return env
+
+
+def ledger_label(state: str) -> str:
+    """The Chinese name of a ledger state, given as the enum or as its value in an answer."""
+    return AnchorState(state).label

@@ -21,6 +21,7 @@ from typing import Protocol
 
 from backend import sealing
 from backend.anchoring.models import LedgerEntry
+from backend.events import EventType
 from chain.receipt.canonical import (
     LEGACY_SALT_SIZE,
     SECRET_SIZE,
@@ -100,7 +101,7 @@ def stored_secret(stored: bytes | memoryview) -> bytes:
 def form_of(entries: Iterable[LedgerEntry]) -> ReceiptForm | None:
     """The form of the receipt these are the statements of; ``None`` without an issue
     statement (a receipt the ledger does not know)."""
-    issued = next((e for e in entries if e.event == "issued"), None)
+    issued = next((e for e in entries if e.event == EventType.ISSUED), None)
     if issued is None:
         return None
     secret = stored_secret(issued.salt)

@@ -9,6 +9,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -26,6 +27,7 @@ from backend.anchoring.leader import LeaderLock
 from backend.anchoring.models import LedgerEntry
 from backend.anchoring.storage import SqlStorage
 from backend.anchoring.witnessing import Witnessing
+from backend.events import EventType
 from chain.checkpoint import SignedCheckpoint
 from chain.errors import IntegrationConflictError
 from chain.log import Log
@@ -36,11 +38,31 @@ from chain.receipt.statement import statement
 log = logging.getLogger("piaojia.ledger")
 
 
+class AnchorState(StrEnum):
+    """How far a receipt's issue statement has come; ``label`` is how its pages say it."""
+
+    PENDING = "pending"  # appended, not integrated into the log yet
+    ANCHORED = "anchored"  # integrated: in the tree of a signed checkpoint
+    WITNESSED = "witnessed"  # in a checkpoint the witness quorum cosigned
+
+    @property
+    def label(self) -> str:
+        """The state's Chinese name, as the scan and verify pages badge it."""
+        return _ANCHOR_LABELS[self]
+
+
+_ANCHOR_LABELS = {
+    AnchorState.PENDING: "上链中",
+    AnchorState.ANCHORED: "已上链",
+    AnchorState.WITNESSED: "已上链 · 已见证",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class LedgerState:
-    """Where a receipt's issue statement stands: pending, anchored (integrated) or witnessed."""
+    """Where a receipt's issue statement stands, and its leaf once integrated."""
 
-    state: str
+    state: AnchorState
     leaf_index: int | None = None
 
 
@@ -57,21 +79,21 @@ class AnchoringService:
         self._witnessed_size = 0
 
     async def state(self, receipt_id: uuid.UUID) -> LedgerState:
-        entry = await LedgerEntry.filter(receipt_id=receipt_id, event="issued").first()
+        entry = await LedgerEntry.filter(receipt_id=receipt_id, event=EventType.ISSUED).first()
         return await self.state_at(None if entry is None else entry.leaf_index)
 
     async def state_at(self, leaf_index: int | None) -> LedgerState:
         """The state of an issue statement at ``leaf_index`` (``None``: not integrated yet)."""
         if leaf_index is None:
-            return LedgerState("pending")
+            return LedgerState(AnchorState.PENDING)
         index = int(leaf_index)
         if self._witnessing.witnesses:
             if index >= self._witnessed_size:
                 witnessed = await self._witnessing.latest_witnessed_size() or 0
                 self._witnessed_size = max(self._witnessed_size, witnessed)
             if index < self._witnessed_size:
-                return LedgerState("witnessed", index)
-        return LedgerState("anchored", index)
+                return LedgerState(AnchorState.WITNESSED, index)
+        return LedgerState(AnchorState.ANCHORED, index)
 
     async def proof_bundle(self, receipt: Committable, *, disclose: bool) -> dict[str, Any]:
         """Everything needed to check, offline, that the ledger holds this receipt's events.
@@ -142,7 +164,7 @@ class AnchoringService:
         self,
         conn: BaseDBAsyncClient,
         *,
-        event: str,
+        event: EventType,
         receipt: Committable,
         at: datetime,
     ) -> int:
@@ -153,7 +175,7 @@ class AnchoringService:
         caller's transaction rolls back, nothing was anchored.
         """
         form = None
-        if event != "issued":
+        if event != EventType.ISSUED:
             earlier = await LedgerEntry.filter(receipt_id=receipt.receipt_id).using_db(conn)
             form = form_of(earlier)
         salt, committed = new_entry(form, receipt)

@@ -11,10 +11,11 @@ from starlette.responses import Response
 from backend.console.chart import per_day_svg
 from backend.console.web import ADMIN, ISSUERS, Form, day_param, page, render, whereabouts
 from backend.errors import InvalidInput
+from backend.events import EVENT_LABELS
 from backend.issuers.models import Staff
 from backend.receipts.money import format_fen
 from backend.receipts.schemas import china_time
-from backend.whereabouts.services import EVENT_LABELS, STATE_LABELS, STATES, WhereaboutsService
+from backend.whereabouts.services import STATE_LABELS, STATES, WhereaboutsService
 
 
 def _unopened_days(text: str | None) -> int:

@@ -26,7 +26,6 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -44,6 +43,7 @@ from backend.console.errors import (
 )
 from backend.console.models import ConsoleSession, LoginThrottle, StaffPassword
 from backend.errors import Conflict
+from backend.events import EventType
 from backend.i18n.messages import duration
 from backend.issuers.models import Issuer, Staff, StaffRole
 from backend.issuers.services import StaffService
@@ -51,7 +51,6 @@ from backend.receipts.errors import ReceiptNotFound
 from backend.receipts.models import Receipt, ReceiptEvent
 from backend.session_tokens import token_hash
 
-SLIP_PRINTED: Final = "slip_printed"
 MIN_PASSWORD = 10
 MAX_PASSWORD = 200
 _LOGIN = re.compile(r"[^\s]{1,50}")
@@ -336,5 +335,5 @@ class ConsoleService:
         if not await Receipt.filter(id=receipt_id, issuer_id=staff.issuer.id).exists():
             raise ReceiptNotFound(f"no receipt {receipt_id} at this issuer")
         await ReceiptEvent.create(
-            receipt_id=receipt_id, type=SLIP_PRINTED, at=self._clock(), staff=staff
+            receipt_id=receipt_id, type=EventType.SLIP_PRINTED, at=self._clock(), staff=staff
         )

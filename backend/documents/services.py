@@ -22,6 +22,7 @@ from tortoise.exceptions import IntegrityError
 
 from backend import links
 from backend.anchoring.proof_files import BUNDLE_FILE, proof_files
+from backend.anchoring.services import AnchorState
 from backend.documents import worker
 from backend.documents.credentials import CredentialService, SigningMaterial
 from backend.documents.model import FeeSlipDocument, LedgerBlock
@@ -180,7 +181,7 @@ class DocumentService:
     async def _receipt_pdf(self, loaded: LoadedReceipt) -> RenderedPdf:
         receipt = loaded.receipt
         bundle: dict[str, Any] | None = None
-        if loaded.ledger.state != "pending":
+        if loaded.ledger.state != AnchorState.PENDING:
             # The public bundle: whoever the PDF is passed on to learns no personal data.
             bundle = await self._receipts.proof_bundle(receipt.issuer, receipt.id, disclose=False)
         document, filename, layout = await self._draw(loaded, bundle)

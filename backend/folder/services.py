@@ -24,6 +24,7 @@ from tortoise.transactions import in_transaction
 from backend.auth.models import User
 from backend.chinatime import CHINA_STANDARD_TIME, check_moment, day_end, day_start
 from backend.clock import Clock
+from backend.events import EventType
 from backend.folder.errors import (
     InAnotherFolder,
     InvalidFolderCursor,
@@ -42,10 +43,6 @@ from backend.receipts.models import (
 from backend.receipts.services import LoadedReceipt, ReceiptService
 from backend.verify.models import ClaimState, ReimbursementClaim
 
-# Whereabouts (去向) steps written by the folder; the event detail names no user on purpose,
-# since the trail may be shown to the issuer.
-CLAIMED = "claimed"
-UNCLAIMED = "unclaimed"
 CODE_DIGITS = 8  # a 票据代码 (and an older transit invoice's code) is 8 digits
 
 
@@ -179,7 +176,10 @@ class FolderService:
         entry = await FolderEntry.create(
             user_id=user_id, receipt_id=receipt_id, added_at=at, using_db=conn
         )
-        await ReceiptEvent.create(receipt_id=receipt_id, type=CLAIMED, at=at, using_db=conn)
+        # The folder's events name no user on purpose: the trail may be shown to the issuer.
+        await ReceiptEvent.create(
+            receipt_id=receipt_id, type=EventType.CLAIMED, at=at, using_db=conn
+        )
         return entry
 
     async def list(
@@ -281,7 +281,9 @@ class FolderService:
             )
             if not deleted:
                 raise NotInFolder("this receipt is not in your folder")
-            await ReceiptEvent.create(receipt_id=receipt_id, type=UNCLAIMED, at=now, using_db=conn)
+            await ReceiptEvent.create(
+                receipt_id=receipt_id, type=EventType.UNCLAIMED, at=now, using_db=conn
+            )
 
     async def count(self, user: User) -> int:
         """How many receipts ``user`` keeps."""

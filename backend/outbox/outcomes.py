@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from backend.events import EventType
 from backend.masking import mask_email
 from backend.outbox.models import AttemptOutcome, DeliveryAttempt, MessageState
 from backend.outbox.proof_wait import trail_detail
-from backend.outbox.services import EventType
 from backend.receipts.models import Receipt
 
 # Servers quote the recipient in replies ("550 5.1.1 <wang@example.cn>: unknown user"): what is
@@ -73,7 +73,7 @@ class Decision:
     """What to write for one attempt: the message's next state and the trail's event."""
 
     state: MessageState
-    event: str
+    event: EventType
     due_at: datetime
     sent_at: datetime | None
     reply: str  # masked and bounded
@@ -82,9 +82,9 @@ class Decision:
     @property
     def tally(self) -> Literal["sent", "failed", "dead"]:
         """Which count of the relay's report this attempt adds to."""
-        if self.event == EventType.SENT:
+        if self.event == EventType.EMAIL_SENT:
             return "sent"
-        return "dead" if self.event == EventType.DEAD else "failed"
+        return "dead" if self.event == EventType.EMAIL_DEAD else "failed"
 
 
 def decide(recorded: Recorded, *, max_attempts: int, backoff: Callable[[int], float]) -> Decision:
@@ -103,13 +103,13 @@ def decide(recorded: Recorded, *, max_attempts: int, backoff: Callable[[int], fl
     if result.outcome is AttemptOutcome.SENT:
         detail["queue_id"] = result.queue_id or ""
         detail |= trail_detail(item.proof)
-        return Decision(MessageState.SENT, EventType.SENT, finished, finished, reply, detail)
+        return Decision(MessageState.SENT, EventType.EMAIL_SENT, finished, finished, reply, detail)
     if result.outcome is AttemptOutcome.PERMANENT or item.attempts >= max_attempts:
         detail["reply"] = reply
-        return Decision(MessageState.DEAD, EventType.DEAD, finished, None, reply, detail)
+        return Decision(MessageState.DEAD, EventType.EMAIL_DEAD, finished, None, reply, detail)
     due_at = finished + timedelta(seconds=backoff(item.attempts))
     detail |= {"reply": reply, "retry_at": due_at.isoformat(timespec="seconds")}
-    return Decision(MessageState.QUEUED, EventType.FAILED, due_at, None, reply, detail)
+    return Decision(MessageState.QUEUED, EventType.EMAIL_FAILED, due_at, None, reply, detail)
 
 
 def attempt_row(recorded: Recorded, reply: str) -> DeliveryAttempt:

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from tortoise.expressions import F
 
+from backend.anchoring.services import AnchorState
 from backend.outbox.models import MessageState, OutboxMessage
 
 FULL = "attached"
@@ -42,7 +43,7 @@ class LedgerStates(Protocol):
 
 class _HasState(Protocol):
     @property
-    def state(self) -> str: ...
+    def state(self) -> AnchorState: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +90,10 @@ class ProofWait:
         )
 
 
-def _proof_of(state: str, *, witnessed: bool) -> str:
-    if state == "pending":
+def _proof_of(state: AnchorState, *, witnessed: bool) -> str:
+    if state == AnchorState.PENDING:
         return NONE
-    if witnessed and state != "witnessed":
+    if witnessed and state != AnchorState.WITNESSED:
         return UNWITNESSED
     return FULL
 

@@ -33,6 +33,7 @@ from tortoise.transactions import in_transaction
 
 from backend.clock import Clock
 from backend.db import dialect_sql
+from backend.events import EventType
 from backend.links import scan_url_or_none
 from backend.outbox.attempt import MailTransport, ReceiptPdfSource, send_one
 from backend.outbox.composer import EmailComposer
@@ -46,7 +47,7 @@ from backend.outbox.outcomes import (
     decide,
 )
 from backend.outbox.proof_wait import ProofWait
-from backend.outbox.services import EventType, OutboxService
+from backend.outbox.services import OutboxService
 from backend.receipts.models import Receipt, ReceiptEvent, ScanToken
 from backend.sealing import unseal
 
@@ -359,7 +360,7 @@ class Relay:
                     )
                 )
                 counts[decision.tally] += 1
-                if decision.event == EventType.DEAD:
+                if decision.event == EventType.EMAIL_DEAD:
                     log.warning(
                         "email %s to %s is dead: %s", item.id, decision.detail["to"], decision.reply
                     )

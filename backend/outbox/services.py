@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 from backend.clock import Clock
 from backend.db import connection, dialect_sql
 from backend.emailaddress import InvalidEmailAddress, normalise_address
+from backend.events import EventType
 from backend.issuers.models import Staff
 from backend.masking import mask_email
 from backend.outbox.composer import message_id_for
@@ -42,7 +43,7 @@ _DUE_REMINDERS = (
     "WHERE r.issuer_id = $1 AND r.issued_at >= $2 AND r.issued_at <= $3 "
     "AND r.payer_email IS NOT NULL AND r.status = 'valid' AND r.reverses_id IS NULL "
     "AND NOT EXISTS (SELECT 1 FROM receipt_event e WHERE e.receipt_id = r.id "
-    "AND e.type = 'opened') "
+    f"AND e.type = '{EventType.OPENED}') "
     "AND NOT EXISTS (SELECT 1 FROM outbox_message m WHERE m.receipt_id = r.id "
     "AND m.kind = 'reminder') "
     "ORDER BY r.issued_at LIMIT $4"
@@ -54,15 +55,6 @@ _DUE_REMINDERS = (
 # issue, or a rider for a transit invoice's address given with the request. (Reminders record
 # "reminder".)
 Requester = Literal["patient", "folder", "issuer", "rider"]
-
-
-class EventType:
-    """The receipt events the outbox writes into the whereabouts trail."""
-
-    QUEUED = "email_queued"
-    SENT = "email_sent"
-    FAILED = "email_failed"  # a temporary failure; another attempt follows
-    DEAD = "email_dead"  # refused for good, or out of attempts
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +140,7 @@ class OutboxService:
         )
         await ReceiptEvent.create(
             receipt_id=receipt.id,
-            type=EventType.QUEUED,
+            type=EventType.EMAIL_QUEUED,
             at=now,
             staff=staff,
             detail={
@@ -299,7 +291,7 @@ class OutboxService:
                 )
                 await ReceiptEvent.create(
                     receipt_id=receipt_id,
-                    type=EventType.QUEUED,
+                    type=EventType.EMAIL_QUEUED,
                     at=now,
                     detail={
                         "to": mask_email(address),

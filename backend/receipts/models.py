@@ -13,6 +13,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from backend import sealing
+from backend.events import EventType
 from backend.issuers.models import Issuer, Staff
 
 
@@ -29,11 +30,6 @@ class ReceiptStatus(StrEnum):
 class VisitType(StrEnum):
     OUTPATIENT = "outpatient"  # 门诊
     INPATIENT = "inpatient"  # 住院
-
-
-class EventType(StrEnum):
-    ISSUED = "issued"
-    REVERSED = "reversed"
 
 
 class Receipt(Model):
@@ -156,7 +152,7 @@ class ReceiptEvent(Model):
     receipt: fields.ForeignKeyRelation[Receipt] = fields.ForeignKeyField(
         "models.Receipt", related_name="events", on_delete=fields.RESTRICT
     )
-    type = fields.CharField(max_length=32)
+    type = fields.CharEnumField(EventType, max_length=32)
     at = fields.DatetimeField()
     staff: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
         "models.Staff", related_name="events", null=True, on_delete=fields.RESTRICT

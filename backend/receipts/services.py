@@ -18,11 +18,12 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from backend.anchoring.services import AnchoringService, LedgerState
+from backend.anchoring.services import AnchoringService, AnchorState, LedgerState
 from backend.chinatime import check_moment, day_end, day_start
 from backend.clock import Clock
 from backend.db import defer_receipt_keys, dialect_sql
 from backend.errors import DomainError
+from backend.events import EventType
 from backend.issuers.models import Issuer, Staff
 from backend.receipts.canonical import ReceiptDocument
 from backend.receipts.errors import (
@@ -34,7 +35,6 @@ from backend.receipts.errors import (
     WrongReceiptKind,
 )
 from backend.receipts.models import (
-    EventType,
     LineItem,
     Receipt,
     ReceiptEvent,
@@ -46,7 +46,7 @@ from backend.receipts.models import (
 from backend.receipts.numbering import Numbering, draw_check_code, fiscal_numbering, receipt_label
 from backend.receipts.tokens import new_scan_token
 
-PENDING = LedgerState("pending")
+PENDING = LedgerState(AnchorState.PENDING)
 
 _NEXT_NUMBER = (
     "UPDATE receipt_sequence SET last_number = last_number + 1 "
@@ -331,7 +331,7 @@ class ReceiptService:
             )
             await ScanToken.create(receipt=receipt, token=token, using_db=conn)
             await ReceiptEvent.create(
-                receipt=receipt, type="scan_token_reissued", at=self._clock(), using_db=conn
+                receipt=receipt, type=EventType.SCAN_TOKEN_REISSUED, at=self._clock(), using_db=conn
             )
         return token
 
@@ -350,7 +350,7 @@ class ReceiptService:
     ) -> LoadedReceipt:
         """The receipt once its issue statement is integrated, or as it is after ``timeout``."""
         deadline = asyncio.get_running_loop().time() + timeout
-        while (await self._anchoring.state(receipt_id)).state == "pending":
+        while (await self._anchoring.state(receipt_id)).state == AnchorState.PENDING:
             if asyncio.get_running_loop().time() >= deadline:
                 break
             await asyncio.sleep(0.02)

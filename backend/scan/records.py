@@ -19,9 +19,10 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from backend.events import EventType
 from backend.sealing import unseal
 
-SCAN_SQL = """
+SCAN_SQL = f"""
 SELECT t.token, r.id, r.kind, r.code, r.number, r.issued_at, r.status, r.payer_name,
        r.payer_id_number, r.visit_type, r.department, r.visit_start, r.total_fen,
        r.fund_fen, r.other_fen, r.account_fen, r.cash_fen,
@@ -29,7 +30,7 @@ SELECT t.token, r.id, r.kind, r.code, r.number, r.issued_at, r.status, r.payer_n
        rv.code AS reverses_code, rv.number AS reverses_number,
        EXISTS (SELECT 1 FROM receipt rb WHERE rb.reverses_id = r.id) AS reversed,
        (SELECT e.leaf_index FROM ledger_entry e
-         WHERE e.receipt_id = r.id AND e.event = 'issued') AS leaf_index,
+         WHERE e.receipt_id = r.id AND e.event = '{EventType.ISSUED}') AS leaf_index,
        EXISTS (SELECT 1 FROM transit_invoice ti
                 WHERE ti.receipt_id = r.id AND ti.buyer_kind = 'company') AS company_buyer,
        li.position, li.category, li.name AS item_name, li.quantity, li.unit, li.amount_fen
@@ -38,7 +39,7 @@ SELECT t.token, r.id, r.kind, r.code, r.number, r.issued_at, r.status, r.payer_n
   JOIN issuer i ON i.id = r.issuer_id
   LEFT JOIN receipt rv ON rv.id = r.reverses_id
   LEFT JOIN line_item li ON li.receipt_id = r.id
- WHERE t.token {tokens} AND t.revoked_at IS NULL
+ WHERE t.token {{tokens}} AND t.revoked_at IS NULL
 """
 # At most this many tokens in one statement; more wait for the next.
 MAX_BATCH = 100

@@ -19,6 +19,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from backend.anchoring.services import AnchoringService, LedgerState
 from backend.clock import Clock
 from backend.db import connection
+from backend.events import EventType
 from backend.links import scan_links
 from backend.masking import mask_id_number, shown_payer
 from backend.receipts.models import ReceiptEvent
@@ -141,9 +142,9 @@ class ScanService:
 
 
 # One statement however many receipts were opened: arrays go to the server in one round trip.
-_OPENED_POSTGRES = """
+_OPENED_POSTGRES = f"""
 INSERT INTO receipt_event (receipt_id, type, at, detail)
-SELECT receipt_id, 'opened', at, jsonb_build_object('times', times::text)
+SELECT receipt_id, '{EventType.OPENED}', at, jsonb_build_object('times', times::text)
   FROM unnest($1::uuid[], $2::timestamptz[], $3::bigint[]) AS opened (receipt_id, at, times)
 """
 
@@ -162,7 +163,7 @@ async def _write_opens(
             [
                 ReceiptEvent(
                     receipt_id=receipt_id,
-                    type="opened",
+                    type=EventType.OPENED,
                     at=first[receipt_id],
                     detail={"times": str(opens[receipt_id])},
                 )

@@ -11,25 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from backend.anchoring.commitments import ReceiptForm, expected_commitment, form_of
 from backend.anchoring.models import LedgerEntry
-from backend.anchoring.services import AnchoringService
+from backend.anchoring.services import AnchoringService, AnchorState
 from backend.anchoring.witnessing import Witnessing
+from backend.events import EventType
 from backend.receipts.canonical import ReceiptDocument
 from backend.receipts.models import LineItem, Receipt
 from chain.errors import ChainError
 from chain.hashing import leaf_hash
 from chain.receipt.statement import check_statement, loose_fields
 from chain.verify import verify_inclusion
-
-LedgerStateName = Literal["pending", "anchored", "witnessed"]
-_LEDGER_STATES: dict[str, LedgerStateName] = {
-    "pending": "pending",
-    "anchored": "anchored",
-    "witnessed": "witnessed",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +41,7 @@ class LedgerProof:
     """The receipt's statements, proven against the checkpoint ``note`` of ``tree_size``: the
     latest one cosigned by the witness quorum when it covers them all, else the latest one."""
 
-    state: LedgerStateName
+    state: AnchorState
     tree_size: int | None
     checkpoint: str | None
     entries: tuple[ProvenEntry, ...]
@@ -100,9 +93,9 @@ class LedgerCheck:
                     inclusion_proof=proof,
                 )
             )
-        issued = next((entry for entry in entries if entry.event == "issued"), None)
+        issued = next((entry for entry in entries if entry.event == EventType.ISSUED), None)
         state = (await self._anchoring.state_at(issued.leaf_index if issued else None)).state
-        return problems, LedgerProof(_LEDGER_STATES[state], size, note, tuple(proven))
+        return problems, LedgerProof(state, size, note, tuple(proven))
 
     async def _proof_size(self, entries: Sequence[LedgerEntry]) -> tuple[int | None, str | None]:
         integrated = [int(e.leaf_index) for e in entries if e.leaf_index is not None]

@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 from backend.anchoring.services import AnchoringService
 from backend.clock import Clock
 from backend.db import dialect_sql
+from backend.events import EventType
 from backend.issuers.models import Issuer, IssuerKind, Staff
 from backend.receipts.canonical import ReceiptDocument
 from backend.receipts.models import LineItem, Receipt, ReceiptEvent, ReceiptStatus
@@ -35,9 +36,6 @@ from backend.verify.models import ClaimState, ReimbursementClaim
 from backend.verify.services import ReceiptRef, find_receipt, mask_organisation
 
 log = logging.getLogger("piaojia.verify")
-
-# Ledger statement and whereabouts event types of reimbursement.
-LOCKED, UNLOCKED, CLOSED = "locked", "unlocked", "closed"
 
 _VALID_RECEIPT = "SELECT id FROM receipt WHERE id = $1 AND status = $2"
 _INSERT_LOCKED = (
@@ -94,11 +92,8 @@ class ReimbursementService:
                     dialect_sql(conn, _INSERT_LOCKED), [*params, str(staff.id), now, now]
                 )
                 if not inserted:
-                    claim = await _current(conn, receipt)
-                    if claim.state == ClaimState.LOCKED and claim.party_id == party.id:  # type: ignore[attr-defined]
-                        return ClaimResult(receipt, ClaimState.LOCKED, claim.locked_at, False)
-                    raise _claimed(claim)
-            await self._record(conn, LOCKED, receipt, staff, party, now)
+                    return await _unchanged(conn, receipt, party, repeat=ClaimState.LOCKED)
+            await self._record(conn, EventType.LOCKED, receipt, staff, party, now)
         return ClaimResult(receipt, ClaimState.LOCKED, now, True)
 
     async def unlock(self, staff: Staff, ref: ReceiptRef) -> ClaimResult:
@@ -122,15 +117,14 @@ class ReimbursementService:
                 )
             )
             if not changed:
-                claim = (
-                    await ReimbursementClaim.filter(receipt_id=receipt.id).using_db(conn).first()
+                return await _unchanged(
+                    conn,
+                    receipt,
+                    party,
+                    not_locked="the receipt is not locked; there is nothing to unlock",
+                    closed="the reimbursement is closed and cannot be unlocked",
                 )
-                if claim is None or claim.state == ClaimState.AVAILABLE:
-                    raise NotLocked("the receipt is not locked; there is nothing to unlock")
-                if claim.state == ClaimState.CLOSED and claim.party_id == party.id:  # type: ignore[attr-defined]
-                    raise AlreadyClosed("the reimbursement is closed and cannot be unlocked")
-                raise _claimed(claim)
-            await self._record(conn, UNLOCKED, receipt, staff, party, now)
+            await self._record(conn, EventType.UNLOCKED, receipt, staff, party, now)
         return ClaimResult(receipt, ClaimState.AVAILABLE, now, True)
 
     async def close(self, staff: Staff, ref: ReceiptRef) -> ClaimResult:
@@ -151,15 +145,14 @@ class ReimbursementService:
                 .update(state=ClaimState.CLOSED, closed_at=now, updated_at=now)
             )
             if not changed:
-                claim = (
-                    await ReimbursementClaim.filter(receipt_id=receipt.id).using_db(conn).first()
+                return await _unchanged(
+                    conn,
+                    receipt,
+                    party,
+                    repeat=ClaimState.CLOSED,
+                    not_locked="lock the receipt before closing its reimbursement",
                 )
-                if claim is None or claim.state == ClaimState.AVAILABLE:
-                    raise NotLocked("lock the receipt before closing its reimbursement")
-                if claim.state == ClaimState.CLOSED and claim.party_id == party.id:  # type: ignore[attr-defined]
-                    return ClaimResult(receipt, ClaimState.CLOSED, claim.closed_at, False)
-                raise _claimed(claim)
-            await self._record(conn, CLOSED, receipt, staff, party, now)
+            await self._record(conn, EventType.CLOSED, receipt, staff, party, now)
         return ClaimResult(receipt, ClaimState.CLOSED, now, True)
 
     async def _claimable(self, ref: ReceiptRef, *, allow_reversed: bool = False) -> Receipt:
@@ -181,7 +174,7 @@ class ReimbursementService:
     async def _record(
         self,
         conn: BaseDBAsyncClient,
-        event: str,
+        event: EventType,
         receipt: Receipt,
         staff: Staff,
         party: Issuer,
@@ -222,14 +215,42 @@ async def _require_valid(conn: BaseDBAsyncClient, receipt: Receipt) -> None:
         raise ReceiptNotReimbursable("the receipt was reversed (已冲红) and cannot be reimbursed")
 
 
-async def _current(conn: BaseDBAsyncClient, receipt: Receipt) -> ReimbursementClaim:
+async def _unchanged(
+    conn: BaseDBAsyncClient,
+    receipt: Receipt,
+    party: Issuer,
+    *,
+    repeat: ClaimState | None = None,
+    not_locked: str | None = None,
+    closed: str | None = None,
+) -> ClaimResult:
+    """The answer when a claim's conditional write changed nothing, read from the claim as it
+    stands now: ``party`` repeating the request that brought the claim to ``repeat`` gets the
+    claim unchanged (``changed`` false). Otherwise raises why the change was refused:
+    ``NotLocked(not_locked)`` when nobody holds the receipt (``not_locked`` given),
+    ``AlreadyClosed(closed)`` when ``party`` closed it (``closed`` given), else
+    ``AlreadyClaimed``.
+    """
     claim = await ReimbursementClaim.filter(receipt_id=receipt.id).using_db(conn).first()
-    assert claim is not None  # the insert conflicted with this row; rows are never deleted
-    return claim
+    if not_locked is not None and (claim is None or claim.state == ClaimState.AVAILABLE):
+        raise NotLocked(not_locked)
+    # Without ``not_locked`` the caller's insert conflicted with this row: rows are never
+    # deleted.
+    assert claim is not None
+    if claim.party_id == party.id:  # type: ignore[attr-defined]
+        if claim.state == repeat:
+            return ClaimResult(receipt, claim.state, _since(claim), False)
+        if claim.state == ClaimState.CLOSED and closed is not None:
+            raise AlreadyClosed(closed)
+    raise _claimed(claim)
+
+
+def _since(claim: ReimbursementClaim) -> datetime | None:
+    return claim.closed_at if claim.state == ClaimState.CLOSED else claim.locked_at
 
 
 def _claimed(claim: ReimbursementClaim) -> AlreadyClaimed:
-    since = claim.closed_at if claim.state == ClaimState.CLOSED else claim.locked_at
+    since = _since(claim)
     since_text = (
         since.astimezone(CHINA_STANDARD_TIME).isoformat(timespec="seconds") if since else None
     )

@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 
 from backend.clock import Clock
 from backend.db import dialect_sql
+from backend.events import EventType
 from backend.issuers.models import Staff
 from backend.masking import mask_name
 from backend.receipts.models import LineItem, Receipt, ReceiptEvent
@@ -40,8 +41,6 @@ log = logging.getLogger("piaojia.verify")
 # Which of some receipts are titled to a company (单位), whose buyer name is shown whole.
 CompanyBuyers = Callable[[Collection[uuid.UUID]], Awaitable[set[uuid.UUID]]]
 
-# The whereabouts event type of a verification.
-VERIFIED = "verified"
 NO_MATCH = (
     "no receipt matches this 票据代码, 票据号码 and 校验码 (and 开票日期 and 金额 where the "
     "issuer requires them)"
@@ -181,7 +180,7 @@ class VerifyService:
             verified_today = int(rows[0]["count"])
             await ReceiptEvent.create(
                 receipt=receipt,
-                type=VERIFIED,
+                type=EventType.VERIFIED,
                 at=now,
                 detail={"times_today": str(verified_today)},
                 using_db=conn,

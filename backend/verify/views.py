@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from backend.errors import TooManyRequests, ValidationFailed
+from backend.events import EVENT_LABELS
 from backend.i18n.messages import chinese
 from backend.issuers.models import IssuerKind, StaffRole
 from backend.throttle.errors import LimiterUnavailable
@@ -35,7 +36,6 @@ from backend.web import (
     service,
     staff_for,
 )
-from backend.whereabouts.services import EVENT_LABELS
 
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 REIMBURSERS = (StaffRole.REIMBURSER,)

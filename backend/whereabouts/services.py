@@ -24,6 +24,7 @@ from tortoise.expressions import Q
 
 from backend.chinatime import CHINA_STANDARD_TIME, check_moment, day_end, day_start
 from backend.clock import Clock
+from backend.events import EventType
 from backend.issuers.models import Issuer
 from backend.receipts.errors import InvalidCursor, ReceiptNotFound
 from backend.receipts.models import Receipt, ReceiptEvent, ReceiptStatus
@@ -43,24 +44,7 @@ STATE_LABELS = {
     "reversed": "已冲红",
     "red": "红字票据",
 }
-EVENT_LABELS = {
-    "issued": "开具",
-    "slip_printed": "打印告知单",
-    "opened": "扫码打开",
-    "claimed": "加入票夹",
-    "unclaimed": "移出票夹",
-    "email_queued": "邮件排队",
-    "email_sent": "邮件已发送",
-    "email_failed": "邮件发送失败",
-    "email_dead": "邮件放弃发送",
-    "verified": "查验",
-    "locked": "报销锁定",
-    "unlocked": "报销解锁",
-    "closed": "报销完成",
-    "reversed": "冲红",
-    "scan_token_reissued": "重发二维码",
-}
-FAILED_EMAIL_EVENTS = ("email_failed", "email_dead")
+FAILED_EMAIL_EVENTS = (EventType.EMAIL_FAILED, EventType.EMAIL_DEAD)
 MAX_RANGE_DAYS = 366
 MAX_LISTED = 50
 _RANK = {"unopened": 0, "opened": 1, "claimed": 2, "verified": 3, "locked": 4, "closed": 5}
@@ -87,7 +71,7 @@ class DayRange:
 
 @dataclass(frozen=True, slots=True)
 class TrailEvent:
-    type: str
+    type: EventType
     label: str
     at: datetime
     staff_name: str | None
@@ -107,7 +91,7 @@ class ReceiptWhereabouts:
     opened_at: datetime | None
     emails_sent: int
     emails_failed: int
-    last_event: str
+    last_event: EventType
     last_event_at: datetime
 
 
@@ -116,7 +100,7 @@ class FailedEmail:
     receipt_id: uuid.UUID
     code: str
     number: str
-    type: str
+    type: EventType
     at: datetime
     reason: str
 
@@ -145,17 +129,19 @@ def state_of(status: str, reverses: object, event_types: Iterable[str]) -> str:
     in_folder = False
     claim: str | None = None
     for kind in event_types:
-        if kind == "opened":
+        if kind == EventType.OPENED:
             best = max(best, _RANK["opened"])
-        elif kind == "claimed":
+        elif kind == EventType.CLAIMED:
             in_folder = True
-        elif kind == "unclaimed":
+        elif kind == EventType.UNCLAIMED:
             in_folder = False
-        elif kind == "verified":
+        elif kind == EventType.VERIFIED:
             best = max(best, _RANK["verified"])
-        elif kind in ("locked", "closed"):
-            claim = kind
-        elif kind == "unlocked" and claim == "locked":
+        elif kind == EventType.LOCKED:
+            claim = "locked"
+        elif kind == EventType.CLOSED:
+            claim = "closed"
+        elif kind == EventType.UNLOCKED and claim == "locked":
             claim = None
     if claim is not None:
         return claim
@@ -207,8 +193,8 @@ class WhereaboutsService:
         for row in rows:
             events = trails[row["id"]]
             kinds = [event["type"] for event in events]
-            opened = next((e["at"] for e in events if e["type"] == "opened"), None)
-            last = events[-1] if events else {"type": "issued", "at": row["issued_at"]}
+            opened = next((e["at"] for e in events if e["type"] == EventType.OPENED), None)
+            last = events[-1] if events else {"type": EventType.ISSUED, "at": row["issued_at"]}
             found.append(
                 ReceiptWhereabouts(
                     id=row["id"],
@@ -220,7 +206,7 @@ class WhereaboutsService:
                     status=str(row["status"]),
                     state=state_of(str(row["status"]), row["reverses_id"], kinds),
                     opened_at=opened,
-                    emails_sent=kinds.count("email_sent"),
+                    emails_sent=kinds.count(EventType.EMAIL_SENT),
                     emails_failed=sum(kinds.count(kind) for kind in FAILED_EMAIL_EVENTS),
                     last_event=last["type"],
                     last_event_at=last["at"],
@@ -342,7 +328,7 @@ class WhereaboutsService:
         return [
             TrailEvent(
                 type=event.type,
-                label=EVENT_LABELS.get(event.type, event.type),
+                label=event.type.label,
                 at=event.at,
                 staff_name=event.staff.name if event.staff else None,
                 detail={str(k): str(v) for k, v in (event.detail or {}).items()},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from backend.anchoring.services import AnchoringService, LedgerState
+from backend.anchoring.services import AnchoringService, AnchorState, LedgerState
 from backend.anchoring.storage import SqlStorage
 from backend.anchoring.witnessing import Witnessing
 from chain.log import Log
@@ -34,21 +34,22 @@ def anchoring(witnessing: Any) -> AnchoringService:
 async def test_states_and_the_witnessed_size_remembered() -> None:
     witnessing = CountingWitnessing()
     service = anchoring(witnessing)
-    assert await service.state_at(None) == LedgerState("pending")
+    assert await service.state_at(None) == LedgerState(AnchorState.PENDING)
     assert witnessing.asked == 0
 
-    assert await service.state_at(3) == LedgerState("anchored", 3)  # nothing witnessed yet
+    # Nothing witnessed yet.
+    assert await service.state_at(3) == LedgerState(AnchorState.ANCHORED, 3)
     witnessing.size = 10
-    assert await service.state_at(3) == LedgerState("witnessed", 3)
+    assert await service.state_at(3) == LedgerState(AnchorState.WITNESSED, 3)
     assert witnessing.asked == 2
 
     for index in (0, 5, 9):  # below a size once witnessed: no need to ask again
-        assert await service.state_at(index) == LedgerState("witnessed", index)
+        assert await service.state_at(index) == LedgerState(AnchorState.WITNESSED, index)
     assert witnessing.asked == 2
 
-    assert await service.state_at(10) == LedgerState("anchored", 10)  # beyond it: asked
+    assert await service.state_at(10) == LedgerState(AnchorState.ANCHORED, 10)  # beyond it: asked
     witnessing.size = 11
-    assert await service.state_at(10) == LedgerState("witnessed", 10)
+    assert await service.state_at(10) == LedgerState(AnchorState.WITNESSED, 10)
     assert witnessing.asked == 4
 
 
@@ -56,5 +57,5 @@ async def test_without_witnesses_integrated_means_anchored() -> None:
     witnessing = CountingWitnessing()
     witnessing.witnesses = ()
     service = anchoring(cast(Witnessing, witnessing))
-    assert await service.state_at(0) == LedgerState("anchored", 0)
+    assert await service.state_at(0) == LedgerState(AnchorState.ANCHORED, 0)
     assert witnessing.asked == 0

@@ -10,9 +10,10 @@ import httpx
 from starlette.applications import Starlette
 
 from backend.auth.standin import demo_openid
+from backend.events import EventType
 from backend.folder.models import FolderEntry
 from backend.outbox.models import MailQuota, MessageKind, OutboxMessage
-from backend.outbox.services import EventType, MailLimits, OutboxService
+from backend.outbox.services import MailLimits, OutboxService
 from backend.receipts.models import Receipt, ReceiptEvent, ReceiptStatus
 from backend.transit.models import InvoicedTrip, TransitInvoice
 from backend.transit.services import TransitService
@@ -64,7 +65,9 @@ async def test_the_invoice_pdf_is_queued_with_the_invoice(
     assert message.kind == MessageKind.RECEIPT
     assert message.recipient == "Alice.Wang@example.com"  # the domain lower-cased, the rest kept
     assert await OutboxMessage.all().count() == 1
-    (event,) = await ReceiptEvent.filter(receipt_id=uuid.UUID(receipt_id), type=EventType.QUEUED)
+    (event,) = await ReceiptEvent.filter(
+        receipt_id=uuid.UUID(receipt_id), type=EventType.EMAIL_QUEUED
+    )
     assert event.detail == {
         "to": "A***@example.com",
         "message": str(message.id),
@@ -89,7 +92,7 @@ async def test_without_an_address_nothing_is_queued(
     assert issued.status_code == 201, issued.text
     assert issued.json()["email"] is None
     assert await OutboxMessage.all().count() == 0
-    assert await ReceiptEvent.filter(type=EventType.QUEUED).count() == 0
+    assert await ReceiptEvent.filter(type=EventType.EMAIL_QUEUED).count() == 0
 
 
 async def test_a_bad_address_writes_nothing(
