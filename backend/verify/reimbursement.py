@@ -32,7 +32,7 @@ from backend.verify.errors import (
 )
 from backend.verify.ledger import LedgerCheck
 from backend.verify.models import ClaimState, ReimbursementClaim
-from backend.verify.services import ReceiptRef, find_receipt, mask_organisation
+from backend.verify.services import ReceiptElements, find_receipt, mask_organisation
 
 log = logging.getLogger("piaojia.verify")
 
@@ -63,7 +63,7 @@ class ReimbursementService:
         self._anchoring = anchoring
         self._clock = clock
 
-    async def lock(self, staff: Staff, ref: ReceiptRef) -> ClaimResult:
+    async def lock(self, staff: Staff, ref: ReceiptElements) -> ClaimResult:
         """Lock the receipt for ``staff``'s reimbursing party (INVOICE_REIMBURSE_LOCK).
 
         Exactly one of any number of racing parties wins; the others get ``AlreadyClaimed``
@@ -101,7 +101,7 @@ class ReimbursementService:
             await self._record(conn, LOCKED, receipt, staff, party, now)
         return ClaimResult(receipt, ClaimState.LOCKED, now, True)
 
-    async def unlock(self, staff: Staff, ref: ReceiptRef) -> ClaimResult:
+    async def unlock(self, staff: Staff, ref: ReceiptElements) -> ClaimResult:
         """Give a locked receipt back (INVOICE_REIMBURSE_INIT); only the locking party can,
         and only before closure."""
         party = _party(staff)
@@ -133,7 +133,7 @@ class ReimbursementService:
             await self._record(conn, UNLOCKED, receipt, staff, party, now)
         return ClaimResult(receipt, ClaimState.AVAILABLE, now, True)
 
-    async def close(self, staff: Staff, ref: ReceiptRef) -> ClaimResult:
+    async def close(self, staff: Staff, ref: ReceiptElements) -> ClaimResult:
         """Close a receipt this party locked: reimbursed and booked (CLOSURE), for good.
 
         Closing again by the same party is a no-op answered like the first.
@@ -162,7 +162,7 @@ class ReimbursementService:
             await self._record(conn, CLOSED, receipt, staff, party, now)
         return ClaimResult(receipt, ClaimState.CLOSED, now, True)
 
-    async def _claimable(self, ref: ReceiptRef, *, allow_reversed: bool = False) -> Receipt:
+    async def _claimable(self, ref: ReceiptElements, *, allow_reversed: bool = False) -> Receipt:
         # A reimburser holds the receipt, so it names it as a verifier does; no daily count.
         receipt = await find_receipt(ref)
         if receipt.reverses_id is not None:  # type: ignore[attr-defined]
