@@ -99,7 +99,14 @@ class ReceiptRef(Model):
     number: str
 
 
-class LedgerOut(Model):
+class ReceiptName(Model):
+    """A receipt named as on paper: 票据代码 ("" for a 数电票) and 号码."""
+
+    code: str
+    number: str
+
+
+class LedgerStateOut(Model):
     """pending: not yet in the log; anchored: integrated at ``leaf_index``; witnessed: in a
     checkpoint cosigned by the witness quorum."""
 
@@ -127,7 +134,7 @@ class ReceiptOut(Model):
     reversed_by: ReceiptRef | None
     reversal_reason: str | None
     scan_url: str | None
-    ledger: LedgerOut
+    ledger: LedgerStateOut
 
 
 class ReceiptSummary(Model):
@@ -211,7 +218,7 @@ def receipt_out(
         reversed_by=_ref(reversed_by),
         reversal_reason=receipt.reversal_reason,
         scan_url=scan_url,
-        ledger=LedgerOut(state=ledger_state, leaf_index=leaf_index),
+        ledger=LedgerStateOut(state=ledger_state, leaf_index=leaf_index),
     )
 
 

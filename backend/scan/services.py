@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from limits.aio.storage import Storage
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -20,18 +21,13 @@ from backend.anchoring.services import AnchoringService, LedgerState
 from backend.clock import Clock
 from backend.db import connection
 from backend.events import EventType
-from backend.links import scan_links
-from backend.masking import mask_id_number, shown_payer
 from backend.receipts.models import ReceiptEvent
-from backend.receipts.money import format_fen, to_capitals
-from backend.receipts.schemas import china_time
 from backend.receipts.services import LoadedReceipt, ReceiptService
 from backend.scan.errors import TooManyUnknownTokens, UnknownScanToken
 from backend.scan.records import ScanRecord, ScanRecords
 from backend.throttle.services import AttemptLimit
 
 FLUSH_SLICE = 250
-VISIT_TYPES = {"outpatient": "门诊", "inpatient": "住院"}
 
 
 def unknown_token_limit(
@@ -57,6 +53,14 @@ def unknown_token_limit(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class OpenedReceipt:
+    """A receipt opened by its scan token, before masking, and where it stands in the ledger."""
+
+    record: ScanRecord
+    ledger: LedgerState
+
+
 class ScanService:
     def __init__(
         self,
@@ -75,8 +79,8 @@ class ScanService:
         self._opens: Counter[uuid.UUID] = Counter()
         self._first_open: dict[uuid.UUID, datetime] = {}
 
-    async def open(self, token: str, *, client: str) -> dict[str, Any]:
-        """What the scan page shows of the receipt ``token`` opens (see ``scan_view``), for
+    async def open(self, token: str, *, client: str) -> OpenedReceipt:
+        """The receipt ``token`` opens, unmasked (``scan.schemas.scan_answer`` masks it), for
         ``client`` (its address); the open is counted.
 
         Unknown and revoked tokens raise ``UnknownScanToken`` and count against the client
@@ -86,7 +90,7 @@ class ScanService:
         record = await self.check(token, client=client)
         self._count_open(record.receipt_id)
         ledger = await self._anchoring.state_at(record.leaf_index)
-        return scan_view(record, ledger, token=token)
+        return OpenedReceipt(record, ledger)
 
     async def check(self, token: str, *, client: str) -> ScanRecord:
         """The record of the receipt ``token`` opens, for ``client``, before its PDF or proof
@@ -176,53 +180,3 @@ async def _write_opens(
 def _plausible(token: str) -> bool:
     # Anything that is not 32 URL-safe characters cannot be a token: no query needed.
     return len(token) == 32 and token.replace("-", "").replace("_", "").isalnum()
-
-
-def scan_view(record: ScanRecord, ledger: LedgerState, *, token: str) -> dict[str, Any]:
-    """What anyone holding the QR code may see: personal data masked, links to the rest."""
-    links = scan_links(token)
-    return {
-        "receipt": {
-            "kind": record.kind,
-            "code": record.code,
-            "number": record.number,
-            "issued_at": china_time(record.issued_at),
-            "status": record.status,
-            "issuer": {"name": record.issuer_name},
-            "payer": {
-                "name": shown_payer(record.payer_name, company=record.company_buyer),
-                "id_number": mask_id_number(record.payer_id_number),
-            },
-            "visit": {
-                "type": VISIT_TYPES.get(record.visit_type or ""),
-                "department": record.department,
-                "date": record.visit_start.isoformat() if record.visit_start else None,
-            },
-            "items": [
-                {
-                    "category": i.category,
-                    "name": i.name,
-                    "quantity": i.quantity,
-                    "unit": i.unit,
-                    "amount": format_fen(i.amount_fen),
-                }
-                for i in record.items
-            ],
-            "payment": {
-                "fund": format_fen(record.fund_fen),
-                "other": format_fen(record.other_fen),
-                "account": format_fen(record.account_fen),
-                "cash": format_fen(record.cash_fen),
-            },
-            "total": format_fen(record.total_fen),
-            "total_in_capitals": to_capitals(record.total_fen),
-            "reverses": (
-                {"code": record.reverses[0], "number": record.reverses[1]}
-                if record.reverses
-                else None
-            ),
-            "reversed": record.reversed,
-        },
-        "ledger": {"state": ledger.state, "leaf_index": ledger.leaf_index},
-        "links": {"pdf": links.pdf, "proof": links.proof, "email": links.email},
-    }

@@ -23,6 +23,7 @@ from backend.outbox.schemas import EmailRequest, QueuedEmailOut
 from backend.outbox.services import OutboxService
 from backend.receipts.services import ReceiptService
 from backend.scan.errors import UnknownScanToken
+from backend.scan.schemas import ScanAnswer, scan_answer
 from backend.scan.services import ScanService
 from backend.schema import Model
 from backend.throttle.errors import LimiterUnavailable
@@ -86,7 +87,7 @@ async def _receipt_page(
     """The H5 page of the receipt ``token`` opens; with ``refused``, the email form says in
     Chinese why the copy was not sent and keeps the ``address`` typed."""
     try:
-        view = await service(request, ScanService).open(token, client=client_address(request))
+        opened = await service(request, ScanService).open(token, client=client_address(request))
     except UnknownScanToken:
         page = _templates(request).get_template("scan/not_found.html").render()
         return HTMLResponse(page, status_code=404, headers=NO_STORE)
@@ -96,7 +97,7 @@ async def _receipt_page(
         _templates(request)
         .get_template("scan/receipt.html")
         .render(
-            view=view,
+            view=scan_answer(opened.record, opened.ledger, token=token),
             token=token,
             emailed=emailed,
             email_error=chinese(refused) if refused else None,
@@ -114,8 +115,8 @@ async def _receipt_page(
 async def open_receipt(request: Request) -> Response:
     token = request.path_params["token"]
     if wants_json(request):
-        view = await service(request, ScanService).open(token, client=client_address(request))
-        return json_answer(view, headers=NO_STORE)
+        opened = await service(request, ScanService).open(token, client=client_address(request))
+        return json_answer(scan_answer(opened.record, opened.ledger, token=token), headers=NO_STORE)
     return await _receipt_page(request, token, emailed=request.query_params.get("emailed"))
 
 
@@ -212,6 +213,7 @@ ENDPOINTS = [
         summary="Open a receipt by the token in its QR code (H5 page, or JSON on request)",
         tag="scan",
         query=OpenQuery,
+        response=ScanAnswer,
         alternates=("text/html",),
     ),
     Endpoint(

@@ -6,17 +6,29 @@ the rest of the batch goes in.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema, model_validator
 
-from backend.chinatime import Day, Moment
-from backend.outbox.schemas import ADDRESS, QueuedEmailOut
-from backend.receipts.schemas import MAX_ROW_ID, Amount, ReceiptOut
+from backend.chinatime import Day, Moment, china_day
+from backend.outbox.schemas import ADDRESS, QueuedEmailOut, queued_out
+from backend.outbox.services import QueuedEmail
+from backend.receipts.money import format_fen
+from backend.receipts.schemas import MAX_ROW_ID, Amount, ReceiptOut, china_time
 from backend.schema import Model
 from backend.textfields import Text
-from backend.transit.models import BuyerKind, TaxRate
+from backend.transit.models import (
+    BuyerKind,
+    TaxRate,
+    TransitCard,
+    TransitInvoice,
+    TransitInvoiceLine,
+    TransitSettings,
+    Trip,
+)
+from backend.transit.stats import Stats
 
 MAX_TRIPS_PER_BATCH = 10_000
 # Above any issuer's configurable maximum: longer lists are refused before any query.
@@ -143,6 +155,11 @@ class CardOut(Model):
     card: str
     bound_at: str
 
+    @classmethod
+    def of(cls, card: TransitCard) -> CardOut:
+        """A bound card, with when it was bound in China time."""
+        return cls(card=card.card, bound_at=china_time(card.bound_at))
+
 
 class CardsOut(Model):
     cards: list[CardOut]
@@ -155,6 +172,18 @@ class TripOut(Model):
     exit: dict[str, str]
     fare: str
     channel: str
+
+    @classmethod
+    def of(cls, trip: Trip) -> TripOut:
+        """A trip as the rider lists it: stations with their times in China time."""
+        return cls(
+            id=trip.id,
+            ref=trip.ref,
+            entry={"station": trip.entry_station, "at": china_time(trip.entry_at)},
+            exit={"station": trip.exit_station, "at": china_time(trip.exit_at)},
+            fare=format_fen(trip.fare_fen),
+            channel=trip.channel,
+        )
 
 
 class TripsQuery(Model):
@@ -240,6 +269,47 @@ class InvoiceOut(Model):
         None, description="the PDF queued for the address given with the request, if any"
     )
 
+    @classmethod
+    def of(
+        cls,
+        receipt: ReceiptOut,
+        *,
+        detail: TransitInvoice,
+        lines: Sequence[TransitInvoiceLine],
+        trips: Sequence[Trip],
+        email: QueuedEmail | None = None,
+    ) -> InvoiceOut:
+        """The answer for an invoice whose receipt answer is ``receipt``: its title, tax and
+        one line per trip (each of ``lines`` names one of ``trips``), in the order of
+        ``lines``; ``email`` is the PDF queued with the request, if any."""
+        by_id = {trip.id: trip for trip in trips}
+        shown = []
+        for line in lines:
+            trip = by_id[line.trip_id]  # type: ignore[attr-defined]
+            shown.append(
+                InvoiceLineOut(
+                    trip_id=trip.id,
+                    day=china_day(trip.exit_at),
+                    entry_station=trip.entry_station,
+                    exit_station=trip.exit_station,
+                    fare=format_fen(trip.fare_fen),
+                    net=format_fen(line.net_fen),
+                    tax=format_fen(line.tax_fen),
+                )
+            )
+        return cls(
+            receipt=receipt,
+            buyer=BuyerOut(
+                kind=detail.buyer_kind, name=detail.buyer_name, tax_id=detail.buyer_tax_id
+            ),
+            tax_rate=detail.tax_rate,
+            net=format_fen(detail.net_fen),
+            tax=format_fen(detail.tax_fen),
+            total=format_fen(detail.net_fen + detail.tax_fen),
+            lines=shown,
+            email=queued_out(email) if email else None,
+        )
+
 
 class TransitSettingsIn(Model):
     tax_rate: TaxRate
@@ -251,6 +321,14 @@ class TransitSettingsOut(Model):
     tax_rate: str
     max_trips: int
     window_days: int
+
+    @classmethod
+    def of(cls, settings: TransitSettings) -> TransitSettingsOut:
+        return cls(
+            tax_rate=settings.tax_rate,
+            max_trips=settings.max_trips,
+            window_days=settings.window_days,
+        )
 
 
 class StatsQuery(Model):
@@ -270,3 +348,17 @@ class StatsOut(Model):
     invoiced: int
     invoiced_share: float = Field(description="invoiced / imported trips of the period, 0..1")
     invoices_by_title: dict[str, int]
+
+    @classmethod
+    def of(cls, stats: Stats) -> StatsOut:
+        """The period's days with their sums; the share is rounded to four places, 0.0 when
+        nothing was imported."""
+        imported = sum(d.imported for d in stats.days)
+        invoiced = sum(d.invoiced for d in stats.days)
+        return cls(
+            days=[DayOut(day=d.day, imported=d.imported, invoiced=d.invoiced) for d in stats.days],
+            imported=imported,
+            invoiced=invoiced,
+            invoiced_share=round(invoiced / imported, 4) if imported else 0.0,
+            invoices_by_title=stats.invoices_by_title,
+        )

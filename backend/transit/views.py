@@ -12,26 +12,20 @@ from starlette.responses import Response
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from backend.auth.views import user_for
-from backend.chinatime import china_day
 from backend.idempotency.services import Answer, IdempotencyService, request_fingerprint
 from backend.issuers.models import IssuerKind, StaffRole
 from backend.links import scan_url_or_none
-from backend.outbox.schemas import queued_out
-from backend.receipts.money import format_fen
-from backend.receipts.schemas import china_time, receipt_out
+from backend.receipts.schemas import receipt_out
 from backend.transit.cards import TripProof
 from backend.transit.errors import InvoiceNotFound
 from backend.transit.invoices import LoadedInvoice
 from backend.transit.schemas import (
     BindCard,
-    BuyerOut,
     CardOut,
     CardsOut,
-    DayOut,
     ImportOut,
     ImportTrips,
     ImportTripsLoose,
-    InvoiceLineOut,
     InvoiceOut,
     ReissueInvoice,
     RejectedOut,
@@ -88,31 +82,8 @@ def invoice_out(request: Request, found: LoadedInvoice) -> InvoiceOut:
         ledger_state=loaded.ledger.state,
         leaf_index=loaded.ledger.leaf_index,
     )
-    trips = {t.id: t for t in found.trips}
-    detail = found.detail
-    lines = []
-    for line in found.lines:
-        trip = trips[line.trip_id]  # type: ignore[attr-defined]
-        lines.append(
-            InvoiceLineOut(
-                trip_id=trip.id,
-                day=china_day(trip.exit_at),
-                entry_station=trip.entry_station,
-                exit_station=trip.exit_station,
-                fare=format_fen(trip.fare_fen),
-                net=format_fen(line.net_fen),
-                tax=format_fen(line.tax_fen),
-            )
-        )
-    return InvoiceOut(
-        receipt=receipt,
-        buyer=BuyerOut(kind=detail.buyer_kind, name=detail.buyer_name, tax_id=detail.buyer_tax_id),
-        tax_rate=detail.tax_rate,
-        net=format_fen(detail.net_fen),
-        tax=format_fen(detail.tax_fen),
-        total=format_fen(detail.net_fen + detail.tax_fen),
-        lines=lines,
-        email=queued_out(found.email) if found.email else None,
+    return InvoiceOut.of(
+        receipt, detail=found.detail, lines=found.lines, trips=found.trips, email=found.email
     )
 
 
@@ -138,11 +109,7 @@ async def import_trips(request: Request) -> Response:
 async def get_settings(request: Request) -> Response:
     staff = await staff_for(request)
     found = await transit_service(request).current_settings(staff.issuer.id)
-    return json_answer(
-        TransitSettingsOut(
-            tax_rate=found.tax_rate, max_trips=found.max_trips, window_days=found.window_days
-        )
-    )
+    return json_answer(TransitSettingsOut.of(found))
 
 
 async def put_settings(request: Request) -> Response:
@@ -155,11 +122,7 @@ async def put_settings(request: Request) -> Response:
         max_trips=payload.max_trips,
         window_days=payload.window_days,
     )
-    return json_answer(
-        TransitSettingsOut(
-            tax_rate=found.tax_rate, max_trips=found.max_trips, window_days=found.window_days
-        )
-    )
+    return json_answer(TransitSettingsOut.of(found))
 
 
 async def reverse_invoice(request: Request) -> Response:
@@ -189,17 +152,7 @@ async def stats(request: Request) -> Response:
     day_to = query.stats_to or today
     day_from = query.stats_from or day_to - timedelta(days=STATS_DEFAULT_DAYS - 1)
     found = await transit_service(request).stats(staff.issuer, day_from, day_to)
-    imported = sum(d.imported for d in found.days)
-    invoiced = sum(d.invoiced for d in found.days)
-    return json_answer(
-        StatsOut(
-            days=[DayOut(day=d.day, imported=d.imported, invoiced=d.invoiced) for d in found.days],
-            imported=imported,
-            invoiced=invoiced,
-            invoiced_share=round(invoiced / imported, 4) if imported else 0.0,
-            invoices_by_title=found.invoices_by_title,
-        )
-    )
+    return json_answer(StatsOut.of(found))
 
 
 # --- the rider ------------------------------------------------------------------------------
@@ -215,17 +168,13 @@ async def bind_card(request: Request) -> Response:
         fare_fen=payload.trip.fare,
     )
     card, created = await transit_service(request).bind_card(user, payload.card, proof)
-    return json_answer(
-        CardOut(card=card.card, bound_at=china_time(card.bound_at)), 201 if created else 200
-    )
+    return json_answer(CardOut.of(card), 201 if created else 200)
 
 
 async def list_cards(request: Request) -> Response:
     user = await user_for(request)
     cards = await transit_service(request).cards(user)
-    return json_answer(
-        CardsOut(cards=[CardOut(card=c.card, bound_at=china_time(c.bound_at)) for c in cards])
-    )
+    return json_answer(CardsOut(cards=[CardOut.of(c) for c in cards]))
 
 
 async def list_trips(request: Request) -> Response:
@@ -240,17 +189,7 @@ async def list_trips(request: Request) -> Response:
     )
     return json_answer(
         TripPage(
-            trips=[
-                TripOut(
-                    id=t.id,
-                    ref=t.ref,
-                    entry={"station": t.entry_station, "at": china_time(t.entry_at)},
-                    exit={"station": t.exit_station, "at": china_time(t.exit_at)},
-                    fare=format_fen(t.fare_fen),
-                    channel=t.channel,
-                )
-                for t in trips
-            ],
+            trips=[TripOut.of(t) for t in trips],
             next_cursor=next_cursor,
         )
     )

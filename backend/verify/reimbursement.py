@@ -33,7 +33,7 @@ from backend.verify.errors import (
 )
 from backend.verify.ledger import LedgerCheck
 from backend.verify.models import ClaimState, ReimbursementClaim
-from backend.verify.services import ReceiptRef, find_receipt, mask_organisation
+from backend.verify.services import ReceiptElements, find_receipt, mask_organisation
 
 log = logging.getLogger("piaojia.verify")
 
@@ -61,7 +61,7 @@ class ReimbursementService:
         self._anchoring = anchoring
         self._clock = clock
 
-    async def lock(self, staff: Staff, ref: ReceiptRef) -> ClaimResult:
+    async def lock(self, staff: Staff, ref: ReceiptElements) -> ClaimResult:
         """Lock the receipt for ``staff``'s reimbursing party (INVOICE_REIMBURSE_LOCK).
 
         Exactly one of any number of racing parties wins; the others get ``AlreadyClaimed``
@@ -96,7 +96,7 @@ class ReimbursementService:
             await self._record(conn, EventType.LOCKED, receipt, staff, party, now)
         return ClaimResult(receipt, ClaimState.LOCKED, now, True)
 
-    async def unlock(self, staff: Staff, ref: ReceiptRef) -> ClaimResult:
+    async def unlock(self, staff: Staff, ref: ReceiptElements) -> ClaimResult:
         """Give a locked receipt back (INVOICE_REIMBURSE_INIT); only the locking party can,
         and only before closure."""
         party = _party(staff)
@@ -127,7 +127,7 @@ class ReimbursementService:
             await self._record(conn, EventType.UNLOCKED, receipt, staff, party, now)
         return ClaimResult(receipt, ClaimState.AVAILABLE, now, True)
 
-    async def close(self, staff: Staff, ref: ReceiptRef) -> ClaimResult:
+    async def close(self, staff: Staff, ref: ReceiptElements) -> ClaimResult:
         """Close a receipt this party locked: reimbursed and booked (CLOSURE), for good.
 
         Closing again by the same party is a no-op answered like the first.
@@ -155,7 +155,7 @@ class ReimbursementService:
             await self._record(conn, EventType.CLOSED, receipt, staff, party, now)
         return ClaimResult(receipt, ClaimState.CLOSED, now, True)
 
-    async def _claimable(self, ref: ReceiptRef, *, allow_reversed: bool = False) -> Receipt:
+    async def _claimable(self, ref: ReceiptElements, *, allow_reversed: bool = False) -> Receipt:
         # A reimburser holds the receipt, so it names it as a verifier does; no daily count.
         receipt = await find_receipt(ref)
         if receipt.reverses_id is not None:  # type: ignore[attr-defined]

@@ -29,10 +29,16 @@ from backend.masking import shown_payer
 from backend.receipts.models import Receipt
 from backend.receipts.money import AmountError, format_fen, parse_fen, to_capitals
 from backend.receipts.numbering import INVOICE_NUMBER_DIGITS
-from backend.receipts.schemas import MAX_AMOUNT_FEN, SIGNED_AMOUNT_PATTERN, china_time
+from backend.receipts.schemas import (
+    MAX_AMOUNT_FEN,
+    SIGNED_AMOUNT_PATTERN,
+    LineItemOut,
+    ReceiptName,
+    china_time,
+)
 from backend.verify.models import ClaimState, VerificationRule
 from backend.verify.reimbursement import ClaimResult
-from backend.verify.services import ReceiptRef, Verification
+from backend.verify.services import ReceiptElements, Verification
 
 _COMPACT_DATE = re.compile(r"[0-9]{8}")
 
@@ -91,7 +97,7 @@ IssuedOn = Annotated[Day | None, BeforeValidator(_date), Field(description="开�
 Amount = Annotated[SignedAmount | None, BeforeValidator(_blank_is_none), Field(description="金额")]
 
 
-class _Ref(BaseModel):
+class _Elements(BaseModel):
     number: Number
     code: Code
     check: Check
@@ -109,8 +115,10 @@ class _Ref(BaseModel):
             raise ValueError("a 10-digit 票据号码 needs its 8-digit 票据代码 as code")
         return code
 
-    def ref(self) -> ReceiptRef:
-        return ReceiptRef(
+    def elements(self) -> ReceiptElements:
+        """The elements as the services take them: the check code lower-cased, a 数电票's
+        missing code as ""."""
+        return ReceiptElements(
             code=self.code or "",
             number=self.number,
             check_code=self.check.lower(),
@@ -119,14 +127,14 @@ class _Ref(BaseModel):
         )
 
 
-class VerifyQuery(_Ref):
+class VerifyQuery(_Elements):
     """The query of ``GET /api/v1/verify`` and ``GET /verify``. Unknown parameters are ignored:
     WeChat and other apps append their own to scanned links."""
 
     model_config = ConfigDict(extra="ignore", frozen=True, str_strip_whitespace=True)
 
 
-class ReceiptRefIn(_Ref):
+class ReceiptElementsIn(_Elements):
     """The receipt a reimbursing party locks, unlocks or closes: named as when verifying."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
@@ -144,26 +152,17 @@ class Out(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class ReceiptName(Out):
-    code: str
-    number: str
+class VerifiedIssuerOut(Out):
+    """The issuer as anyone verifying sees it: no internal id."""
 
-
-class IssuerOut(Out):
     name: str
     credit_code: str
 
 
-class PayerOut(Out):
+class VerifiedPayerOut(Out):
+    """The payer as anyone verifying sees it: the name alone."""
+
     name: str = Field(description="a person masked: 张*三; a company (单位) buyer whole")
-
-
-class ItemOut(Out):
-    category: str
-    name: str
-    quantity: str
-    unit: str
-    amount: str
 
 
 class VerifiedReceiptOut(Out):
@@ -172,9 +171,9 @@ class VerifiedReceiptOut(Out):
     number: str
     issued_at: str
     status: Literal["valid", "reversed", "reimbursed"]
-    issuer: IssuerOut
-    payer: PayerOut
-    items: list[ItemOut]
+    issuer: VerifiedIssuerOut
+    payer: VerifiedPayerOut
+    items: list[LineItemOut]
     total: str
     total_in_capitals: str
     reverses: ReceiptName | None
@@ -237,10 +236,14 @@ class VerifyAnswer(Out):
                 number=receipt.number,
                 issued_at=china_time(receipt.issued_at),
                 status=status,
-                issuer=IssuerOut(name=receipt.issuer.name, credit_code=receipt.issuer.credit_code),
-                payer=PayerOut(name=shown_payer(receipt.payer_name, company=found.company_buyer)),
+                issuer=VerifiedIssuerOut(
+                    name=receipt.issuer.name, credit_code=receipt.issuer.credit_code
+                ),
+                payer=VerifiedPayerOut(
+                    name=shown_payer(receipt.payer_name, company=found.company_buyer)
+                ),
                 items=[
-                    ItemOut(
+                    LineItemOut(
                         category=item.category,
                         name=item.name,
                         quantity=item.quantity,

@@ -54,8 +54,9 @@ _COUNT_VERIFICATION = (
 
 
 @dataclass(frozen=True, slots=True)
-class ReceiptRef:
-    """What the holder of a receipt gives to verify or claim it."""
+class ReceiptElements:
+    """What the holder of a receipt gives to verify or claim it: its elements (查验要素), not
+    a reference to a stored row."""
 
     code: str
     number: str
@@ -100,7 +101,7 @@ def mask_organisation(name: str) -> str:
     return name[:2] + "*" * (len(name) - 4) + name[-2:]
 
 
-async def find_receipt(ref: ReceiptRef) -> Receipt:
+async def find_receipt(ref: ReceiptElements) -> Receipt:
     """The one receipt ``ref`` names, its issuer loaded.
 
     Raises ``NoMatchingReceipt`` (one message, whichever element was wrong) or
@@ -151,7 +152,7 @@ class VerifyService:
 
     # -- verification ---------------------------------------------------------------------
 
-    async def verify(self, ref: ReceiptRef, *, client: str) -> Verification:
+    async def verify(self, ref: ReceiptElements, *, client: str) -> Verification:
         """Verify the receipt ``ref`` names, for ``client`` (its address).
 
         Every attempt counts against the client's per-minute allowance (slowed, then refused

@@ -19,7 +19,7 @@ from backend.verify.errors import DailyLimitReached, MoreElementsNeeded, NoMatch
 from backend.verify.reimbursement import ReimbursementService
 from backend.verify.schemas import (
     ClaimAnswer,
-    ReceiptRefIn,
+    ReceiptElementsIn,
     RuleAnswer,
     RuleIn,
     VerifyAnswer,
@@ -57,7 +57,7 @@ def _templates(request: Request) -> Environment:
 
 async def verify_json(request: Request) -> Response:
     query = parse_query(request, VerifyQuery)
-    found = await verify_service(request).verify(query.ref(), client=client_address(request))
+    found = await verify_service(request).verify(query.elements(), client=client_address(request))
     return json_answer(VerifyAnswer.of(found), headers=NO_STORE)
 
 
@@ -67,7 +67,9 @@ async def verify_page(request: Request) -> Response:
         return _page(request, "form", form)
     try:
         query = parse_query(request, VerifyQuery)
-        found = await verify_service(request).verify(query.ref(), client=client_address(request))
+        found = await verify_service(request).verify(
+            query.elements(), client=client_address(request)
+        )
     except NoMatchingReceipt:
         return _page(request, "not_found", form, status=404)
     except MoreElementsNeeded:
@@ -114,22 +116,28 @@ def _page(
 
 async def lock(request: Request) -> Response:
     staff = await staff_for(request)
-    body = parse_body(await read_body(request), ReceiptRefIn, request.headers.get("content-type"))
-    result = await service(request, ReimbursementService).lock(staff, body.ref())
+    body = parse_body(
+        await read_body(request), ReceiptElementsIn, request.headers.get("content-type")
+    )
+    result = await service(request, ReimbursementService).lock(staff, body.elements())
     return json_answer(ClaimAnswer.of(result))
 
 
 async def unlock(request: Request) -> Response:
     staff = await staff_for(request)
-    body = parse_body(await read_body(request), ReceiptRefIn, request.headers.get("content-type"))
-    result = await service(request, ReimbursementService).unlock(staff, body.ref())
+    body = parse_body(
+        await read_body(request), ReceiptElementsIn, request.headers.get("content-type")
+    )
+    result = await service(request, ReimbursementService).unlock(staff, body.elements())
     return json_answer(ClaimAnswer.of(result))
 
 
 async def close(request: Request) -> Response:
     staff = await staff_for(request)
-    body = parse_body(await read_body(request), ReceiptRefIn, request.headers.get("content-type"))
-    result = await service(request, ReimbursementService).close(staff, body.ref())
+    body = parse_body(
+        await read_body(request), ReceiptElementsIn, request.headers.get("content-type")
+    )
+    result = await service(request, ReimbursementService).close(staff, body.elements())
     return json_answer(ClaimAnswer.of(result))
 
 
@@ -168,7 +176,7 @@ ENDPOINTS = [
         name="reimbursements.lock",
         summary="Lock a receipt for reimbursement (LOCK); one party at a time",
         tag="reimbursement",
-        request_body=ReceiptRefIn,
+        request_body=ReceiptElementsIn,
         response=ClaimAnswer,
         roles=REIMBURSERS,
         kinds=PARTIES,
@@ -180,7 +188,7 @@ ENDPOINTS = [
         name="reimbursements.unlock",
         summary="Give a locked receipt back (INIT), before closure, by the locking party",
         tag="reimbursement",
-        request_body=ReceiptRefIn,
+        request_body=ReceiptElementsIn,
         response=ClaimAnswer,
         roles=REIMBURSERS,
         kinds=PARTIES,
@@ -192,7 +200,7 @@ ENDPOINTS = [
         name="reimbursements.close",
         summary="Close a locked receipt: reimbursed and booked (CLOSURE), for good",
         tag="reimbursement",
-        request_body=ReceiptRefIn,
+        request_body=ReceiptElementsIn,
         response=ClaimAnswer,
         roles=REIMBURSERS,
         kinds=PARTIES,

@@ -19,7 +19,7 @@ from playwright.async_api import Browser, Page, Route
 
 from backend.anchoring.services import AnchorState, LedgerState
 from backend.scan.records import ScanItem, ScanRecord
-from backend.scan.services import scan_view
+from backend.scan.schemas import scan_answer
 from backend.templating import template_environment
 from tests.e2e.support import shot
 
@@ -52,7 +52,7 @@ def _scan_page() -> str:
         leaf_index=1,
         items=(ScanItem(1, "西药费", "阿莫西林胶囊", "2", "盒", 8560),),
     )
-    view = scan_view(record, LedgerState(AnchorState.WITNESSED, 1), token=TOKEN)
+    view = scan_answer(record, LedgerState(AnchorState.WITNESSED, 1), token=TOKEN)
     return (
         template_environment()
         .get_template("scan/receipt.html")
