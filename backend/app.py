@@ -49,7 +49,7 @@ from backend.throttle.errors import LimiterUnavailable
 from backend.throttle.storage import close_storage
 from backend.transit.views import ENDPOINTS as TRANSIT_ENDPOINTS
 from backend.verify.views import ENDPOINTS as VERIFY_ENDPOINTS
-from backend.web import Endpoint
+from backend.web import Endpoint, retry_after
 from backend.whereabouts.views import ENDPOINTS as WHEREABOUTS_ENDPOINTS
 
 log = logging.getLogger("piaojia")
@@ -90,7 +90,7 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="piaojia"'
     if isinstance(exc, TooManyRequests | LimiterUnavailable):
-        response.headers["Retry-After"] = str(exc.retry_after)
+        response.headers.update(retry_after(exc.retry_after))
     if isinstance(exc, PayloadTooLarge):
         # The rest of the body is not read: the server closes the connection rather than
         # reading and discarding it, and says so (RFC 9112 9.6).
@@ -133,7 +133,7 @@ async def _database_error(request: Request, exc: Exception) -> Response:
         log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
         said = "the database is busy; send the request again in a moment"
         response = _error(503, "database_busy", _said(request, "database_busy", said))
-        response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        response.headers.update(retry_after(DATABASE_RETRY_AFTER))
         return response
     return await _unexpected(request, exc)
 

@@ -3,6 +3,7 @@ declaring endpoints once for both the router and the OpenAPI description."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -13,7 +14,13 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from backend.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia, ValidationFailed
+from backend.errors import (
+    DomainError,
+    InvalidInput,
+    PayloadTooLarge,
+    UnsupportedMedia,
+    ValidationFailed,
+)
 from backend.issuers.errors import MissingApiKey
 from backend.issuers.models import IssuerKind, Staff, StaffRole
 from backend.issuers.services import StaffService
@@ -157,6 +164,18 @@ def validation_failed(exc: ValidationError) -> ValidationFailed:
     return failed
 
 
+def path_receipt_id(
+    request: Request, unknown: type[DomainError], message: str = "no receipt with that id"
+) -> uuid.UUID:
+    """The path's ``{receipt_id}`` as a UUID. Text that is no UUID names no receipt: it raises
+    ``unknown(message)``, the domain's own "not found" (its status, code and page), the same
+    answer as for a UUID that names none, never a bare 404 of the router or a 500."""
+    try:
+        return uuid.UUID(request.path_params["receipt_id"])
+    except ValueError as exc:
+        raise unknown(message) from exc
+
+
 def bearer_key(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, credentials = header.partition(" ")
@@ -183,6 +202,19 @@ def json_answer(
         else _dump_dict(payload)
     )
     return Response(body, status_code=status, media_type="application/json", headers=headers)
+
+
+def retry_after(seconds: int | None) -> dict[str, str]:
+    """The ``Retry-After`` header saying ``seconds`` (RFC 9110 delay-seconds), or no header when
+    there is no wait to say; merge it into an answer's headers (``headers.update`` on a built
+    response). The one place the header is written, so every answer spells it alike."""
+    return {} if seconds is None else {"Retry-After": str(seconds)}
+
+
+def retry_after_of(exc: BaseException) -> dict[str, str]:
+    """``retry_after`` of the wait ``exc`` names (``TooManyRequests``, a limiter that is
+    unavailable), or no header for an error that names none."""
+    return retry_after(getattr(exc, "retry_after", None))
 
 
 def _dump_dict(payload: dict[str, Any]) -> bytes:

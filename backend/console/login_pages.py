@@ -26,6 +26,7 @@ from backend.console.web import (
 from backend.errors import DomainError, PayloadTooLarge, status_of
 from backend.i18n.messages import chinese
 from backend.issuers.models import Staff, StaffRole
+from backend.web import retry_after_of
 
 
 def _cookie_secure(request: Request) -> bool:
@@ -84,9 +85,7 @@ async def login_submit(request: Request) -> Response:
             login=form.get("login", "")[:50],
             message=chinese(exc),  # with the wait a lockout names, in seconds
         )
-        retry = getattr(exc, "retry_after", None)
-        if retry is not None:
-            again.headers["Retry-After"] = str(retry)
+        again.headers.update(retry_after_of(exc))
         return again
     done = RedirectResponse(_safe_next(form.get("next")), status_code=303)
     # A browser-session cookie: the server ends the session at expires_at in any case.

@@ -38,14 +38,15 @@ from backend.errors import InvalidInput, status_of
 from backend.hospital.schemas import Category, IssueMedicalReceipt
 from backend.hospital.services import HospitalService
 from backend.i18n.messages import chinese
-from backend.idempotency.services import Answer, IdempotencyService, request_fingerprint
+from backend.idempotency.services import Answer, IdempotencyService
+from backend.idempotency.web import run_idempotent
 from backend.issuers.models import IssuerKind, Staff, StaffRole
 from backend.receipts.errors import ReceiptNotFound
 from backend.receipts.models import ReceiptKind, ReceiptStatus
 from backend.receipts.money import format_fen
 from backend.receipts.schemas import china_time
 from backend.receipts.services import ReceiptFilter, ReceiptService
-from backend.web import content_disposition, service, validation_failed
+from backend.web import content_disposition, path_receipt_id, service, validation_failed
 
 FORM_ROWS = 5
 MAX_FORM_ROWS = 50
@@ -155,11 +156,8 @@ async def issue_submit(request: Request, staff: Staff, form: Form) -> Response:
 
     body = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
     try:
-        answer = await service(request, IdempotencyService).run(
-            staff=staff,
-            key=form.get("idempotency_key") or None,
-            fingerprint=request_fingerprint("POST", "/console/receipts", body),
-            operation=issue,
+        answer = await run_idempotent(
+            request, staff, body, issue, form=form, path="/console/receipts"
         )
     except InvalidInput as exc:
         wrong = Problems()
@@ -169,17 +167,10 @@ async def issue_submit(request: Request, staff: Staff, form: Form) -> Response:
     return RedirectResponse(f"/console/receipts/{receipt_id}?issued=1", status_code=303)
 
 
-def _receipt_id(request: Request) -> uuid.UUID:
-    try:
-        return uuid.UUID(request.path_params["receipt_id"])
-    except ValueError as exc:
-        raise ReceiptNotFound("no receipt with that id") from exc
-
-
 @page(READERS, ISSUERS)
 async def receipt_page(request: Request, staff: Staff, form: Form) -> Response:
     """One receipt: items, split, status, its event trail, print and reverse actions."""
-    receipt_id = _receipt_id(request)
+    receipt_id = path_receipt_id(request, ReceiptNotFound)
     loaded = await service(request, ReceiptService).get(staff.issuer, receipt_id)
     trail = await whereabouts(request).trail(staff.issuer, receipt_id)
     r = loaded.receipt
@@ -221,7 +212,7 @@ async def receipt_page(request: Request, staff: Staff, form: Form) -> Response:
 async def slip(request: Request, staff: Staff, form: Form) -> Response:
     """Print the fee slip: the PDF shown inline (it opens in the browser's viewer, ready to
     print) under its Chinese name, and a ``slip_printed`` event on the trail."""
-    receipt_id = _receipt_id(request)
+    receipt_id = path_receipt_id(request, ReceiptNotFound)
     rendered = await service(request, DocumentService).slip_pdf(staff.issuer, receipt_id)
     await console(request).record_slip_printed(staff, receipt_id)
     return Response(
@@ -242,7 +233,7 @@ async def reverse_confirm(request: Request, staff: Staff, form: Form) -> Respons
     found = await reversal.confirmation(
         service(request, ReceiptService),
         staff,
-        _receipt_id(request),
+        path_receipt_id(request, ReceiptNotFound),
         reason,
         secret(request),
         session,
@@ -264,7 +255,7 @@ async def reverse(request: Request, staff: Staff, form: Form) -> Response:
         service(request, ReceiptService),
         service(request, IdempotencyService),
         staff,
-        _receipt_id(request),
+        path_receipt_id(request, ReceiptNotFound),
         form,
         secret(request),
         session,

@@ -29,7 +29,7 @@ from backend.errors import DomainError, InvalidInput, PayloadTooLarge, Unsupport
 from backend.i18n.messages import chinese
 from backend.issuers.models import IssuerKind, Staff, StaffRole
 from backend.textfields import control_character
-from backend.web import read_body, service
+from backend.web import read_body, retry_after_of, service
 from backend.whereabouts.services import WhereaboutsService
 
 SESSION_COOKIE = "pj_console"
@@ -103,9 +103,7 @@ def error_page(request: Request, exc: DomainError, staff: Staff | None) -> Respo
         response.headers["Connection"] = "close"
     if isinstance(exc, (ConsoleRoleNotAllowed, CsrfFailed, NotLoggedIn)):
         return response
-    retry = getattr(exc, "retry_after", None)
-    if retry is not None:
-        response.headers["Retry-After"] = str(retry)
+    response.headers.update(retry_after_of(exc))
     return response
 
 

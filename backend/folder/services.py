@@ -8,7 +8,6 @@ whereabouts (``receipt_event``) in the same transaction as the entry.
 
 from __future__ import annotations
 
-import base64
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
@@ -22,7 +21,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from backend.auth.models import User
-from backend.chinatime import CHINA_STANDARD_TIME, check_moment, day_end, day_start
+from backend.chinatime import CHINA_STANDARD_TIME, day_end, day_start
 from backend.clock import Clock
 from backend.events import EventType
 from backend.folder.errors import (
@@ -33,6 +32,7 @@ from backend.folder.errors import (
 )
 from backend.folder.models import FolderEntry
 from backend.outbox.services import OutboxService, QueuedEmail
+from backend.pagination import decode_cursor, encode_cursor
 from backend.receipts.models import (
     Receipt,
     ReceiptEvent,
@@ -198,7 +198,7 @@ class FolderService:
         if filters.text:
             query = query.filter(_text_matches(filters.text))
         if cursor is not None:
-            at, last_id = _decode_cursor(cursor)
+            at, last_id = decode_cursor(cursor, uuid.UUID, InvalidFolderCursor)
             query = query.filter(
                 Q(receipt__issued_at__lt=at) | Q(receipt__issued_at=at, receipt_id__lt=last_id)
             )
@@ -208,7 +208,10 @@ class FolderService:
             .limit(limit + 1)
         )
         page, more = rows[:limit], len(rows) > limit
-        return page, (_encode_cursor(page[-1].receipt) if more else None)
+        if not more:
+            return page, None
+        last = page[-1].receipt
+        return page, encode_cursor(last.issued_at, last.id)
 
     async def totals(self, user: User, filters: FolderFilter) -> FolderTotals:
         """Count and sum ``user``'s standing receipts, per month (China time) and per kind.
@@ -316,17 +319,3 @@ def _filtered(user: User, filters: FolderFilter) -> QuerySet[FolderEntry]:
         end = day_end(filters.issued_to)
         query = query.filter(receipt__issued_at__lt=end)
     return query
-
-
-def _encode_cursor(receipt: Receipt) -> str:
-    raw = f"{receipt.issued_at.isoformat()}|{receipt.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, last_id = raw.split("|")
-        return check_moment(datetime.fromisoformat(at)), uuid.UUID(last_id)
-    except (ValueError, OverflowError) as exc:  # binascii.Error is a ValueError
-        raise InvalidFolderCursor("the cursor is not one this API gave out") from exc

@@ -5,8 +5,6 @@ Every view here needs a mini-program session token (``Authorization: Bearer <tok
 
 from __future__ import annotations
 
-import uuid
-
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -47,6 +45,7 @@ from backend.web import (
     json_answer,
     parse_body,
     parse_query,
+    path_receipt_id,
     read_body,
     service,
 )
@@ -56,11 +55,8 @@ def folder_service(request: Request) -> FolderService:
     return service(request, FolderService)
 
 
-def _receipt_id(request: Request) -> uuid.UUID:
-    try:
-        return uuid.UUID(request.path_params["receipt_id"])
-    except ValueError as exc:
-        raise NotInFolder("this receipt is not in your folder") from exc
+# What a receipt id answers that is not in the folder, or is no UUID at all.
+NOT_IN_FOLDER = "this receipt is not in your folder"
 
 
 def _filters(query: FolderFilterQuery, status: ReceiptStatus | None = None) -> FolderFilter:
@@ -125,7 +121,9 @@ async def list_receipts(request: Request) -> Response:
 
 async def get_receipt(request: Request) -> Response:
     user = await user_for(request)
-    found = await folder_service(request).detail(user, _receipt_id(request))
+    found = await folder_service(request).detail(
+        user, path_receipt_id(request, NotInFolder, NOT_IN_FOLDER)
+    )
     loaded = found.loaded
     base: str = request.app.state.settings.public_base_url
     out = receipt_out(
@@ -161,7 +159,9 @@ async def get_receipt(request: Request) -> Response:
 
 async def receipt_pdf(request: Request) -> Response:
     user = await user_for(request)
-    found = await folder_service(request).detail(user, _receipt_id(request))
+    found = await folder_service(request).detail(
+        user, path_receipt_id(request, NotInFolder, NOT_IN_FOLDER)
+    )
     receipt = found.loaded.receipt
     rendered = await service(request, DocumentService).receipt_pdf(receipt.issuer, receipt.id)
     return file_answer(
@@ -184,7 +184,9 @@ async def receipt_xml(request: Request) -> Response:
     receipt that is not the user's, whether it exists or not; ETag and 304 as for the PDF.
     """
     user = await user_for(request)
-    found = await folder_service(request).detail(user, _receipt_id(request))
+    found = await folder_service(request).detail(
+        user, path_receipt_id(request, NotInFolder, NOT_IN_FOLDER)
+    )
     rendered = await service(request, DocumentService).accounting_copy(found.loaded, public=True)
     return file_answer(
         request,
@@ -197,20 +199,26 @@ async def receipt_xml(request: Request) -> Response:
 
 async def receipt_proof(request: Request) -> Response:
     user = await user_for(request)
-    return json_answer(await folder_service(request).proof_bundle(user, _receipt_id(request)))
+    return json_answer(
+        await folder_service(request).proof_bundle(
+            user, path_receipt_id(request, NotInFolder, NOT_IN_FOLDER)
+        )
+    )
 
 
 async def email_copy(request: Request) -> Response:
     user = await user_for(request)
     body = await read_body(request)
     payload = parse_body(body, EmailRequest, request.headers.get("content-type"))
-    queued = await folder_service(request).email_copy(user, _receipt_id(request), payload.to)
+    queued = await folder_service(request).email_copy(
+        user, path_receipt_id(request, NotInFolder, NOT_IN_FOLDER), payload.to
+    )
     return json_answer(QueuedEmailOut(id=queued.id, to=queued.to), status=202)
 
 
 async def remove_receipt(request: Request) -> Response:
     user = await user_for(request)
-    await folder_service(request).remove(user, _receipt_id(request))
+    await folder_service(request).remove(user, path_receipt_id(request, NotInFolder, NOT_IN_FOLDER))
     return Response(status_code=204)
 
 

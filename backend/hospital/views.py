@@ -20,7 +20,8 @@ from backend.documents.services import DocumentService
 from backend.errors import NotFound
 from backend.hospital.schemas import IssueMedicalReceipt, ReverseReceipt
 from backend.hospital.services import HospitalService
-from backend.idempotency.services import Answer, IdempotencyService, request_fingerprint
+from backend.idempotency.services import Answer
+from backend.idempotency.web import answer_response, run_idempotent
 from backend.issuers.models import IssuerKind, StaffRole
 from backend.links import scan_url, scan_url_or_none
 from backend.receipts.errors import ReceiptNotFound
@@ -40,6 +41,7 @@ from backend.web import (
     json_answer,
     parse_body,
     parse_query,
+    path_receipt_id,
     read_body,
     service,
     staff_for,
@@ -82,13 +84,6 @@ class IssueQuery(Model):
 WAIT_SECONDS = 10.0
 
 
-def _receipt_id(request: Request) -> uuid.UUID:
-    try:
-        return uuid.UUID(request.path_params["receipt_id"])
-    except ValueError as exc:
-        raise ReceiptNotFound("no receipt with that id") from exc
-
-
 def _answer(request: Request, loaded: LoadedReceipt, status: int) -> Answer:
     base: str = request.app.state.settings.public_base_url
     out = receipt_out(
@@ -114,24 +109,19 @@ async def issue_receipt(request: Request) -> Response:
     async def issue(conn: BaseDBAsyncClient) -> Answer:
         return _answer(request, await hospital.issue(conn, staff=staff, request=payload), 201)
 
-    answer = await service(request, IdempotencyService).run(
-        staff=staff,
-        key=request.headers.get("idempotency-key"),
-        fingerprint=request_fingerprint(request.method, request.url.path, body),
-        operation=issue,
-    )
+    answer = await run_idempotent(request, staff, body, issue)
     if query.wait == "anchored" and answer.status == 201:
         issued_id = uuid.UUID(json.loads(answer.body)["id"])
         loaded = await service(request, ReceiptService).wait_until_anchored(
             staff.issuer, issued_id, timeout=WAIT_SECONDS
         )
         answer = _answer(request, loaded, 201)
-    return Response(answer.body, status_code=answer.status, media_type="application/json")
+    return answer_response(answer)
 
 
 async def reverse_receipt(request: Request) -> Response:
     staff = await staff_for(request)
-    receipt_id = _receipt_id(request)
+    receipt_id = path_receipt_id(request, ReceiptNotFound)
     body = await read_body(request)
     payload = parse_body(body, ReverseReceipt, request.headers.get("content-type"))
 
@@ -145,25 +135,23 @@ async def reverse_receipt(request: Request) -> Response:
         )
         return _answer(request, red, 201)
 
-    answer = await service(request, IdempotencyService).run(
-        staff=staff,
-        key=request.headers.get("idempotency-key"),
-        fingerprint=request_fingerprint(request.method, request.url.path, body),
-        operation=reverse,
-    )
-    return Response(answer.body, status_code=answer.status, media_type="application/json")
+    return answer_response(await run_idempotent(request, staff, body, reverse))
 
 
 async def get_receipt(request: Request) -> Response:
     staff = await staff_for(request)
-    loaded = await service(request, ReceiptService).get(staff.issuer, _receipt_id(request))
+    loaded = await service(request, ReceiptService).get(
+        staff.issuer, path_receipt_id(request, ReceiptNotFound)
+    )
     answer = _answer(request, loaded, 200)
     return Response(answer.body, media_type="application/json")
 
 
 async def receipt_proof(request: Request) -> Response:
     staff = await staff_for(request)
-    bundle = await service(request, ReceiptService).proof_bundle(staff.issuer, _receipt_id(request))
+    bundle = await service(request, ReceiptService).proof_bundle(
+        staff.issuer, path_receipt_id(request, ReceiptNotFound)
+    )
     return json_answer(bundle)
 
 
@@ -171,7 +159,7 @@ async def receipt_tlog_proof(request: Request) -> Response:
     staff = await staff_for(request)
     query = parse_query(request, TlogProofQuery)
     bundle = await service(request, ReceiptService).proof_bundle(
-        staff.issuer, _receipt_id(request), disclose=False
+        staff.issuer, path_receipt_id(request, ReceiptNotFound), disclose=False
     )
     filename, proof = tlog_proof_download(bundle, query.entry)
     return tlog_proof_answer(filename, proof)
@@ -180,7 +168,7 @@ async def receipt_tlog_proof(request: Request) -> Response:
 async def receipt_pdf(request: Request) -> Response:
     staff = await staff_for(request)
     rendered = await service(request, DocumentService).receipt_pdf(
-        staff.issuer, _receipt_id(request)
+        staff.issuer, path_receipt_id(request, ReceiptNotFound)
     )
     return file_answer(
         request, rendered.pdf, etag=rendered.etag, media_type=PDF, filename=rendered.filename
@@ -189,7 +177,9 @@ async def receipt_pdf(request: Request) -> Response:
 
 async def receipt_xml(request: Request) -> Response:
     staff = await staff_for(request)
-    found = await service(request, DocumentService).receipt_xml(staff.issuer, _receipt_id(request))
+    found = await service(request, DocumentService).receipt_xml(
+        staff.issuer, path_receipt_id(request, ReceiptNotFound)
+    )
     return file_answer(
         request, found.xml, etag=found.etag, media_type=XML_MEDIA_TYPE, filename=found.filename
     )
@@ -197,7 +187,9 @@ async def receipt_xml(request: Request) -> Response:
 
 async def slip_pdf(request: Request) -> Response:
     staff = await staff_for(request)
-    rendered = await service(request, DocumentService).slip_pdf(staff.issuer, _receipt_id(request))
+    rendered = await service(request, DocumentService).slip_pdf(
+        staff.issuer, path_receipt_id(request, ReceiptNotFound)
+    )
     return file_answer(
         request, rendered.pdf, etag=rendered.etag, media_type=PDF, filename=rendered.filename
     )
@@ -209,7 +201,7 @@ async def qr_image(request: Request) -> Response:
         raise NotFound("QR codes come as qr.png or qr.svg", code="no_such_image")
     svg = request.path_params["format"] == "svg"
     image = await service(request, DocumentService).qr_image(
-        staff.issuer, _receipt_id(request), svg=svg
+        staff.issuer, path_receipt_id(request, ReceiptNotFound), svg=svg
     )
     media = "image/svg+xml" if svg else "image/png"
     name = f"qr.{request.path_params['format']}"
@@ -225,7 +217,7 @@ class ScanUrlOut(Model):
 async def reissue_scan_token(request: Request) -> Response:
     staff = await staff_for(request)
     token = await service(request, ReceiptService).reissue_scan_token(
-        staff.issuer, _receipt_id(request)
+        staff.issuer, path_receipt_id(request, ReceiptNotFound)
     )
     base: str = request.app.state.settings.public_base_url
     return json_answer(ScanUrlOut(scan_url=scan_url(base, token)), status=201)

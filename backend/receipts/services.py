@@ -8,10 +8,9 @@ ledger statement) commit together or not at all.
 from __future__ import annotations
 
 import asyncio
-import base64
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Protocol
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -19,12 +18,13 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from backend.anchoring.services import AnchoringService, AnchorState, LedgerState
-from backend.chinatime import check_moment, day_end, day_start
+from backend.chinatime import day_end, day_start
 from backend.clock import Clock
 from backend.db import defer_receipt_keys, dialect_sql
 from backend.errors import DomainError
 from backend.events import EventType
 from backend.issuers.models import Issuer, Staff
+from backend.pagination import decode_cursor, encode_cursor
 from backend.receipts.canonical import ReceiptDocument
 from backend.receipts.errors import (
     AlreadyReversed,
@@ -378,22 +378,8 @@ class ReceiptService:
             matches = (Q(**lookup) for lookup in lookups)
             query = query.filter(Q(*matches, join_type="OR"))
         if cursor is not None:
-            at, last_id = _decode_cursor(cursor)
+            at, last_id = decode_cursor(cursor, uuid.UUID, InvalidCursor)
             query = query.filter(Q(issued_at__lt=at) | Q(issued_at=at, id__lt=last_id))
         rows = await query.order_by("-issued_at", "-id").limit(limit + 1)
         page, more = rows[:limit], len(rows) > limit
-        return page, (_encode_cursor(page[-1]) if more else None)
-
-
-def _encode_cursor(receipt: Receipt) -> str:
-    raw = f"{receipt.issued_at.isoformat()}|{receipt.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, last_id = raw.split("|")
-        return check_moment(datetime.fromisoformat(at)), uuid.UUID(last_id)
-    except ValueError as exc:
-        raise InvalidCursor("the cursor is not one this API gave out") from exc
+        return page, (encode_cursor(page[-1].issued_at, page[-1].id) if more else None)

@@ -35,6 +35,7 @@ from backend.web import (
     parse_body,
     parse_query,
     read_body,
+    retry_after_of,
     service,
     tlog_proof_answer,
 )
@@ -69,8 +70,7 @@ def _templates(request: Request) -> Environment:
 
 def _refused_page(request: Request, exc: DomainError) -> Response:
     """A person's page for a refused open: "slow down" in Chinese, with the wait."""
-    retry = getattr(exc, "retry_after", None)
-    headers = {**NO_STORE, **({"Retry-After": str(retry)} if retry is not None else {})}
+    headers = {**NO_STORE, **retry_after_of(exc)}
     status = 429 if isinstance(exc, TooManyRequests) else 503
     page = _templates(request).get_template("scan/refused.html").render(message=chinese(exc))
     return HTMLResponse(page, status_code=status, headers=headers)
@@ -107,8 +107,7 @@ async def _receipt_page(
     if refused is None:
         return HTMLResponse(page, headers=NO_STORE)
     status = next(code for kind, code in STATUS_BY_ERROR if isinstance(refused, kind))
-    retry = getattr(refused, "retry_after", None)
-    headers = {**NO_STORE, **({"Retry-After": str(retry)} if retry is not None else {})}
+    headers = {**NO_STORE, **retry_after_of(refused)}
     return HTMLResponse(page, status_code=status, headers=headers)
 
 

@@ -4,7 +4,6 @@ service, answer."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 from starlette.requests import Request
@@ -12,7 +11,8 @@ from starlette.responses import Response
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from backend.auth.views import user_for
-from backend.idempotency.services import Answer, IdempotencyService, request_fingerprint
+from backend.idempotency.services import Answer
+from backend.idempotency.web import answer_response, run_idempotent
 from backend.issuers.models import IssuerKind, StaffRole
 from backend.links import scan_url_or_none
 from backend.receipts.schemas import receipt_out
@@ -45,6 +45,7 @@ from backend.web import (
     json_answer,
     parse_body,
     parse_query,
+    path_receipt_id,
     read_body,
     service,
     staff_for,
@@ -61,13 +62,6 @@ STATS_DEFAULT_DAYS = 30
 
 def transit_service(request: Request) -> TransitService:
     return service(request, TransitService)
-
-
-def _receipt_id(request: Request) -> uuid.UUID:
-    try:
-        return uuid.UUID(request.path_params["receipt_id"])
-    except ValueError as exc:
-        raise InvoiceNotFound("no invoice with that id") from exc
 
 
 def invoice_out(request: Request, found: LoadedInvoice) -> InvoiceOut:
@@ -127,7 +121,7 @@ async def put_settings(request: Request) -> Response:
 
 async def reverse_invoice(request: Request) -> Response:
     staff = await staff_for(request)
-    receipt_id = _receipt_id(request)
+    receipt_id = path_receipt_id(request, InvoiceNotFound, "no invoice with that id")
     body = await read_body(request)
     payload = parse_body(body, ReverseInvoice, request.headers.get("content-type"))
     transit = transit_service(request)
@@ -136,13 +130,7 @@ async def reverse_invoice(request: Request) -> Response:
         red = await transit.reverse(staff, receipt_id, payload.reason, conn)
         return Answer(201, invoice_out(request, red).model_dump_json().encode())
 
-    answer = await service(request, IdempotencyService).run(
-        staff=staff,
-        key=request.headers.get("idempotency-key"),
-        fingerprint=request_fingerprint(request.method, request.url.path, body),
-        operation=reverse,
-    )
-    return Response(answer.body, status_code=answer.status, media_type="application/json")
+    return answer_response(await run_idempotent(request, staff, body, reverse))
 
 
 async def stats(request: Request) -> Response:
@@ -207,7 +195,7 @@ async def request_invoice(request: Request) -> Response:
 
 async def reissue_invoice(request: Request) -> Response:
     user = await user_for(request)
-    receipt_id = _receipt_id(request)
+    receipt_id = path_receipt_id(request, InvoiceNotFound, "no invoice with that id")
     body = await read_body(request)
     payload = parse_body(body, ReissueInvoice, request.headers.get("content-type"))
     issued = await transit_service(request).reissue(

@@ -33,6 +33,7 @@ from backend.web import (
     parse_body,
     parse_query,
     read_body,
+    retry_after,
     service,
     staff_for,
 )
@@ -79,10 +80,10 @@ async def verify_page(request: Request) -> Response:
         return _page(request, "invalid", form, status=422, invalid=fields)
     except TooManyRequests as exc:
         outcome = "daily_limit" if isinstance(exc, DailyLimitReached) else "too_many"
-        headers = {"Retry-After": str(exc.retry_after)}
+        headers = retry_after(exc.retry_after)
         return _page(request, outcome, form, status=429, headers=headers, said=chinese(exc))
     except LimiterUnavailable as exc:
-        headers = {"Retry-After": str(exc.retry_after)}
+        headers = retry_after(exc.retry_after)
         return _page(request, "unavailable", form, status=503, headers=headers, said=chinese(exc))
     answer = VerifyAnswer.of(found).model_dump(mode="json")
     return _page(request, "genuine" if found.genuine else "tampered", form, view=answer)

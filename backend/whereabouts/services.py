@@ -17,15 +17,16 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from tortoise.expressions import Q
 
-from backend.chinatime import CHINA_STANDARD_TIME, check_moment, day_end, day_start
+from backend.chinatime import CHINA_STANDARD_TIME, day_end, day_start
 from backend.clock import Clock
 from backend.events import EventType
 from backend.issuers.models import Issuer
+from backend.pagination import decode_cursor, encode_cursor
 from backend.receipts.errors import InvalidCursor, ReceiptNotFound
 from backend.receipts.models import Receipt, ReceiptEvent, ReceiptStatus
 from backend.receipts.money import format_fen
@@ -295,7 +296,7 @@ class WhereaboutsService:
         reads, each of at most 200 rows."""
         if state is not None and state not in STATES:
             raise InvalidState(f"state is one of: {', '.join(STATES)}")
-        position = _decode_cursor(cursor) if cursor else None
+        position = decode_cursor(cursor, uuid.UUID, InvalidCursor) if cursor else None
         found: list[ReceiptWhereabouts] = []
         while True:
             query = Receipt.filter(
@@ -311,7 +312,7 @@ class WhereaboutsService:
                     found.append(item)
                     if len(found) == limit + 1:
                         last = found[limit - 1]
-                        return found[:limit], _encode_cursor(last.issued_at, last.id)
+                        return found[:limit], encode_cursor(last.issued_at, last.id)
             if len(batch) < 200:
                 return found, None
 
@@ -363,15 +364,3 @@ class WhereaboutsService:
 
 
 _COLUMNS = ("id", "code", "number", "issued_at", "payer_name", "total_fen", "status", "reverses_id")
-
-
-def _encode_cursor(at: datetime, receipt_id: uuid.UUID) -> str:
-    return f"{at.astimezone(UTC).isoformat()}|{receipt_id}".encode().hex()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        at, last_id = bytes.fromhex(cursor).decode().split("|")
-        return check_moment(datetime.fromisoformat(at)), uuid.UUID(last_id)
-    except ValueError as exc:
-        raise InvalidCursor("the cursor is not one this API gave out") from exc

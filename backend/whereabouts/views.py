@@ -17,7 +17,7 @@ from backend.receipts.money import format_fen
 from backend.receipts.schemas import china_time
 from backend.schema import Model
 from backend.textfields import Text
-from backend.web import Endpoint, json_answer, parse_query, service, staff_for
+from backend.web import Endpoint, json_answer, parse_query, path_receipt_id, service, staff_for
 from backend.whereabouts.services import ReceiptWhereabouts, WhereaboutsService
 
 READERS = (StaffRole.CASHIER, StaffRole.ADMIN)
@@ -176,10 +176,7 @@ async def issuer_receipts(request: Request) -> Response:
 
 async def receipt_events(request: Request) -> Response:
     staff = await staff_for(request)
-    try:
-        receipt_id = uuid.UUID(request.path_params["receipt_id"])
-    except ValueError as exc:
-        raise ReceiptNotFound("no receipt with that id") from exc
+    receipt_id = path_receipt_id(request, ReceiptNotFound)
     trail = await whereabouts(request).trail(staff.issuer, receipt_id)
     out = TrailOut(
         receipt_id=receipt_id,
