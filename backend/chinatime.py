@@ -41,6 +41,22 @@ def china_day(moment: datetime) -> date:
     return moment.astimezone(CHINA_STANDARD_TIME).date()
 
 
+def minute_text(moment: datetime) -> str:
+    """``2026-11-27 10:05``: an aware ``moment`` in China to the minute, seconds cut (not
+    rounded), as pages and mails show times."""
+    return _china_text(moment, "minutes")
+
+
+def second_text(moment: datetime) -> str:
+    """``2026-11-27 10:05:09``: an aware ``moment`` in China to the second, as trails show it."""
+    return _china_text(moment, "seconds")
+
+
+def _china_text(moment: datetime, timespec: str) -> str:
+    written = moment.astimezone(CHINA_STANDARD_TIME).isoformat(sep=" ", timespec=timespec)
+    return written.removesuffix("+08:00")
+
+
 def check_day(day: date) -> date:
     """``day`` if it is within the span; otherwise ValueError saying the span."""
     if not FIRST_DAY <= day <= LAST_DAY:

@@ -13,7 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from backend.anchoring.services import AnchorState
-from backend.chinatime import CHINA_STANDARD_TIME, china_day
+from backend.chinatime import china_day, minute_text
 from backend.receipts.money import format_fen, to_capitals
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -37,7 +37,7 @@ def day_in_china(moment: datetime | str) -> str:
 def minute_in_china(moment: datetime | str) -> str:
     """``2026-11-27 10:05``: ``moment`` in China to the minute, seconds cut (not rounded), as
     pages show times; the ``china_minute`` filter. ValueError for a time without an offset."""
-    return _aware(moment).astimezone(CHINA_STANDARD_TIME).strftime("%Y-%m-%d %H:%M")
+    return minute_text(_aware(moment))
 
 
 def template_environment(directory: Path = TEMPLATES_DIR) -> Environment:

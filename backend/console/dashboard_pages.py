@@ -8,13 +8,13 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
+from backend.chinatime import minute_text
 from backend.console.chart import per_day_svg
 from backend.console.web import ADMIN, ISSUERS, Form, day_param, page, render, whereabouts
 from backend.errors import InvalidInput
 from backend.events import EVENT_LABELS
 from backend.issuers.models import Staff
 from backend.receipts.money import format_fen
-from backend.receipts.schemas import china_time
 from backend.whereabouts.services import STATE_LABELS, STATES, WhereaboutsService
 
 
@@ -47,7 +47,7 @@ async def dashboard(request: Request, staff: Staff, form: Form) -> Response:
         event_labels=EVENT_LABELS,
         csv_link="/console/dashboard/receipts.csv?"
         + urlencode({"from": days.first.isoformat(), "to": days.last.isoformat()}),
-        fmt_time=lambda at: china_time(at)[:16].replace("T", " "),
+        fmt_time=lambda at: minute_text(at),
         yuan=format_fen,
     )
 

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from backend.chinatime import minute_text, second_text
 from backend.console import reversal
 from backend.console.issue_form import (
     Problems,
@@ -44,7 +45,6 @@ from backend.issuers.models import IssuerKind, Staff, StaffRole
 from backend.receipts.errors import ReceiptNotFound
 from backend.receipts.models import ReceiptKind, ReceiptStatus
 from backend.receipts.money import format_fen
-from backend.receipts.schemas import china_time
 from backend.receipts.services import ReceiptFilter, ReceiptService
 from backend.web import content_disposition, path_receipt_id, service, validation_failed
 
@@ -79,7 +79,7 @@ async def receipts_page(request: Request, staff: Staff, form: Form) -> Response:
                 "id": r.id,
                 "code": r.code,
                 "number": r.number,
-                "issued_at": china_time(r.issued_at)[:16].replace("T", " "),
+                "issued_at": minute_text(r.issued_at),
                 "payer_name": r.payer_name,
                 "total": format_fen(r.total_fen),
                 "status": r.status,
@@ -191,12 +191,12 @@ async def receipt_page(request: Request, staff: Staff, form: Form) -> Response:
         items=loaded.items,
         reverses=loaded.reverses,
         reversed_by=loaded.reversed_by,
-        issued_at=china_time(r.issued_at)[:16].replace("T", " "),
+        issued_at=minute_text(r.issued_at),
         trail=[
             {
                 "label": e.label,
                 "type": e.type,
-                "at": china_time(e.at)[:19].replace("T", " "),
+                "at": second_text(e.at),
                 "staff": e.staff_name,
             }
             for e in trail
@@ -239,7 +239,7 @@ async def reverse_confirm(request: Request, staff: Staff, form: Form) -> Respons
         session,
     )
     r = found.loaded.receipt
-    issued_at = china_time(r.issued_at)[:16].replace("T", " ")
+    issued_at = minute_text(r.issued_at)
     key = form.get("idempotency_key") or str(uuid.uuid4())
     return render(
         request, "console/reversal_confirm.html", staff=staff, r=r, issued_at=issued_at,

@@ -22,7 +22,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from backend.chinatime import CHINA_STANDARD_TIME
+from backend.chinatime import second_text
 from backend.documents.fonts import Anchor, FontSet
 from backend.documents.qr import draw_qr
 
@@ -45,7 +45,7 @@ T = TypeVar("T")
 def china_time(moment: datetime) -> str:
     """``2026-11-27 10:00:00`` in China time; a naive datetime is taken as China time already."""
     if moment.tzinfo is not None:
-        moment = moment.astimezone(CHINA_STANDARD_TIME)
+        return second_text(moment)
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 

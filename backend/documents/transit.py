@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from reportlab.lib.colors import Color
 
+from backend.chinatime import china_day
 from backend.documents.drawing import (
     GROUP_FILL,
     INK,
@@ -30,7 +31,6 @@ from backend.documents.drawing import (
     Sheet,
     binary_streams,
     china_date,
-    china_time,
     new_canvas,
     paginate,
     shown_fen,
@@ -153,8 +153,8 @@ def _header(sheet: Sheet, doc: TransitInvoiceDocument, negative: bool) -> None:
 
 def _identifiers(doc: TransitInvoiceDocument) -> tuple[tuple[str, str], ...]:
     """Top right: 发票号码 and 开票日期 (年月日, China time); 发票代码 first where there is one."""
-    year, month, day = china_time(doc.issued_at)[:10].split("-")
-    issued = ("开票日期", f"{year}年{month}月{day}日")
+    day = china_day(doc.issued_at)
+    issued = ("开票日期", f"{day.year:04d}年{day.month:02d}月{day.day:02d}日")
     if doc.code:
         return (("发票代码", doc.code), ("发票号码", doc.number), issued)
     return (("发票号码", doc.number), issued)

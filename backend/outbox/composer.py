@@ -21,11 +21,11 @@ from typing import Any
 from jinja2 import Environment
 
 from backend.accounting.voucher import MEDIA_TYPE as XML_MEDIA_TYPE
+from backend.chinatime import minute_text
 from backend.emailaddress import header_text, normalise_address, safe_file_name
 from backend.masking import shown_payer
 from backend.outbox.proof_wait import NOTES
 from backend.receipts.models import Receipt
-from backend.receipts.schemas import china_time
 
 KIND_TITLES = {"medical": "医疗收费电子票据", "transit": "电子发票"}
 
@@ -94,7 +94,7 @@ class EmailComposer:
             "code": receipt.code,
             "number": receipt.number,
             "check_code": receipt.check_code,
-            "issued_at": china_time(receipt.issued_at)[:16].replace("T", " "),
+            "issued_at": minute_text(receipt.issued_at),
             "total_fen": receipt.total_fen,
             # The mailbox belongs to whoever typed it; a person's full name is in the PDF only.
             "payer_name": shown_payer(receipt.payer_name, company=letter.company_buyer),
