@@ -45,7 +45,7 @@ from backend.receipts.models import ReceiptKind
 from backend.receipts.services import ReceiptService
 from backend.scan.records import ScanRecords
 from backend.scan.services import ScanService, unknown_token_limit
-from backend.smtp_target import SmtpTarget
+from backend.smtp_target import SmtpTarget, trusted_context
 from backend.templating import template_environment
 from backend.throttle.storage import storage_for
 from backend.transit.documents import TRANSIT_SOURCE
@@ -148,6 +148,8 @@ def build_services(
     folder = FolderService(clock=clock, receipts=receipts, outbox=outbox, invoices=folder_invoice)
     limit_store = storage_for(settings)
     smtp = SmtpTarget.parse(settings.smtp_url.reveal())
+    # One verifying context for every connection: the CA file is read once, at start.
+    smtp_tls = trusted_context(settings.smtp_ca_file)
     # Named in EHLO; given so aiosmtplib never looks it up (socket.getfqdn blocks).
     helo_name = urlsplit(settings.public_base_url).hostname or "localhost"
     relay = Relay(
@@ -157,7 +159,7 @@ def build_services(
             sender=Sender(settings.mail_from, settings.mail_from_name),
         ),
         connect=lambda: SmtpConnection(
-            smtp, timeout=settings.smtp_timeout, local_hostname=helo_name
+            smtp, timeout=settings.smtp_timeout, local_hostname=helo_name, tls_context=smtp_tls
         ),
         pdfs=DocumentPdfs(documents),
         company_buyers=company_buyers,

@@ -1,7 +1,9 @@
-"""Where the SMTP server is: ``PIAOJIA_SMTP_URL`` parsed, for the settings and the outbox."""
+"""Where the SMTP server is and whom to trust there: ``PIAOJIA_SMTP_URL`` and
+``PIAOJIA_SMTP_CA_FILE`` parsed, for the settings and the outbox."""
 
 from __future__ import annotations
 
+import ssl
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -52,3 +54,34 @@ class SmtpTarget:
     def __str__(self) -> str:
         user = f"{self.username}@" if self.username else ""
         return f"{'smtps' if self.implicit_tls else 'smtp'}://{user}{self.host}:{self.port}"
+
+
+def parse_smtp_url(raw: str) -> Secret:
+    """``PIAOJIA_SMTP_URL`` checked (``ValueError`` names what is wrong) and kept secret: it may
+    hold a password."""
+    SmtpTarget.parse(raw)
+    return Secret(raw)
+
+
+def trusted_context(ca_file: str | None) -> ssl.SSLContext:
+    """A client TLS context that verifies the server: its chain up to a CA certificate of
+    ``ca_file`` (PEM; instead of the system store) or of the system store when None, and its
+    host name or IP address against the certificate. Raises ``OSError`` (``ssl.SSLError``
+    included) for a file that cannot be read or holds no certificate."""
+    return ssl.create_default_context(cafile=ca_file)
+
+
+def parse_ca_file(raw: str) -> str:
+    """``PIAOJIA_SMTP_CA_FILE``: the path, once it is known to load as CA certificates;
+    otherwise ``ValueError`` with one line saying why (missing, unreadable, not PEM)."""
+    if not raw.strip():
+        raise ValueError("expected the path of a PEM file of CA certificates")
+    try:
+        trusted_context(raw)
+    except ssl.SSLError:
+        raise ValueError(
+            "the file holds no PEM certificate (expected -----BEGIN CERTIFICATE----- blocks)"
+        ) from None
+    except OSError as exc:
+        raise ValueError(f"cannot read the file: {exc.strerror or exc}") from None
+    return raw

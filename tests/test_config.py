@@ -90,7 +90,7 @@ def test_a_malformed_secret_never_shows_its_value(variable: str, value: str) -> 
 
 
 def test_secrecy_follows_the_parsed_type() -> None:
-    from backend import config
+    from backend import config, smtp_target
 
     parsers = [
         config._parse_secret,
@@ -98,7 +98,7 @@ def test_secrecy_follows_the_parsed_type() -> None:
         config._parse_wechat_secret,
         config._parse_redis_url,
     ]
-    assert all(config._is_secret(p) for p in [*parsers, config._parse_smtp_url])
+    assert all(config._is_secret(p) for p in [*parsers, smtp_target.parse_smtp_url])
     assert config._is_secret(config._parse_data_keys)  # a tuple of secrets
     assert not config._is_secret(config._parse_port) and not config._is_secret(str)
     # Every Secret-typed setting has a Secret-making parser: none is left to a flag.

@@ -8,11 +8,21 @@ Every failure is a ``DeliveryFailure`` that says whether trying again later can 
   not kill every message in the outbox;
 - permanent: a 5xx reply to MAIL, RCPT or DATA (an unknown mailbox, a message refused), or a
   message the server cannot take at all.
+
+TLS: ``smtps://`` speaks TLS from the first byte; ``smtp://`` upgrades with STARTTLS whenever the
+server offers it. The server's certificate is verified, chain and host name: by the context
+given (``backend.smtp_target.trusted_context``), or else by aiosmtplib's verifying default. A
+certificate that fails is a temporary failure whose reply says why, logged as one line, so
+fixing ``PIAOJIA_SMTP_CA_FILE`` or the server lets the queued mail go. A user name and password
+are sent only over TLS: on plain smtp:// to a server that offers no STARTTLS the session ends
+before AUTH (temporary, logged), never in clear text. Mail without a password still goes in
+clear to such a server (as between mail servers).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import ssl
 import time
@@ -22,6 +32,7 @@ import aiosmtplib
 
 from backend.smtp_target import SmtpTarget
 
+log = logging.getLogger("piaojia.mail")
 _QUEUED_AS = re.compile(r"queued as ([A-Za-z0-9._@<>=+/-]+)", re.IGNORECASE)
 # A reused connection idle longer than this is checked with NOOP before it carries a message:
 # servers close idle sessions, and a stale one must not cost the message an attempt.
@@ -100,7 +111,10 @@ class SmtpConnection:
             # Refused, reset, timed out or dropped: the session is gone or in an unknown state, so
             # it is dropped without a QUIT that could wait on the same stuck server.
             self._drop()
-            raise DeliveryFailure(_describe(exc), permanent=False) from exc
+            untrusted = _certificate_refused(exc, self._target)
+            if untrusted is not None:
+                log.warning("%s", untrusted)
+            raise DeliveryFailure(untrusted or _describe(exc), permanent=False) from exc
         self._last_used = time.monotonic()
         return Accepted(reply=reply, queue_id=queue_id_of(reply))
 
@@ -117,18 +131,34 @@ class SmtpConnection:
         else:
             self._drop()
         target = self._target
+        # The login is ours, not aiosmtplib's: it would send the password over a plain session.
         client = aiosmtplib.SMTP(
             hostname=target.host,
             port=target.port,
-            username=target.username,
-            password=target.password.reveal() if target.password else None,
             use_tls=target.implicit_tls,
             start_tls=False if target.implicit_tls else None,  # None: STARTTLS when offered
             timeout=self._timeout,
             local_hostname=self._local_hostname,
             tls_context=self._tls_context,
+            validate_certs=True,
         )
         await client.connect()
+        if target.username is not None:
+            if client.get_transport_info("sslcontext") is None:
+                client.close()
+                reason = (
+                    f"not sending the SMTP password in clear to {target.host}:{target.port}: the "
+                    "server offers no STARTTLS (use smtps:// or a server that offers STARTTLS)"
+                )
+                log.warning("%s", reason)
+                raise DeliveryFailure(reason, permanent=False)
+            try:
+                await client.login(
+                    target.username, target.password.reveal() if target.password else ""
+                )
+            except BaseException:
+                client.close()
+                raise
         self._client = client
         return client
 
@@ -161,3 +191,21 @@ def _describe(exc: BaseException) -> str:
     kind = type(exc).__name__
     text = str(exc).strip()
     return f"{kind}: {text}" if text else kind
+
+
+def _certificate_refused(exc: BaseException, target: SmtpTarget) -> str | None:
+    """One line saying why the server's certificate was not accepted, if that is what ``exc``
+    (or what caused it: aiosmtplib wraps the TLS error of smtps://) comes to."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # a chain is short; the bound guards against a cycle
+        if seen is None or isinstance(seen, ssl.SSLCertVerificationError):
+            break
+        seen = seen.__cause__ or seen.__context__
+    if not isinstance(seen, ssl.SSLCertVerificationError):
+        return None
+    reason = (seen.verify_message or seen.reason or str(seen)).strip().rstrip(".")
+    if "mismatch" in reason.lower():
+        hint = "the URL must name the host the certificate is for"
+    else:
+        hint = "a private CA's certificate goes in PIAOJIA_SMTP_CA_FILE"
+    return f"TLS certificate of {target.host}:{target.port} not accepted: {reason} ({hint})"

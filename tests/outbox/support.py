@@ -158,12 +158,13 @@ def make_relay(
     pdfs: PdfSource | None = None,
     outbox: OutboxService | None = None,
     timeout: float = 2.0,
+    connect: Callable[[], MailTransport] | None = None,
     **options: Any,
 ) -> Relay:
     return Relay(
         outbox=outbox or outbox_service(clock),
         composer=EmailComposer(templates=template_environment(), sender=SENDER),
-        connect=smtp_connector(port, timeout=timeout),
+        connect=connect or smtp_connector(port, timeout=timeout),
         pdfs=pdfs or PdfSource(),
         company_buyers=company_buyers,
         public_base_url=BASE_URL,
