@@ -39,7 +39,7 @@ from backend.errors import InvalidInput, status_of
 from backend.hospital.schemas import Category, IssueMedicalReceipt
 from backend.hospital.services import HospitalService
 from backend.i18n.messages import chinese
-from backend.idempotency.services import Answer, IdempotencyService
+from backend.idempotency.services import Answer
 from backend.idempotency.web import run_idempotent
 from backend.issuers.models import IssuerKind, Staff, StaffRole
 from backend.receipts.errors import ReceiptNotFound
@@ -251,13 +251,15 @@ async def reverse_confirm(request: Request, staff: Staff, form: Form) -> Respons
 async def reverse(request: Request, staff: Staff, form: Form) -> Response:
     """Step two of 冲红, posted from the confirmation page only; shows the red receipt."""
     session = request.cookies.get(SESSION_COOKIE, "")
-    red_id = await reversal.reverse_confirmed(
-        service(request, ReceiptService),
-        service(request, IdempotencyService),
+    receipt_id = path_receipt_id(request, ReceiptNotFound)
+    reason = reversal.confirmed_reason(secret(request), session, receipt_id, form)
+    answer = await run_idempotent(
+        request,
         staff,
-        path_receipt_id(request, ReceiptNotFound),
-        form,
-        secret(request),
-        session,
+        reason.encode(),
+        reversal.reverse_operation(service(request, ReceiptService), staff, receipt_id, reason),
+        form=form,
+        path=reversal.reversal_path(receipt_id),
     )
+    red_id = json.loads(answer.body)["id"]
     return RedirectResponse(f"/console/receipts/{red_id}", status_code=303)

@@ -21,7 +21,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from backend.console import csrf
 from backend.errors import InvalidInput
 from backend.hospital.schemas import ReverseReceipt
-from backend.idempotency.services import Answer, IdempotencyService, request_fingerprint
+from backend.idempotency.services import Answer, Operation
 from backend.issuers.models import IssuerKind, Staff
 from backend.receipts.errors import AlreadyReversed, ReversalNotReversible, WrongReceiptKind
 from backend.receipts.models import ReceiptKind, ReceiptStatus
@@ -84,20 +84,13 @@ async def confirmation(
     return Confirmation(loaded, reason, confirmation_token(secret, session, receipt_id, reason))
 
 
-async def reverse_confirmed(
-    receipts: ReceiptService,
-    idempotency: IdempotencyService,
-    staff: Staff,
-    receipt_id: uuid.UUID,
-    form: dict[str, str],
-    secret: bytes,
-    session: str,
+def confirmed_reason(
+    secret: bytes, session: str, receipt_id: uuid.UUID, form: dict[str, str]
 ) -> str:
-    """Reverse the receipt as confirmed on its confirmation page; the red receipt's id.
+    """The reason of a reversal form posted from its confirmation page (422 for a bad reason).
 
     Refuses (``ReversalNotConfirmed``) a form without the confirmation token of this session,
-    receipt and reason. The form's idempotency key makes a double submit reverse once and
-    answer both with the same red receipt.
+    receipt and reason, so the reason confirmed is the reason used.
     """
     reason = reason_of(form)
     submitted = form.get("confirmation")
@@ -106,6 +99,19 @@ async def reverse_confirmed(
             "冲红须在确认页确认：请回到票据页重新填写原因并确认"
             " (confirm the reversal on its confirmation page)"
         )
+    return reason
+
+
+def reversal_path(receipt_id: uuid.UUID) -> str:
+    """The path a reversal's idempotency key is bound to, with the reason as its body."""
+    return f"/console/receipts/{receipt_id}/reversal"
+
+
+def reverse_operation(
+    receipts: ReceiptService, staff: Staff, receipt_id: uuid.UUID, reason: str
+) -> Operation:
+    """The reversal as an idempotent operation: its answer carries the red receipt's id, so a
+    double submit under one form key reverses once and answers both alike."""
 
     async def run(conn: BaseDBAsyncClient) -> Answer:
         red = await receipts.reverse(
@@ -113,13 +119,4 @@ async def reverse_confirmed(
         )
         return Answer(201, json.dumps({"id": str(red.receipt.id)}).encode())
 
-    answer = await idempotency.run(
-        staff=staff,
-        key=form.get("idempotency_key") or None,
-        fingerprint=request_fingerprint(
-            "POST", f"/console/receipts/{receipt_id}/reversal", reason.encode()
-        ),
-        operation=run,
-    )
-    red_id: str = json.loads(answer.body)["id"]
-    return red_id
+    return run
