@@ -66,7 +66,8 @@ def build_openapi(endpoints: Iterable[Endpoint], *, version: str) -> dict[str, A
         (m, "validation" if _is_request(m, endpoints) else "serialization") for m in ordered
     ]
     refs, definitions = models_json_schema(keyed, ref_template=_REF)
-    # Two domains may name a model alike (StatsQuery): pydantic then picks distinct names.
+    # Were two models named alike, pydantic would name both after their modules; a test
+    # keeps every name unique.
     names = {model: refs[(model, mode)]["$ref"].rsplit("/", 1)[1] for model, mode in keyed}
     schemas = definitions.get("$defs", {})
     schemas["Error"] = _ERROR_SCHEMA

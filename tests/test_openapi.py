@@ -117,3 +117,11 @@ async def test_405_names_the_allowed_methods(client: httpx.AsyncClient) -> None:
     assert both.headers["allow"] == "GET, HEAD, PUT"
     page = await client.patch("/console/login")
     assert page.status_code == 405 and "POST" in page.headers["allow"].split(", ")
+
+
+def test_every_schema_is_named_after_its_model_alone() -> None:
+    """No two answer or request models share a name: pydantic would otherwise name their
+    components after their modules (``backend__transit__schemas__…``), which a client's
+    generated code turns into names nobody reads."""
+    schemas = build_openapi(ENDPOINTS, version="test")["components"]["schemas"]
+    assert [name for name in schemas if "__" in name] == []

@@ -331,7 +331,7 @@ class TransitSettingsOut(Model):
         )
 
 
-class StatsQuery(Model):
+class TransitStatsQuery(Model):
     stats_from: Day | None = Field(None, alias="from", description="first import day, China time")
     stats_to: Day | None = Field(None, alias="to", description="last import day, China time")
 
@@ -342,7 +342,7 @@ class DayOut(Model):
     invoiced: int
 
 
-class StatsOut(Model):
+class TransitStatsOut(Model):
     days: list[DayOut]
     imported: int
     invoiced: int
@@ -350,7 +350,7 @@ class StatsOut(Model):
     invoices_by_title: dict[str, int]
 
     @classmethod
-    def of(cls, stats: Stats) -> StatsOut:
+    def of(cls, stats: Stats) -> TransitStatsOut:
         """The period's days with their sums; the share is rounded to four places, 0.0 when
         nothing was imported."""
         imported = sum(d.imported for d in stats.days)

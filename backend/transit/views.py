@@ -31,10 +31,10 @@ from backend.transit.schemas import (
     RejectedOut,
     RequestInvoice,
     ReverseInvoice,
-    StatsOut,
-    StatsQuery,
     TransitSettingsIn,
     TransitSettingsOut,
+    TransitStatsOut,
+    TransitStatsQuery,
     TripOut,
     TripPage,
     TripsQuery,
@@ -135,12 +135,12 @@ async def reverse_invoice(request: Request) -> Response:
 
 async def stats(request: Request) -> Response:
     staff = await staff_for(request)
-    query = parse_query(request, StatsQuery)
+    query = parse_query(request, TransitStatsQuery)
     today = transit_service(request).today()
     day_to = query.stats_to or today
     day_from = query.stats_from or day_to - timedelta(days=STATS_DEFAULT_DAYS - 1)
     found = await transit_service(request).stats(staff.issuer, day_from, day_to)
-    return json_answer(StatsOut.of(found))
+    return json_answer(TransitStatsOut.of(found))
 
 
 # --- the rider ------------------------------------------------------------------------------
@@ -261,8 +261,8 @@ ENDPOINTS = [
         name="transit.stats",
         summary="Trips imported per day, the invoiced share, invoices by title kind",
         tag="transit",
-        query=StatsQuery,
-        response=StatsOut,
+        query=TransitStatsQuery,
+        response=TransitStatsOut,
         roles=REVERSERS,
         kinds=METROS,
     ),
