@@ -28,34 +28,16 @@ from backend.auth.services import AuthService
 from backend.config import Settings
 from backend.keys.services import keyring_for
 from backend.secret import Secret
-from chain.note import NoteSigner
 from tests.clock import CHINA_MORNING, FakeClock
-from tests.factories import TEST_SECRET
+from tests.commands import ledger_environment
+from tests.factories import LOG_SIGNER, TEST_SECRET
 from tests.lifespan import lifespan
+from tests.postgres import POSTGRES_SERVER, admin, with_database
+from tests.servers import clean_env, free_port, python, serve_command, serving
 from tests.wechat import BASE_URL, SESSION_LIFETIME, FakeWeChat, use_auth, wechat_client
 
 # The browser tests' shared Chromium: its fixtures, and the event loop its tests run in.
 pytest_plugins = ["tests.browsers"]
-
-LOG_SIGNER = NoteSigner.generate("piaojia.test/ledger")
-
-POSTGRES_SERVER = os.environ.get(
-    "PIAOJIA_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test"
-)
-
-
-def _with_database(server_url: str, name: str) -> str:
-    base, _, _ = server_url.rpartition("/")
-    return f"{base}/{name}"
-
-
-async def _admin(sql: str) -> None:
-    connection = await asyncpg.connect(POSTGRES_SERVER, timeout=5)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
 
 TESTS = Path(__file__).resolve().parent
 
@@ -76,15 +58,15 @@ def postgres_url() -> Iterator[str | None]:
     """A migrated PostgreSQL database for this session, or None if no server answers."""
     name = f"piaojia_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     try:
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+        asyncio.run(admin(f'CREATE DATABASE "{name}"'))
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
         pytest.postgres_unavailable = f"{POSTGRES_SERVER}: {exc}"  # type: ignore[attr-defined]
         yield None
         return
-    url = _with_database(POSTGRES_SERVER, name)
+    url = with_database(POSTGRES_SERVER, name)
     asyncio.run(db.migrate(url))
     yield url
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session")
@@ -252,3 +234,25 @@ async def fake_wechat(wx_app: Starlette, clock: FakeClock) -> AsyncIterator[Fake
     yield use
     for auth in made:
         await auth.close()
+
+
+@pytest.fixture
+def ledger_server(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """``piaojia serve`` on ``database_url`` in its :func:`ledger_environment`; yields its URL."""
+    port = free_port()
+    command = serve_command(port, "--no-access-log")
+    env = ledger_environment(database_url)
+    with serving(command, port=port, env=env, log_path=tmp_path / "serve.log") as up:
+        yield up.url
+
+
+@pytest.fixture
+def static_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """Python's ``http.server`` serving a new empty folder; yields its URL and the folder."""
+    folder = tmp_path / "mirror"
+    folder.mkdir()
+    port = free_port()
+    command = python("-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", str(folder))
+    log_path = tmp_path / "http.server.log"
+    with serving(command, port=port, env=clean_env(), log_path=log_path, ready="/") as up:
+        yield up.url, folder

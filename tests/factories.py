@@ -14,8 +14,12 @@ from starlette.applications import Starlette
 from backend.issuers.credit_code import check_character
 from backend.issuers.models import IssuerKind, StaffRole
 from backend.services import Services
+from chain.note import NoteSigner
 
 TEST_SECRET = "test-secret-key-0123456789abcdef0123"
+# The ledger's key in every test app (``settings``) and the verifier key its proofs check with.
+LOG_SIGNER = NoteSigner.generate("piaojia.test/ledger")
+LOG_KEY = LOG_SIGNER.verifier().key_string()
 SAMPLE_RECEIPT: dict[str, Any] = json.loads(
     (Path(__file__).parent / "data" / "receipt.json").read_text(encoding="utf-8")
 )

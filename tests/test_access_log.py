@@ -8,9 +8,9 @@ from pathlib import Path
 import httpx
 
 from backend.logredact import ShortenTokens, install, shorten_tokens
+from tests.commands import ledger_environment, ledger_piaojia
 from tests.factories import credit_code, receipt_request
 from tests.servers import free_port, serve_command, serving
-from tests.test_ledger_cli import _environment, piaojia
 
 
 def test_tokens_are_cut_in_any_path_and_any_argument() -> None:
@@ -30,16 +30,16 @@ def test_tokens_are_cut_in_any_path_and_any_argument() -> None:
 def test_the_access_log_of_a_real_server_shows_no_whole_token(
     database_url: str, tmp_path: Path
 ) -> None:
-    issuer = piaojia(
+    issuer = ledger_piaojia(
         database_url, "issuer", "create", "--kind", "hospital", "--name", "医院",
         "--credit-code", credit_code(77), "--region", "440100",
     ).stdout.strip()  # fmt: skip
-    key = piaojia(
+    key = ledger_piaojia(
         database_url, "staff", "create", "--issuer", issuer, "--role", "cashier", "--name", "甲"
     ).stdout.strip()
     port = free_port()
     log = tmp_path / "serve.log"
-    env = _environment(database_url)
+    env = ledger_environment(database_url)
     with serving(serve_command(port), port=port, env=env, log_path=log) as up:
         base = up.url
         issued = httpx.post(

@@ -1,5 +1,6 @@
 """The rules of ARCHITECTURE.md that import-linter (`make lint`) does not state: what may
-speak HTTP, what ``chain/`` may import, and how large a module may grow."""
+speak HTTP, what ``chain/`` may import, how large a module may grow, and that tests share
+helpers and fixtures, never each other."""
 
 from __future__ import annotations
 
@@ -121,5 +122,34 @@ def test_no_module_is_over_400_lines() -> None:
         for path in sources("backend") + sources("chain") + sources("tests")
         if "migrations" not in path.parts
         and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    ]
+    assert offenders == []
+
+
+def _test_modules_imported(path: Path) -> Iterator[str]:
+    """Every module ``path`` imports, relative imports resolved, each ``from`` import's names
+    included as the modules they may be (``from tests.x import conftest``)."""
+    package = path.relative_to(ROOT).parent.parts
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else ()
+            module = ".".join((*base, *([node.module] if node.module else [])))
+            yield module
+            yield from (f"{module}.{alias.name}" for alias in node.names)
+
+
+def test_no_test_imports_a_test_module_or_a_conftest() -> None:
+    """What tests share lives in helper modules (``support.py``, ``tests/servers.py``, …) and
+    their fixtures in conftests, which pytest finds itself: a test module imported by another
+    runs its module-level code twice and hides what depends on what."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in sources("tests")
+        for name in _test_modules_imported(path)
+        if name.split(".")[0] == "tests"
+        and (name.rsplit(".", 1)[-1].startswith("test_") or name.rsplit(".", 1)[-1] == "conftest")
     ]
     assert offenders == []

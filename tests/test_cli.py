@@ -2,38 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import tempfile
 import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.factories import TEST_SECRET, credit_code
-
-# Commands write under ./var (the deployment CA); keep that out of the source tree.
-WORKDIR = Path(tempfile.gettempdir()) / "piaojia-cli-tests"
-WORKDIR.mkdir(exist_ok=True)
-
-
-def piaojia(
-    database_url: str, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    environ = (
-        {k: v for k, v in os.environ.items() if not k.startswith("PIAOJIA_")}
-        | {"PIAOJIA_DATABASE_URL": database_url, "PIAOJIA_SECRET_KEY": TEST_SECRET}
-        | (env or {})
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "backend", *args],
-        capture_output=True,
-        text=True,
-        env=environ | {"PYTHONPATH": str(Path(__file__).parent.parent)},
-        cwd=cwd or WORKDIR,
-        timeout=60,
-    )
+from tests.commands import piaojia
+from tests.factories import credit_code
 
 
 def test_issuer_and_staff_creation_print_only_the_new_thing(database_url: str) -> None:

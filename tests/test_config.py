@@ -117,7 +117,7 @@ def test_secrecy_follows_the_parsed_type() -> None:
 
 @pytest.mark.parametrize(("variable", "value"), MALFORMED_SECRETS)
 def test_the_command_line_never_shows_a_malformed_secret(variable: str, value: str) -> None:
-    from tests.test_cli import piaojia
+    from tests.commands import piaojia
 
     failed = piaojia("sqlite://:memory:", "migrate", env={variable: value})
     assert failed.returncode == 2
@@ -127,7 +127,7 @@ def test_the_command_line_never_shows_a_malformed_secret(variable: str, value: s
 
 
 def test_a_ledger_key_malformed_past_its_prefix_is_not_shown_either() -> None:
-    from tests.test_cli import piaojia
+    from tests.commands import piaojia
 
     for value in (f"PRIVATE+KEY+{MARKER}+0000+AAAA", f"PRIVATE+KEY+log+{MARKER}+AQID"):
         failed = piaojia("sqlite://:memory:", "ledger", "key", env={"PIAOJIA_LEDGER_KEY": value})

@@ -15,8 +15,7 @@ from backend.app import create_app
 from backend.config import Settings
 from backend.headers import DATA_POLICY, FILE_POLICY, HSTS, page_policy, style_sources
 from backend.secret import Secret
-from tests.conftest import LOG_SIGNER
-from tests.factories import TEST_SECRET, issuer_with_staff, receipt_request
+from tests.factories import LOG_SIGNER, TEST_SECRET, issuer_with_staff, receipt_request
 
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 PAGE_POLICY = page_policy(style_sources())

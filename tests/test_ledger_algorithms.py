@@ -14,9 +14,9 @@ from backend.services import Services
 from chain.mldsa import MLDSACosignatureSigner
 from chain.policy import Policy
 from chain.quorum import open_checkpoint_under
-from tests.conftest import LOG_SIGNER
+from tests.commands import piaojia
+from tests.factories import LOG_SIGNER
 from tests.lifespan import lifespan
-from tests.test_cli import piaojia
 
 
 def test_ledger_init_makes_both_keys_and_refuses_other_choices(tmp_path: Path) -> None:

@@ -7,32 +7,14 @@ import gzip
 import httpx
 from starlette.applications import Starlette
 
-from backend.anchoring.models import LedgerEntry
 from backend.services import Services
 from chain.policy import Policy
 from chain.tiles import TILE_WIDTH, decode_entry_bundle
-from tests.factories import issuer_with_staff, receipt_request
+from tests.ledger import pending_entries
 
 URL = "/api/v1/hospital/receipts"
 
 IMMUTABLE = "public, max-age=31536000, immutable"
-
-
-async def pending_entries(app: Starlette, client: httpx.AsyncClient, count: int) -> None:
-    """``count`` more pending statements (one through the API, the rest written alongside)."""
-    cashier = await issuer_with_staff(app)
-    issued = (await client.post(URL, json=receipt_request(), headers=cashier.headers)).json()
-    first = await LedgerEntry.filter(receipt_id=issued["id"]).first()
-    assert first is not None
-    await LedgerEntry.bulk_create(
-        LedgerEntry(
-            statement=bytes(first.statement) + b" %d" % n,
-            salt=bytes(first.salt),
-            event=first.event,
-            receipt_id=issued["id"],
-        )
-        for n in range(count - 1)
-    )
 
 
 async def test_full_tiles_are_immutable_partial_ones_and_the_checkpoint_short_lived(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -16,27 +15,14 @@ from backend.services import Services
 from chain.cosignature import CosignatureSigner
 from chain.policy import Policy
 from chain.tiles import TILE_WIDTH
-from tests.conftest import LOG_SIGNER
-from tests.servers import clean_env, free_port, python, serving
-from tests.test_ledger_caching import pending_entries
+from tests.factories import LOG_KEY
+from tests.ledger import pending_entries
 
-LOG_KEY = LOG_SIGNER.verifier().key_string()
 BASE = "https://piaojia.test"
 
 
 class Interrupted(Exception):
     pass
-
-
-@pytest.fixture
-def static_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    folder = tmp_path / "mirror"
-    folder.mkdir()
-    port = free_port()
-    command = python("-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", str(folder))
-    log_path = tmp_path / "http.server.log"
-    with serving(command, port=port, env=clean_env(), log_path=log_path, ready="/") as up:
-        yield up.url, folder
 
 
 async def test_a_mirror_served_by_http_server_passes_the_audit_and_resumes(

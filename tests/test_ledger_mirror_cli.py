@@ -9,27 +9,25 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from chain.cosignature import CosignatureSigner
-from tests.factories import credit_code, receipt_request
-from tests.test_ledger_cli import LOG_KEY, piaojia, server
-from tests.test_ledger_mirror import static_server
+from tests.commands import ledger_piaojia
+from tests.factories import LOG_KEY, credit_code, receipt_request
 
 pytestmark = pytest.mark.slow
-__all__ = ["server", "static_server"]  # fixtures used by name
 
 
 async def test_mirror_serve_statically_and_audit_under_a_policy(
-    database_url: str, server: str, static_server: tuple[str, Path], tmp_path: Path
+    database_url: str, ledger_server: str, static_server: tuple[str, Path], tmp_path: Path
 ) -> None:
     static_url, folder = static_server
-    issuer = piaojia(
+    issuer = ledger_piaojia(
         database_url, "issuer", "create", "--kind", "hospital", "--name", "医院",
         "--credit-code", credit_code(32), "--region", "440100",
     ).stdout.strip()  # fmt: skip
-    key = piaojia(
+    key = ledger_piaojia(
         database_url, "staff", "create", "--issuer", issuer, "--role", "cashier", "--name", "乙"
     ).stdout.strip()
     headers = {"Authorization": f"Bearer {key}"}
-    async with httpx.AsyncClient(base_url=server, timeout=30) as http:
+    async with httpx.AsyncClient(base_url=ledger_server, timeout=30) as http:
         for _ in range(2):
             issued = await http.post(
                 "/api/v1/hospital/receipts",
@@ -48,34 +46,40 @@ async def test_mirror_serve_statically_and_audit_under_a_policy(
     policy = tmp_path / "policy"
     policy.write_text(published)  # the log's own policy: its key, quorum none
 
-    verified = piaojia(database_url, "ledger", "verify", str(bundle_file), "--policy", str(policy))
+    verified = ledger_piaojia(
+        database_url, "ledger", "verify", str(bundle_file), "--policy", str(policy)
+    )
     assert verified.returncode == 0, verified.stderr
 
-    mirrored = piaojia(
-        database_url, "ledger", "mirror", server, str(folder), "--policy", str(policy)
+    mirrored = ledger_piaojia(
+        database_url, "ledger", "mirror", ledger_server, str(folder), "--policy", str(policy)
     )
     assert mirrored.returncode == 0, mirrored.stderr
     assert "fetched" in mirrored.stdout and "100.0%" in mirrored.stderr  # the progress bar
-    audited = piaojia(database_url, "ledger", "audit", static_url, "--policy", str(policy))
+    audited = ledger_piaojia(database_url, "ledger", "audit", static_url, "--policy", str(policy))
     assert audited.returncode == 0, audited.stderr
     assert "2 entries" in audited.stdout
-    again = piaojia(database_url, "ledger", "mirror", server, str(folder), "--log-key", LOG_KEY)
+    again = ledger_piaojia(
+        database_url, "ledger", "mirror", ledger_server, str(folder), "--log-key", LOG_KEY
+    )
     assert "0 file(s) fetched" in again.stdout
 
     witness = CosignatureSigner("w.example", Ed25519PrivateKey.generate()).verifier()
     strict = tmp_path / "strict"
     strict.write_text(f"log {LOG_KEY}\nwitness W {witness.key_string()}\nquorum W\n")
-    refused = piaojia(database_url, "ledger", "verify", str(bundle_file), "--policy", str(strict))
+    refused = ledger_piaojia(
+        database_url, "ledger", "verify", str(bundle_file), "--policy", str(strict)
+    )
     assert refused.returncode == 1
     assert "NOT VERIFIED" in refused.stderr and "W did not cosign" in refused.stderr
-    failed = piaojia(database_url, "ledger", "audit", static_url, "--policy", str(strict))
+    failed = ledger_piaojia(database_url, "ledger", "audit", static_url, "--policy", str(strict))
     assert failed.returncode == 1 and "AUDIT FAILED at checkpoint" in failed.stderr
 
     broken = tmp_path / "broken"
     broken.write_text(f"log {LOG_KEY}\ngroup G any nobody\nquorum G\n")
     for command in ("verify", "audit"):
         target = str(bundle_file) if command == "verify" else static_url
-        bad = piaojia(database_url, "ledger", command, target, "--policy", str(broken))
+        bad = ledger_piaojia(database_url, "ledger", command, target, "--policy", str(broken))
         assert bad.returncode == 1
         assert bad.stderr.strip() == (
             f"piaojia: error: {broken}: line 2: 'nobody' is not defined on an earlier line"

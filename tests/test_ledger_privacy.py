@@ -12,13 +12,8 @@ import asyncio
 import base64
 import dataclasses
 import json
-import os
 import secrets
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -39,62 +34,21 @@ from backend.services import Services
 from chain.receipt.bundle import verify_bundle
 from chain.receipt.canonical import PERSONAL_FIELDS, canonical_json, commitment
 from chain.receipt.errors import CommitmentMismatchError, MalformedBundleError
-from tests.conftest import LOG_SIGNER
+from tests.commands import cli_verify
 from tests.documents.support import text_of
-from tests.factories import SAMPLE_RECEIPT, issuer_with_staff, receipt_request
-
-ROOT = Path(__file__).resolve().parent.parent
-URL = "/api/v1/hospital/receipts"
-LOG_KEY = LOG_SIGNER.verifier().key_string()
-NAME, ID_NUMBER, EMAIL, PHONE = "王小明", "440106199001011235", "wangxm@example.com", "13800138000"
-VISIT_NUMBER = str(SAMPLE_RECEIPT["visit"]["number"])
-PERSONAL = (NAME, ID_NUMBER, EMAIL, PHONE, VISIT_NUMBER)
-PAYER = {"name": NAME, "id_number": ID_NUMBER, "email": EMAIL, "phone": PHONE}
-
-
-async def issued_receipt(
-    app: Starlette, client: httpx.AsyncClient, *, email: bool = True
-) -> dict[str, Any]:
-    """Issue the sample receipt to ``PAYER``. Without ``email`` no copy is queued, so that no
-    mail is being rendered when the app stops (the relay finishes what it has in hand)."""
-    cashier = await issuer_with_staff(app)
-    payer = PAYER if email else {k: v for k, v in PAYER.items() if k != "email"}
-    response = await client.post(URL, json=receipt_request(payer=payer), headers=cashier.headers)
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    body["_headers"] = cashier.headers
-    return body
-
-
-async def integrate(app: Starlette) -> None:
-    services: Services = app.state.services
-    await services.sequencer.integrate_once()
-
-
-def assert_no_personal_data(raw: bytes) -> None:
-    for value in PERSONAL:
-        assert value.encode() not in raw, value
-    # Nor escaped as JSON would escape it.
-    assert json.dumps(NAME).strip('"').encode() not in raw
-
-
-def cli_verify(tmp_path: Path, bundle: bytes, *options: str) -> subprocess.CompletedProcess[str]:
-    """``piaojia ledger verify`` on ``bundle`` (JSON or a signed PDF), in its own process."""
-    path = tmp_path / f"bundle-{secrets.token_hex(4)}"
-    path.write_bytes(bundle)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIAOJIA_")}
-    command = ["ledger", "verify", str(path), "--log-key", LOG_KEY, *options]
-    return subprocess.run(
-        [sys.executable, "-m", "backend", *command],
-        capture_output=True,
-        text=True,
-        env=env | {"PYTHONPATH": str(ROOT)},
-        timeout=60,
-    )
-
-
-def scan_path(issued: dict[str, Any]) -> str:
-    return str(urlsplit(issued["scan_url"]).path)
+from tests.factories import LOG_KEY, issuer_with_staff, receipt_request
+from tests.ledger import (
+    EMAIL,
+    ID_NUMBER,
+    NAME,
+    PHONE,
+    URL,
+    VISIT_NUMBER,
+    assert_no_personal_data,
+    integrate,
+    issued_receipt,
+    scan_path,
+)
 
 
 async def test_the_public_proof_has_no_personal_data_and_verifies_offline(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import re
 import sqlite3
 import uuid
 from collections.abc import Awaitable, Callable
@@ -18,17 +17,8 @@ from tortoise.transactions import in_transaction
 from tortoise.utils import get_schema_sql
 
 from backend import db
-from tests.conftest import POSTGRES_SERVER, _admin
-from tests.conftest import _with_database as _pg_with_database
-
-MIGRATIONS = sorted(
-    (path for path in (db.MIGRATIONS_DIR / "models").glob("[0-9]*_*.py")),
-    key=lambda path: int(path.name.split("_")[0]),
-)
-
-
-def normalised(sql: str) -> list[str]:
-    return sorted(line.strip() for line in re.split(r";\s*\n", sql.strip() + "\n") if line.strip())
+from tests.postgres import POSTGRES_SERVER, admin, with_database
+from tests.schema import MIGRATIONS
 
 
 async def test_migrations_together_match_the_models(database_url: str, tmp_path: Path) -> None:
@@ -62,17 +52,6 @@ async def test_migrations_together_match_the_models(database_url: str, tmp_path:
         assert migrated == described
     finally:
         await db.close_database()
-
-
-def altered_later(table: str, after: int) -> bool:
-    """Whether a migration after number ``after`` alters ``table``'s columns: its CREATE
-    statement then no longer matches the models (test_migrations_together… covers it)."""
-    for path in MIGRATIONS:
-        module = importlib.import_module(f"backend.migrations.models.{path.stem}")
-        number = int(path.name.split("_")[0])
-        if number > after and table in getattr(module, "ALTERED_TABLES", ()):
-            return True
-    return False
 
 
 Fetch = Callable[[str], Awaitable[list[dict[str, Any]]]]
@@ -140,9 +119,9 @@ async def _schema_of_models(conn: BaseDBAsyncClient, tmp: Path) -> dict[str, Any
         finally:
             fresh.close()
     name = f"piaojia_models_{uuid.uuid4().hex[:8]}"
-    await _admin(f'CREATE DATABASE "{name}"')
+    await admin(f'CREATE DATABASE "{name}"')
     try:
-        pg = await asyncpg.connect(_pg_with_database(POSTGRES_SERVER, name))
+        pg = await asyncpg.connect(with_database(POSTGRES_SERVER, name))
         try:
             for script in scripts:
                 if script.strip():
@@ -155,7 +134,7 @@ async def _schema_of_models(conn: BaseDBAsyncClient, tmp: Path) -> dict[str, Any
         finally:
             await pg.close()
     finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def test_pending_entries_have_their_partial_index(database_url: str) -> None:

@@ -20,9 +20,9 @@ from backend.outbox.models import OutboxMessage
 from backend.receipts.models import Receipt, payer_search_hashes
 from backend.secret import Secret
 from backend.transit.models import TransitInvoice
-from tests.conftest import POSTGRES_SERVER, _admin, _with_database
+from tests.commands import piaojia
 from tests.factories import TEST_SECRET
-from tests.test_cli import piaojia
+from tests.postgres import POSTGRES_SERVER, admin, with_database
 
 NAME, ID_NUMBER, EMAIL, PHONE = (
     "赵老旧",
@@ -99,11 +99,11 @@ def old_database(
     if postgres_url is None:
         pytest.skip("PostgreSQL is not reachable; only SQLite was tested")
     name = f"piaojia_old_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
     request.addfinalizer(
-        lambda: asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        lambda: asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     )
-    url = _with_database(POSTGRES_SERVER, name)
+    url = with_database(POSTGRES_SERVER, name)
     asyncio.run(_old_database(url, tmp_path))
     return url, None
 

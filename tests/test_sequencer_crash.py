@@ -23,8 +23,7 @@ from backend.receipts.models import Receipt, ReceiptKind
 from chain.checkpoint import open_checkpoint
 from chain.log import Log
 from chain.verify import verify_consistency
-from tests.conftest import LOG_SIGNER
-from tests.factories import TEST_SECRET, credit_code
+from tests.factories import LOG_SIGNER, TEST_SECRET, credit_code
 from tests.rows import column
 
 pytestmark = pytest.mark.slow

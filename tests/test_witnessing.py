@@ -18,10 +18,9 @@ from backend.services import Services
 from chain.cosignature import CosignatureSigner
 from chain.receipt.bundle import verify_bundle
 from chain.receipt.errors import WitnessQuorumError
-from tests.conftest import LOG_SIGNER
-from tests.factories import issuer_with_staff, receipt_request
+from tests.factories import LOG_SIGNER, issuer_with_staff, receipt_request
 from tests.lifespan import lifespan
-from tests.witness.test_processes import WitnessProcess
+from tests.witness.support import WitnessProcess
 
 URL = "/api/v1/hospital/receipts"
 

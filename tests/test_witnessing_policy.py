@@ -16,7 +16,7 @@ from backend.witness.keys import witness_signer
 from chain.cosignature import MAX_CLOCK_SKEW
 from chain.policy import Policy
 from chain.witness import MemoryWitnessState, Witness
-from tests.conftest import LOG_SIGNER
+from tests.factories import LOG_SIGNER
 
 NOW = 1_790_000_000
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import uuid
 from io import BytesIO
 from pathlib import Path
@@ -15,10 +14,9 @@ from starlette.applications import Starlette
 
 from backend.documents.verify import verify_pdf
 from tests.accounting.support import assert_valid, texts
-from tests.documents.test_endpoints import ca_of
+from tests.documents.support import ca_of, detach_xml
 from tests.factories import issuer_with_staff
-from tests.signing.helpers import nss_trusting, pdfsig
-from tests.test_ledger_privacy import (
+from tests.ledger import (
     EMAIL,
     ID_NUMBER,
     NAME,
@@ -30,20 +28,9 @@ from tests.test_ledger_privacy import (
     issued_receipt,
     scan_path,
 )
+from tests.signing.helpers import nss_trusting, pdfsig
 
 XML = "application/xml"
-
-
-def detach_xml(pdf: bytes, directory: Path) -> bytes:
-    """``receipt.xml`` as poppler's pdfdetach saves it out of ``pdf``."""
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "r.pdf").write_bytes(pdf)
-    out = directory / "out.xml"
-    subprocess.run(
-        ["pdfdetach", "-savefile", "receipt.xml", "-o", str(out), str(directory / "r.pdf")],
-        check=True,
-    )
-    return out.read_bytes()
 
 
 def error_code(response: httpx.Response) -> str:

@@ -15,9 +15,8 @@ from backend.clock import utc_now
 from backend.config import Settings
 from backend.receipts.schemas import china_time
 from tests.accounting.support import schema
-from tests.conftest import LOG_SIGNER
-from tests.factories import issuer_with_staff, receipt_request
-from tests.test_cli import piaojia
+from tests.commands import piaojia
+from tests.factories import LOG_SIGNER, issuer_with_staff, receipt_request
 
 URL = "/api/v1/hospital/receipts"
 NAMES = ("王小明", "欧阳小明", "𠮷䶮堃")

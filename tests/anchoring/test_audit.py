@@ -17,8 +17,7 @@ from chain.log import Log
 from chain.note import NoteSigner, split_note
 from chain.storage.memory import MemoryStorage
 from chain.tiles import decode_entry_bundle, tiles_for_size
-from tests.conftest import LOG_SIGNER
-from tests.factories import Actor, issuer_with_staff, receipt_request
+from tests.factories import LOG_SIGNER, Actor, issuer_with_staff, receipt_request
 
 URL = "/api/v1/hospital/receipts"
 BASE = "https://piaojia.test"

@@ -14,8 +14,7 @@ import uvicorn
 from backend.app import create_app
 from backend.auth.standin import demo_openid
 from backend.config import Settings, SettingsError, load_settings
-from tests.conftest import LOG_SIGNER
-from tests.factories import TEST_SECRET
+from tests.factories import LOG_SIGNER, TEST_SECRET
 from tests.lifespan import lifespan
 from tests.servers import free_port
 

@@ -14,8 +14,7 @@ import pytest
 
 from backend.cli import main
 from backend.config import Settings
-from tests.conftest import LOG_SIGNER
-from tests.factories import TEST_SECRET
+from tests.factories import LOG_SIGNER, TEST_SECRET
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 LOG_KEY = LOG_SIGNER.verifier().key_string()

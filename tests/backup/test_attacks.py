@@ -18,7 +18,7 @@ from backend import db
 from backend.anchoring.models import LedgerCheckpoint
 from backend.config import Settings
 from tests.backup.support import run_here
-from tests.conftest import _admin
+from tests.postgres import admin
 
 MARK = 7  # a tree size the target holds and keeps when a restore fails
 
@@ -155,11 +155,11 @@ def test_a_read_only_target_is_left_as_it_was(cli: Run, tmp_path: Path) -> None:
         assert target.read_bytes() == before
     else:
         name = settings.database_url.rsplit("/", 1)[1].split("?")[0]
-        asyncio.run(_admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on'))
+        asyncio.run(admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on'))
         try:
             ran = run_here(*cli, "restore", str(backup), "--yes")
         finally:
-            asyncio.run(_admin(f'ALTER DATABASE "{name}" RESET default_transaction_read_only'))
+            asyncio.run(admin(f'ALTER DATABASE "{name}" RESET default_transaction_read_only'))
     assert ran.code == 1 and ran.one_line_error().startswith("piaojia: error: 恢复失败")
     assert tree_size(settings.database_url) == MARK
 

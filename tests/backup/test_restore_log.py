@@ -23,8 +23,7 @@ from backend.services import Services
 from tests.backup.support import LOG_KEY, piaojia
 from tests.factories import Actor, issuer_with_staff, receipt_request
 from tests.lifespan import lifespan
-from tests.witness.support import request_body
-from tests.witness.test_processes import WitnessProcess
+from tests.witness.support import WitnessProcess, request_body
 
 pytestmark = pytest.mark.slow
 

@@ -17,7 +17,7 @@ from chain.cosignature import CosignatureSigner
 from chain.hashing import EMPTY_ROOT
 from chain.note import NoteSigner
 from tests.backup.support import run_here
-from tests.conftest import LOG_SIGNER
+from tests.factories import LOG_SIGNER
 
 
 def test_an_empty_database_is_restored_without_yes(

@@ -9,6 +9,7 @@ serves; a login locks after LOCK_AFTER wrong passwords (8).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -17,13 +18,13 @@ import uvicorn
 
 from backend import db
 from backend.app import create_app
+from backend.clock import utc_now
 from backend.config import load_settings
 from backend.console.services import ConsoleService
 from backend.issuers.models import IssuerKind, StaffRole
 from backend.issuers.services import IssuerService
 from backend.services import Services
 from tests.console.support import PASSWORD
-from tests.console.wiring import install
 from tests.factories import credit_code
 
 
@@ -57,7 +58,11 @@ def main() -> None:
     lock_after = int(sys.argv[3]) if len(sys.argv) > 3 else 8  # wrong passwords before a lock
     settings = load_settings()
     app = create_app(settings)
-    console, _ = install(app, lock_after=lock_after)
+    # How many wrong passwords lock a login is no setting: only this server's console differs
+    # from the one create_app wires (on the same clock).
+    services: Services = app.state.services
+    console = ConsoleService(staff=services.staff, clock=utc_now, lock_after=lock_after)
+    app.state.services = dataclasses.replace(services, console=console)
     seeded = asyncio.run(seed(app.state.services, console))
     seed_file.write_text(json.dumps(seeded), encoding="utf-8")
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+import shutil
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
+from playwright.async_api import Page
 from starlette.applications import Starlette
 
 from backend.console.services import ConsoleService
@@ -68,3 +71,15 @@ _HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
 def hidden_fields(html: str) -> dict[str, str]:
     """The hidden fields of a page's forms (the last form's value wins), unescaped."""
     return {name: htmllib.unescape(value) for name, value in _HIDDEN.findall(html)}
+
+
+# Where the browser tests' last screenshots stay.
+SHOTS = Path("/tmp/piaojia-console")
+
+
+async def shot(page: Page, tmp_path: Path, name: str) -> None:
+    """A full-page screenshot ``name``.png in ``tmp_path``, copied to SHOTS."""
+    path = tmp_path / f"{name}.png"
+    await page.screenshot(path=str(path), full_page=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, SHOTS / path.name)

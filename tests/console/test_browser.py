@@ -6,56 +6,14 @@ kept under the test's tmp_path and in /tmp/piaojia-console/.
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 import subprocess
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page
 
-from tests.conftest import LOG_SIGNER
-from tests.console.support import PASSWORD
-from tests.factories import TEST_SECRET
-from tests.servers import clean_env, free_port, python, serving
-
-SHOTS = Path("/tmp/piaojia-console")
-
-
-@pytest.fixture
-def server_args() -> list[str]:
-    """More arguments for ``tests.console.server`` (a module may override this fixture)."""
-    return []
-
-
-@pytest.fixture
-def server(
-    database_url: str, tmp_path: Path, server_args: list[str]
-) -> Iterator[tuple[str, dict[str, str]]]:
-    port = free_port()
-    seed_file = tmp_path / "seed.json"
-    env = clean_env(
-        PIAOJIA_DATABASE_URL=database_url,
-        PIAOJIA_SECRET_KEY=TEST_SECRET,
-        PIAOJIA_LEDGER_KEY=LOG_SIGNER.key_string(),
-        PIAOJIA_LEDGER_INTERVAL="0.2",
-        PIAOJIA_PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
-        PIAOJIA_RENDER_WORKERS="1",
-        PIAOJIA_CA_DIR=str(Path(tempfile.gettempdir()) / "piaojia-test-ca"),
-    )
-    command = python("-m", "tests.console.server", str(port), str(seed_file), *server_args)
-    with serving(command, port=port, env=env, log_path=tmp_path / "server.log") as up:
-        yield up.url, json.loads(seed_file.read_text())
-
-
-async def shot(page: Page, tmp_path: Path, name: str) -> None:
-    path = tmp_path / f"{name}.png"
-    await page.screenshot(path=str(path), full_page=True)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, SHOTS / path.name)
+from tests.console.support import PASSWORD, shot
 
 
 async def log_in(browser: Browser, url: str, login: str, width: int) -> Page:

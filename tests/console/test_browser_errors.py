@@ -12,9 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page
 
-from tests.console.support import PASSWORD
-from tests.console.test_browser import server as server  # the console's browser-test server
-from tests.console.test_browser import shot
+from tests.console.support import PASSWORD, shot
 
 WAIT = re.compile(r"请 (\d+) (秒|分钟)后再试")
 

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from PIL import Image
+from starlette.applications import Starlette
 
 from backend.chinatime import CHINA_STANDARD_TIME
 from backend.documents.model import (
@@ -21,6 +22,7 @@ from backend.documents.model import (
     TransitInvoiceDocument,
     TripLine,
 )
+from backend.documents.pki import DeploymentCA
 
 CHINA = CHINA_STANDARD_TIME
 RARE_NAME = "𠮷䶮堃"  # Ext-B, Ext-A and a BMP character WenQuanYi has: three fonts' worth
@@ -146,6 +148,14 @@ def text_of(pdf: Path) -> str:
     return _run("pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-")
 
 
+def pdf_text(pdf: bytes) -> str:
+    """pdftotext's reading of ``pdf`` in its layout."""
+    done = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    return done.stdout.decode()
+
+
 def fonts_of(pdf: Path) -> list[dict[str, str]]:
     """pdffonts' table: name, emb, sub, uni of each font."""
     rows = _run("pdffonts", str(pdf)).splitlines()[2:]
@@ -233,3 +243,29 @@ def characters_by_font(pdf: Path) -> dict[str, set[str]]:
         decoded = (bytes.fromhex(h.decode()).decode("utf-16-be") for h in _BFCHAR.findall(body))
         chars.update(char for char in decoded if not char.isascii())
     return found
+
+
+def ca_of(app: Starlette) -> DeploymentCA:
+    """The deployment CA ``app``'s documents are signed under."""
+    return app.state.services.documents._credentials.ca  # type: ignore[no-any-return]
+
+
+def detach(pdf: bytes, directory: Path) -> dict[str, bytes]:
+    """Every file attached to ``pdf``, by name, as poppler's pdfdetach saves them."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "receipt.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdfdetach", "-saveall", "-o", str(directory), str(path)], check=True)
+    return {p.name: p.read_bytes() for p in directory.iterdir() if p.name != "receipt.pdf"}
+
+
+def detach_xml(pdf: bytes, directory: Path) -> bytes:
+    """``receipt.xml`` as poppler's pdfdetach saves it out of ``pdf``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "r.pdf").write_bytes(pdf)
+    out = directory / "out.xml"
+    subprocess.run(
+        ["pdfdetach", "-savefile", "receipt.xml", "-o", str(out), str(directory / "r.pdf")],
+        check=True,
+    )
+    return out.read_bytes()

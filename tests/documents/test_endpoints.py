@@ -13,19 +13,21 @@ from urllib.parse import urlsplit
 import httpx
 from starlette.applications import Starlette
 
-from backend.documents.pki import DeploymentCA
 from backend.services import Services
-from tests.conftest import LOG_SIGNER
-from tests.documents.support import decode_qr, fonts_of, ink_fraction, render_page, text_of, write
-from tests.factories import issuer_with_staff, receipt_request
+from tests.documents.support import (
+    ca_of,
+    decode_qr,
+    fonts_of,
+    ink_fraction,
+    render_page,
+    text_of,
+    write,
+)
+from tests.factories import LOG_SIGNER, issuer_with_staff, receipt_request
 from tests.signing.helpers import nss_trusting, pdfsig
 
 URL = "/api/v1/hospital/receipts"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def ca_of(app: Starlette) -> DeploymentCA:
-    return app.state.services.documents._credentials.ca  # type: ignore[no-any-return]
 
 
 async def test_the_signed_receipt_pdf(

@@ -1,4 +1,5 @@
-"""Receipts to put in folders: issued through the hospital API, or stored as transit ones."""
+"""Receipts to put in folders: issued through the hospital API, or stored as transit ones;
+receipts and invoices already kept there, and the ids no one may read."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ import httpx
 from starlette.applications import Starlette
 from tortoise.transactions import in_transaction
 
+from backend.auth.standin import demo_openid
 from backend.issuers.models import IssuerKind, Staff
 from backend.receipts.models import Receipt, ReceiptKind
 from backend.services import Services
 from tests.factories import Actor, issuer_with_staff, receipt_request
+from tests.transit.support import INVOICES, import_rows, metro, my_trip_ids, personal, trip_row
+from tests.wechat import login
 
 HOSPITAL = "/api/v1/hospital/receipts"
+FOLDER = "/api/v1/folder/receipts"
 
 
 def scan_token(receipt: dict[str, Any]) -> str:
@@ -54,3 +59,50 @@ async def issue_transit(app: Starlette, total_fen: int) -> str:
         )
     assert stored.scan_token is not None
     return stored.scan_token
+
+
+# Receipt ids no one may read: another's, malformed, oversized, or a path's escape.
+HOSTILE_IDS = [
+    "3f1c9a52-7d4e-4b8a-9c61-2e5f0d8b7a43",  # fixed: parallel workers must collect the same ids
+    "not-a-uuid",
+    "9" * 400,
+    "%00",
+    "00000000-0000-0000-0000-00000000000%00",
+    "..%2F..%2Fetc",
+]
+
+
+def error_code(response: httpx.Response) -> str:
+    """The error code of a JSON error answer (failing if the answer is not JSON)."""
+    assert response.headers["content-type"].startswith("application/json"), response.text
+    code: str = response.json()["error"]["code"]
+    return code
+
+
+async def kept(
+    app: Starlette, client: httpx.AsyncClient, who: str
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """A medical receipt issued and added to ``who``'s folder; it and their session header."""
+    cashier = await issuer_with_staff(app)
+    receipt = await issue(client, cashier)
+    user = await login(client, f"demo-{who}")
+    added = await client.post(FOLDER, json={"scan_token": scan_token(receipt)}, headers=user)
+    assert added.status_code == 201, added.text
+    receipt["_cashier"] = cashier
+    return receipt, user
+
+
+async def invoiced(
+    app: Starlette, client: httpx.AsyncClient, rider: str, trips: int = 2
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Trips for ``rider`` invoiced with a personal title and no email; the invoice, the
+    rider's session header."""
+    operator = await metro(app)
+    user = await login(client, f"demo-{rider}")
+    rows = [trip_row(n, openid=demo_openid(rider), prefix=rider) for n in range(trips)]
+    await import_rows(client, operator, rows)
+    ids = await my_trip_ids(client, user)
+    answer = await client.post(INVOICES, json={"trips": ids, "title": personal()}, headers=user)
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["email"] is None
+    return answer.json(), user

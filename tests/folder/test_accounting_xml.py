@@ -11,10 +11,8 @@ import pytest
 from starlette.applications import Starlette
 
 from tests.accounting.support import assert_valid, texts
-from tests.accounting.test_endpoints import detach_xml
-from tests.folder.support import scan_token
-from tests.folder.test_detail import HOSTILE_IDS, error_code, kept
-from tests.folder.test_invoices import invoiced
+from tests.documents.support import detach_xml
+from tests.folder.support import HOSTILE_IDS, error_code, invoiced, kept, scan_token
 from tests.wechat import login
 
 FOLDER = "/api/v1/folder/receipts"

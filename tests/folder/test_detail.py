@@ -5,7 +5,6 @@ for no receipt at all, is a 4xx JSON answer."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -17,40 +16,13 @@ from backend.services import Services
 from backend.verify.models import ClaimState, ReimbursementClaim
 from tests.documents.support import text_of, write
 from tests.factories import issuer_with_staff
-from tests.folder.support import issue, reverse, scan_token
+from tests.folder.support import HOSTILE_IDS, error_code, issue, kept, reverse, scan_token
 from tests.verify.support import ref, reimburser
 from tests.wechat import login
 
 FOLDER = "/api/v1/folder/receipts"
 LOCK = "/api/v1/reimbursements/lock"
 CLOSE = "/api/v1/reimbursements/close"
-HOSTILE_IDS = [
-    "3f1c9a52-7d4e-4b8a-9c61-2e5f0d8b7a43",  # fixed: parallel workers must collect the same ids
-    "not-a-uuid",
-    "9" * 400,
-    "%00",
-    "00000000-0000-0000-0000-00000000000%00",
-    "..%2F..%2Fetc",
-]
-
-
-def error_code(response: httpx.Response) -> str:
-    assert response.headers["content-type"].startswith("application/json"), response.text
-    code: str = response.json()["error"]["code"]
-    return code
-
-
-async def kept(
-    app: Starlette, client: httpx.AsyncClient, who: str
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """A medical receipt issued and added to ``who``'s folder; it and their session header."""
-    cashier = await issuer_with_staff(app)
-    receipt = await issue(client, cashier)
-    user = await login(client, f"demo-{who}")
-    added = await client.post(FOLDER, json={"scan_token": scan_token(receipt)}, headers=user)
-    assert added.status_code == 201, added.text
-    receipt["_cashier"] = cashier
-    return receipt, user
 
 
 async def test_the_detail_masks_the_payer_and_says_where_it_stands(

@@ -4,37 +4,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import httpx
 from starlette.applications import Starlette
 
-from backend.auth.standin import demo_openid
 from tests.documents.support import text_of, write
 from tests.factories import credit_code
-from tests.transit.support import INVOICES, import_rows, metro, my_trip_ids, personal, trip_row
+from tests.folder.support import invoiced
+from tests.transit.support import INVOICES, personal
 from tests.verify.support import ref, reimburser
 from tests.wechat import login
 
 FOLDER = "/api/v1/folder/receipts"
 LOCK = "/api/v1/reimbursements/lock"
 UNLOCK = "/api/v1/reimbursements/unlock"
-
-
-async def invoiced(
-    app: Starlette, client: httpx.AsyncClient, rider: str, trips: int = 2
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """Trips for ``rider`` invoiced with a personal title and no email; the invoice, the
-    rider's session header."""
-    operator = await metro(app)
-    user = await login(client, f"demo-{rider}")
-    rows = [trip_row(n, openid=demo_openid(rider), prefix=rider) for n in range(trips)]
-    await import_rows(client, operator, rows)
-    ids = await my_trip_ids(client, user)
-    answer = await client.post(INVOICES, json={"trips": ids, "title": personal()}, headers=user)
-    assert answer.status_code == 201, answer.text
-    assert answer.json()["email"] is None
-    return answer.json(), user
 
 
 async def test_a_rider_without_email_gets_the_invoice_pdf_from_the_folder(

@@ -1,10 +1,7 @@
-"""The world a hostile request is sent into: one of each kind of caller, a receipt, trips, a
-user with a folder, console sessions; and a count of every table's rows to show nothing was
-written."""
+"""The world a hostile request is sent into (:class:`tests.hostile.support.World`)."""
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -13,51 +10,11 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from backend import db
 from backend.issuers.models import IssuerKind, StaffRole
 from tests.console.support import csrf_of, log_in, person
 from tests.factories import issuer_with_staff, receipt_request, staff_of
+from tests.hostile.support import World
 from tests.wechat import BASE_URL, login
-
-
-@dataclasses.dataclass
-class World:
-    client: httpx.AsyncClient
-    cashier: dict[str, str]
-    admin: dict[str, str]
-    reimburser: dict[str, str]
-    operator: dict[str, str]
-    metro_admin: dict[str, str]
-    user: dict[str, str]
-    console_admin: httpx.AsyncClient
-    receipt_id: str
-    scan_token: str
-    code: str
-    number: str
-    check: str
-    trip_id: int
-    csrf: str  # the admin's console session's form token
-
-
-# Counting an attempt against a limit is what a refused request is meant to leave behind.
-NOT_WRITES = {"aerich", "rate_limit_counter"}
-
-
-async def row_counts() -> dict[str, int]:
-    """Rows of every table but aerich's and the limits' counters, by table name."""
-    conn = db.connection()
-    if conn.capabilities.dialect == "sqlite":
-        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    else:
-        sql = "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'"
-    names = [
-        row["name"] for row in await conn.execute_query_dict(sql) if row["name"] not in NOT_WRITES
-    ]
-    counts = {}
-    for name in names:
-        rows = await conn.execute_query_dict(f'SELECT COUNT(*) AS n FROM "{name}"')
-        counts[name] = int(rows[0]["n"])
-    return counts
 
 
 def _client(app: Starlette) -> httpx.AsyncClient:

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from tests.factories import receipt_request
-from tests.hostile.conftest import World, row_counts
+from tests.hostile.support import World, row_counts
 
 Case = tuple[str, str, str, dict[str, Any]]  # (caller, method, url, httpx keywords)
 

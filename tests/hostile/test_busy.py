@@ -16,9 +16,9 @@ from asgi_lifespan import LifespanManager
 from backend import db
 from backend.app import create_app
 from backend.config import Settings
-from tests.conftest import POSTGRES_SERVER, _admin, _with_database
 from tests.factories import issuer_with_staff, receipt_request
-from tests.hostile.conftest import row_counts
+from tests.hostile.support import row_counts
+from tests.postgres import POSTGRES_SERVER, admin, with_database
 
 
 async def test_sqlite_locked_past_busy_timeout_is_503_and_writes_nothing(
@@ -61,9 +61,9 @@ async def test_postgres_out_of_connections_is_busy(postgres_url: str | None) -> 
     if postgres_url is None:
         pytest.skip("PostgreSQL is not reachable")
     role = f"piaojia_busy_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    await _admin(f'CREATE ROLE "{role}" LOGIN CONNECTION LIMIT 0')
+    await admin(f'CREATE ROLE "{role}" LOGIN CONNECTION LIMIT 0')
     try:
-        base = _with_database(POSTGRES_SERVER, postgres_url.rsplit("/", 1)[1])
+        base = with_database(POSTGRES_SERVER, postgres_url.rsplit("/", 1)[1])
         with_role = base.replace("://postgres@", f"://{role}@")
         with pytest.raises(asyncpg.TooManyConnectionsError) as raised:
             await asyncpg.connect(with_role, timeout=5)
@@ -71,4 +71,4 @@ async def test_postgres_out_of_connections_is_busy(postgres_url: str | None) -> 
         assert not db.is_busy(asyncpg.UniqueViolationError("duplicate key"))
         assert not db.is_busy(sqlite3.OperationalError("no such table: receipt"))
     finally:
-        await _admin(f'DROP ROLE IF EXISTS "{role}"')
+        await admin(f'DROP ROLE IF EXISTS "{role}"')

@@ -15,8 +15,7 @@ from asgi_lifespan import LifespanManager
 from backend.app import create_app
 from backend.config import Settings
 from backend.issuers.models import IssuerKind, StaffRole
-from tests.conftest import LOG_SIGNER
-from tests.factories import issuer_with_staff, receipt_request
+from tests.factories import LOG_SIGNER, issuer_with_staff, receipt_request
 from tests.servers import piaojia_serve, serve_env
 
 CONCURRENT = 150

@@ -224,3 +224,40 @@ class RecordingHandler:
 
     def ids(self) -> list[str]:
         return [r.message_id for r in self.received]
+
+
+# A message as the relay would hand it over, to a mail sink under test.
+MESSAGE = (
+    b"From: noreply@piaojia.test\r\nTo: a@example.com\r\nSubject: =?utf-8?b?56Wo5aS5?=\r\n"
+    b"Message-ID: <1@piaojia.test>\r\n\r\nhello\r\n"
+)
+
+
+async def send_message(port: int) -> str:
+    """Send MESSAGE to the SMTP server on ``port``; returns the queue id it answers with."""
+    connection = SmtpConnection(
+        SmtpTarget.parse(f"smtp://127.0.0.1:{port}"), timeout=5, local_hostname="t.test"
+    )
+    try:
+        accepted = await connection.send(
+            sender="noreply@piaojia.test", recipient="a@example.com", message=MESSAGE
+        )
+    finally:
+        await connection.close()
+    assert accepted.queue_id is not None
+    return accepted.queue_id
+
+
+async def mailed(handler: RecordingHandler, count: int = 1) -> EmailMessage:
+    """The ``count``-th message ``handler`` receives, once it has (within 60 s)."""
+    async with asyncio.timeout(60):
+        while len(handler.received) < count:
+            await asyncio.sleep(0.05)
+    return handler.received[count - 1].message
+
+
+def body_text(message: EmailMessage) -> str:
+    """The plain-text body of ``message``."""
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())

@@ -15,11 +15,10 @@ from backend.config import Settings
 from backend.outbox.mail_sink import LocalSmtpServer
 from backend.secret import Secret
 from tests.accounting.support import assert_valid, texts
-from tests.accounting.test_endpoints import detach_xml
+from tests.documents.support import detach_xml
 from tests.factories import issuer_with_staff, receipt_request
-from tests.outbox.support import RecordingHandler
-from tests.outbox.test_proof_wait import body_text, mailed
-from tests.test_ledger_privacy import PAYER, URL, assert_no_personal_data, integrate, scan_path
+from tests.ledger import PAYER, URL, assert_no_personal_data, integrate, scan_path
+from tests.outbox.support import RecordingHandler, body_text, mailed
 
 DATA_LINE = "电子凭证会计数据（XML），与 PDF 内嵌的相同"
 

@@ -20,10 +20,10 @@ from backend.outbox.mail_sink import LocalSmtpServer
 from backend.receipts.models import Receipt
 from backend.secret import Secret
 from backend.services import Services
+from tests.documents.support import pdf_text
 from tests.factories import issuer_with_staff, receipt_request
 from tests.lifespan import lifespan
-from tests.outbox.support import RecordingHandler
-from tests.outbox.test_delivery import pdf_text
+from tests.outbox.support import RecordingHandler, send_message
 from tests.servers import free_port
 
 
@@ -97,8 +97,6 @@ async def demo_app(settings: Settings, tmp_path: Path) -> AsyncIterator[tuple[St
 async def test_demo_mode_starts_the_mail_sink(
     demo_app: tuple[Starlette, int], tmp_path: Path
 ) -> None:
-    from tests.outbox.test_mail_sink import _send
-
     _, port = demo_app
-    queue_id = await _send(port)
+    queue_id = await send_message(port)
     assert (tmp_path / "mail" / f"{queue_id}.eml").exists()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-
 from backend.outbox.mail_sink import LocalSmtpServer
 from backend.outbox.models import AttemptOutcome, DeliveryAttempt, MessageState, OutboxMessage
 from backend.receipts.models import ReceiptEvent
 from tests.clock import FakeClock
+from tests.documents.support import pdf_text
 from tests.outbox.support import (
     RecordingHandler,
     make_receipts,
@@ -15,13 +14,6 @@ from tests.outbox.support import (
     outbox_service,
     queue_emails,
 )
-
-
-def pdf_text(pdf: bytes) -> str:
-    done = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
-    )
-    return done.stdout.decode()
 
 
 async def test_a_queued_email_arrives_with_the_pdf_and_is_recorded(

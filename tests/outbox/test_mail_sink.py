@@ -11,36 +11,17 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 from backend.outbox.mail_sink import MailSink
-from backend.outbox.smtp_client import SmtpConnection
-from backend.smtp_target import SmtpTarget
+from tests.outbox.support import send_message
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-MESSAGE = (
-    b"From: noreply@piaojia.test\r\nTo: a@example.com\r\nSubject: =?utf-8?b?56Wo5aS5?=\r\n"
-    b"Message-ID: <1@piaojia.test>\r\n\r\nhello\r\n"
-)
-
-
-async def _send(port: int) -> str:
-    connection = SmtpConnection(
-        SmtpTarget.parse(f"smtp://127.0.0.1:{port}"), timeout=5, local_hostname="t.test"
-    )
-    try:
-        accepted = await connection.send(
-            sender="noreply@piaojia.test", recipient="a@example.com", message=MESSAGE
-        )
-    finally:
-        await connection.close()
-    assert accepted.queue_id is not None
-    return accepted.queue_id
 
 
 async def test_each_message_becomes_an_eml_file_named_by_its_queue_id(tmp_path: Path) -> None:
     sink = MailSink(tmp_path / "mail", port=0)
     await sink.start()
     try:
-        queue_id = await _send(sink.port)
+        queue_id = await send_message(sink.port)
     finally:
         await sink.stop()
     (written,) = (tmp_path / "mail").iterdir()
@@ -71,7 +52,7 @@ async def test_the_mail_sink_command_runs_alone_until_stopped(tmp_path: Path) ->
         deadline = time.monotonic() + 20
         while True:
             try:
-                await _send(port)
+                await send_message(port)
                 break
             except Exception:
                 assert time.monotonic() < deadline and process.poll() is None

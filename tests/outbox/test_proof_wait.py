@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from datetime import timedelta
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +22,12 @@ from backend.outbox.proof_wait import NOTES
 from backend.secret import Secret
 from chain.cosignature import CosignatureSigner
 from tests.clock import FakeClock
-from tests.documents.test_endpoints import ca_of
+from tests.commands import cli_verify
+from tests.documents.support import ca_of
 from tests.factories import issuer_with_staff, receipt_request
+from tests.ledger import PAYER, URL, integrate
 from tests.lifespan import lifespan
-from tests.outbox.support import RecordingHandler
-from tests.test_ledger_privacy import PAYER, URL, cli_verify, integrate
+from tests.outbox.support import RecordingHandler, body_text, mailed
 
 NO_PROOF = NOTES["none"]
 
@@ -39,19 +39,6 @@ def settings(settings: Settings, smtp: LocalSmtpServer) -> Settings:
         smtp_url=Secret(f"smtp://127.0.0.1:{smtp.port}"),
         mail_from="noreply@piaojia.test",
     )
-
-
-async def mailed(handler: RecordingHandler, count: int = 1) -> EmailMessage:
-    async with asyncio.timeout(60):
-        while len(handler.received) < count:
-            await asyncio.sleep(0.05)
-    return handler.received[count - 1].message
-
-
-def body_text(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("plain",))
-    assert part is not None
-    return str(part.get_content())
 
 
 async def sent_event(

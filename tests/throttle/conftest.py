@@ -14,13 +14,6 @@ import pytest
 REDIS_SERVER = os.environ.get("PIAOJIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
-def closed_port() -> int:
-    """A local port nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def redis_server() -> Iterator[tuple[str, str]]:
     """The Redis URL and a key prefix no other test uses; the prefix's keys are deleted after.

@@ -23,7 +23,7 @@ from backend.throttle.services import CLEAN_SECONDS, AttemptLimit
 from backend.throttle.storage import DatabaseStorage, close_storage, storage_for
 from tests.lifespan import lifespan
 from tests.rows import column
-from tests.throttle.conftest import closed_port
+from tests.servers import free_port
 
 JSON = {"Accept": "application/json"}
 
@@ -197,7 +197,7 @@ async def test_the_database_store_keeps_plain_counters(settings: Settings) -> No
 
 
 async def test_an_unreachable_redis_refuses_the_limited_requests(settings: Settings) -> None:
-    dead = replace(settings, redis_url=Secret(f"redis://127.0.0.1:{closed_port()}/0"))
+    dead = replace(settings, redis_url=Secret(f"redis://127.0.0.1:{free_port()}/0"))
     app = create_app(dead)
     async with lifespan(app):
         transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 5000))

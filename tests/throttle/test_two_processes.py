@@ -19,9 +19,8 @@ from starlette.applications import Starlette
 
 from backend.console.models import LoginThrottle
 from backend.issuers.models import StaffRole
-from tests.conftest import LOG_SIGNER
 from tests.console.support import PASSWORD, csrf_of, person
-from tests.factories import TEST_SECRET, issuer_with_staff, receipt_request
+from tests.factories import LOG_SIGNER, TEST_SECRET, issuer_with_staff, receipt_request
 from tests.servers import (
     Running,
     clean_env,

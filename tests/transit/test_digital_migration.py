@@ -12,8 +12,8 @@ import pytest
 from aerich import Command
 
 from backend import db
-from tests.conftest import POSTGRES_SERVER, _admin, _with_database
-from tests.test_cli import piaojia
+from tests.commands import piaojia
+from tests.postgres import POSTGRES_SERVER, admin, with_database
 
 OLD_NUMBER, NEW_NUMBER = "0000000007", "26442000000000000001"
 COPIED = (
@@ -78,8 +78,8 @@ async def test_old_invoices_keep_their_numbers_and_new_ones_fit(
         if postgres_url is None:
             pytest.skip("PostgreSQL is not reachable; only SQLite was tested")
         name = f"piaojia_old_{uuid.uuid4().hex[:8]}"
-        await _admin(f'CREATE DATABASE "{name}"')
-        url = _with_database(POSTGRES_SERVER, name)
+        await admin(f'CREATE DATABASE "{name}"')
+        url = with_database(POSTGRES_SERVER, name)
     try:
         receipt = await _old_database(url, tmp_path)
 
@@ -119,4 +119,4 @@ async def test_old_invoices_keep_their_numbers_and_new_ones_fit(
             await db.close_database()
     finally:
         if kind == "postgres":
-            await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 from starlette.applications import Starlette
@@ -15,6 +16,7 @@ from backend.documents.transit import render_transit
 from backend.receipts.models import Receipt
 from backend.transit.documents import load_transit_document
 from tests.documents.support import text_of, write
+from tests.factories import Actor
 from tests.transit.support import INVOICES, import_rows, metro, my_trip_ids, trip_row
 from tests.wechat import login
 
@@ -30,21 +32,27 @@ async def _document_of(
     return document
 
 
+async def _invoiced(
+    app: Starlette, client: httpx.AsyncClient, fares: list[str]
+) -> tuple[Actor, dict[str, str], dict[str, Any]]:
+    """Alice's trips at ``fares`` (one trip each) invoiced to 李四: the metro's operator,
+    alice's session header and the invoice answer."""
+    operator = await metro(app)
+    alice = await login(client, "demo-alice")
+    rows = [trip_row(n, openid=demo_openid("alice"), fare=fare) for n, fare in enumerate(fares)]
+    await import_rows(client, operator, rows)
+    ids = await my_trip_ids(client, alice)
+    title = {"kind": "personal", "name": "李四"}
+    invoice: dict[str, Any] = (
+        await client.post(INVOICES, json={"trips": ids, "title": title}, headers=alice)
+    ).json()
+    return operator, alice, invoice
+
+
 async def test_an_issued_invoice_becomes_its_document(
     wx_app: Starlette, wx_client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
-    operator = await metro(wx_app)
-    alice = await login(wx_client, "demo-alice")
-    await import_rows(
-        wx_client,
-        operator,
-        [trip_row(n, openid=demo_openid("alice"), fare="4.00") for n in range(2)],
-    )
-    ids = await my_trip_ids(wx_client, alice)
-    title = {"kind": "personal", "name": "李四"}
-    invoice = (
-        await wx_client.post(INVOICES, json={"trips": ids, "title": title}, headers=alice)
-    ).json()
+    operator, _, invoice = await _invoiced(wx_app, wx_client, ["4.00"] * 2)
     red = (
         await wx_client.post(
             f"/api/v1/transit/invoices/{invoice['receipt']['id']}/reversal",
@@ -81,15 +89,7 @@ async def test_an_issued_invoice_becomes_its_document(
 async def test_the_document_lists_the_trips_themselves_in_the_order_of_the_lines(
     wx_app: Starlette, wx_client: httpx.AsyncClient
 ) -> None:
-    operator = await metro(wx_app)
-    alice = await login(wx_client, "demo-alice")
-    rows = [trip_row(n, openid=demo_openid("alice"), fare=f"{n + 2}.50") for n in range(3)]
-    await import_rows(wx_client, operator, rows)
-    ids = await my_trip_ids(wx_client, alice)
-    title = {"kind": "personal", "name": "李四"}
-    invoice = (
-        await wx_client.post(INVOICES, json={"trips": ids, "title": title}, headers=alice)
-    ).json()
+    _, alice, invoice = await _invoiced(wx_app, wx_client, [f"{n + 2}.50" for n in range(3)])
     reissued = (
         await wx_client.post(
             f"{INVOICES}/{invoice['receipt']['id']}/reissue",

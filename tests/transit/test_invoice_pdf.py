@@ -11,8 +11,8 @@ from starlette.applications import Starlette
 from backend.auth.standin import demo_openid
 from backend.services import Services
 from chain.receipt.bundle import verify_bundle
-from tests.documents.support import text_of, write
-from tests.test_tlog_proof import detach, spec_verify
+from tests.documents.support import detach, text_of, write
+from tests.tlog_spec import spec_verify
 from tests.transit.support import import_rows, metro, my_trip_ids, trip_row
 from tests.wechat import login
 

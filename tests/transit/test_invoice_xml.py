@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 
 from backend.auth.standin import demo_openid
 from tests.accounting.support import assert_valid, texts
-from tests.accounting.test_endpoints import detach_xml
+from tests.documents.support import detach_xml
 from tests.transit.support import import_rows, metro, my_trip_ids, trip_row
 from tests.wechat import login
 

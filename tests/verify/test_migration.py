@@ -7,7 +7,7 @@ import importlib
 from tortoise.utils import get_schema_sql
 
 from backend import db
-from tests.test_migrations import altered_later, normalised
+from tests.schema import altered_later, normalised
 
 TABLES = ("reimbursement_claim", "verification_count", "verification_rule")
 

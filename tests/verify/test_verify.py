@@ -23,8 +23,7 @@ from chain.note import NoteVerifier
 from chain.receipt.canonical import canonical_json
 from chain.verify import verify_inclusion
 from tests.clock import FakeClock
-from tests.conftest import LOG_SIGNER
-from tests.factories import issuer_with_staff
+from tests.factories import LOG_SIGNER, issuer_with_staff
 from tests.verify.support import five, issue, ref
 
 API = "/api/v1/verify"

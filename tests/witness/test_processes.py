@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -22,115 +17,9 @@ from chain.log import Log
 from chain.note import NoteSigner, open_note
 from chain.storage.memory import MemoryStorage
 from chain.witness import AddCheckpointRequest
-from tests.witness.support import ORIGIN, grow, request_body
+from tests.witness.support import ORIGIN, WitnessProcess, grow, request_body
 
 pytestmark = pytest.mark.slow
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-START_TIMEOUT = 20.0
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _witness_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "backend.witness", *args]
-
-
-def _environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("PIAOJIA_")} | {
-        "PYTHONPATH": str(ROOT)
-    }
-
-
-class WitnessProcess:
-    """``python -m backend.witness serve`` in its own process, output kept in files."""
-
-    def __init__(self, workdir: Path, name: str, log_keys: list[str]) -> None:
-        self.workdir = workdir
-        self.name = name
-        self.key_file = workdir / "witness.pem"
-        self.state = workdir / "state.db"
-        self.log_keys = log_keys
-        self.port = 0
-        self.process: subprocess.Popen[bytes] | None = None
-        self.starts = 0
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def verifier_key(self) -> str:
-        """Run ``key``: the verifier key alone on stdout (creating the key on first use)."""
-        done = subprocess.run(
-            _witness_command("key", "--name", self.name, "--key-file", str(self.key_file)),
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=_environment(),
-            timeout=60,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout.strip()
-
-    def start(self) -> None:
-        assert self.process is None
-        self.port = _free_port()
-        self.starts += 1
-        logs = [arg for key in self.log_keys for arg in ("--log", key)]
-        command = _witness_command(
-            "serve",
-            *("--name", self.name, "--key-file", str(self.key_file), "--state", str(self.state)),
-            *logs,
-            *("--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"),
-        )
-        with open(self.output, "ab") as output:
-            self.process = subprocess.Popen(
-                command, cwd=ROOT, env=_environment(), stdout=output, stderr=output
-            )
-
-    @property
-    def output(self) -> Path:
-        return self.workdir / "output.log"
-
-    async def wait_ready(self, http: httpx.AsyncClient) -> str:
-        """Poll ``GET /key`` until the process answers; returns the key it serves."""
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            assert self.process is not None
-            if self.process.poll() is not None:
-                pytest.fail(f"{self.name} exited early:\n{self.output.read_text()}")
-            try:
-                response = await http.get(f"{self.url}/key")
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"{self.name} did not start:\n{self.output.read_text()}")
-                await asyncio.sleep(0.05)
-                continue
-            assert response.status_code == 200
-            return response.text.strip()
-
-    def stop(self) -> int:
-        """Stop with SIGTERM (as a service manager would); returns the exit code."""
-        process, self.process = self.process, None
-        if process is None:
-            return 0
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-        try:
-            return process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-            raise
-
-    async def add_checkpoint(self, http: httpx.AsyncClient, body: bytes) -> httpx.Response:
-        return await http.post(f"{self.url}/add-checkpoint", content=body)
 
 
 @pytest.fixture
