@@ -4,8 +4,6 @@ parties lock, unlock and close receipts with their staff keys."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from jinja2 import Environment
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -85,7 +83,7 @@ async def verify_page(request: Request) -> Response:
     except LimiterUnavailable as exc:
         headers = retry_after(exc.retry_after)
         return _page(request, "unavailable", form, status=503, headers=headers, said=chinese(exc))
-    answer = VerifyAnswer.of(found).model_dump(mode="json")
+    answer = VerifyAnswer.of(found)
     return _page(request, "genuine" if found.genuine else "tampered", form, view=answer)
 
 
@@ -96,7 +94,7 @@ def _page(
     *,
     status: int = 200,
     headers: dict[str, str] | None = None,
-    view: dict[str, Any] | None = None,
+    view: VerifyAnswer | None = None,
     invalid: list[str] | None = None,
     said: str = "",
 ) -> Response:
