@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 
 from backend.documents.verify import verify_pdf
 from tests.accounting.support import assert_valid, texts
+from tests.answers import error_code
 from tests.documents.support import ca_of, detach_xml
 from tests.factories import issuer_with_staff
 from tests.ledger import (
@@ -31,11 +32,6 @@ from tests.ledger import (
 from tests.signing.helpers import nss_trusting, pdfsig
 
 XML = "application/xml"
-
-
-def error_code(response: httpx.Response) -> str:
-    assert response.headers["content-type"].startswith("application/json"), response.text
-    return str(response.json()["error"]["code"])
 
 
 async def test_the_issuers_copy_carries_the_payer_whole(

@@ -12,16 +12,12 @@ from starlette.routing import Route
 from backend.auth.models import UserSession
 from backend.auth.standin import WeChatStandIn, demo_openid
 from backend.auth.views import DEMO_ENDPOINTS
+from tests.answers import error_code
 from tests.clock import FakeClock
 from tests.factories import issuer_with_staff
 from tests.wechat import SESSION_LIFETIME, login
 
 ME = "/api/v1/me"
-
-
-def error_code(response: httpx.Response) -> str:
-    code: str = response.json()["error"]["code"]
-    return code
 
 
 async def test_no_token_is_401_with_a_bearer_challenge(wx_client: httpx.AsyncClient) -> None:

@@ -72,13 +72,6 @@ HOSTILE_IDS = [
 ]
 
 
-def error_code(response: httpx.Response) -> str:
-    """The error code of a JSON error answer (failing if the answer is not JSON)."""
-    assert response.headers["content-type"].startswith("application/json"), response.text
-    code: str = response.json()["error"]["code"]
-    return code
-
-
 async def kept(
     app: Starlette, client: httpx.AsyncClient, who: str
 ) -> tuple[dict[str, Any], dict[str, str]]:

@@ -11,8 +11,9 @@ import pytest
 from starlette.applications import Starlette
 
 from tests.accounting.support import assert_valid, texts
+from tests.answers import error_code
 from tests.documents.support import detach_xml
-from tests.folder.support import HOSTILE_IDS, error_code, invoiced, kept, scan_token
+from tests.folder.support import HOSTILE_IDS, invoiced, kept, scan_token
 from tests.wechat import login
 
 FOLDER = "/api/v1/folder/receipts"

@@ -14,9 +14,10 @@ from backend.anchoring.models import LedgerEntry
 from backend.receipts.models import Receipt, ReceiptStatus
 from backend.services import Services
 from backend.verify.models import ClaimState, ReimbursementClaim
+from tests.answers import error_code
 from tests.documents.support import text_of, write
 from tests.factories import issuer_with_staff
-from tests.folder.support import HOSTILE_IDS, error_code, issue, kept, reverse, scan_token
+from tests.folder.support import HOSTILE_IDS, issue, kept, reverse, scan_token
 from tests.verify.support import ref, reimburser
 from tests.wechat import login
 

@@ -16,6 +16,7 @@ from backend.outbox.models import OutboxMessage
 from backend.receipts.models import Receipt, ReceiptEvent
 from backend.services import Services
 from chain.receipt.bundle import verify_bundle
+from tests.answers import error_code
 from tests.factories import issuer_with_staff, receipt_request
 from tests.folder.support import issue, reverse, scan_token
 from tests.rows import column
@@ -24,11 +25,6 @@ from tests.wechat import login
 FOLDER = "/api/v1/folder/receipts"
 # A receipt id no test issues; fixed, so that parallel workers collect the same tests.
 NOT_OURS = "8d2b6f41-95c3-4e7a-b0d8-1a6c3e9f5b27"
-
-
-def error_code(response: httpx.Response) -> str:
-    code: str = response.json()["error"]["code"]
-    return code
 
 
 async def test_a_scanned_receipt_goes_into_the_folder(

@@ -93,8 +93,3 @@ async def my_trip_ids(client: httpx.AsyncClient, rider: dict[str, str]) -> list[
 
 def personal(name: str = "张三") -> dict[str, str]:
     return {"kind": "personal", "name": name}
-
-
-def error_code(response: httpx.Response) -> str:
-    code: str = response.json()["error"]["code"]
-    return code

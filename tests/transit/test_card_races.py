@@ -13,8 +13,9 @@ from starlette.applications import Starlette
 from backend.transit import cards as binding
 from backend.transit.cards import TripProof
 from backend.transit.models import CardProofCount, TransitCard
+from tests.answers import error_code
 from tests.rows import column
-from tests.transit.support import CARDS, error_code, import_rows, metro, proof_of, trip_row
+from tests.transit.support import CARDS, import_rows, metro, proof_of, trip_row
 from tests.wechat import login
 
 TODAY = date(2026, 11, 27)  # the China day of the tests' clock

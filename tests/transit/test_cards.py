@@ -11,11 +11,11 @@ from starlette.applications import Starlette
 
 from backend.auth.models import User
 from backend.transit.models import CardProofCount, TransitCard
+from tests.answers import error_code
 from tests.clock import FakeClock
 from tests.transit.support import (
     CARDS,
     bind_body,
-    error_code,
     import_rows,
     metro,
     my_trip_ids,

@@ -13,9 +13,9 @@ from backend import db
 from backend.auth.standin import demo_openid
 from backend.receipts.models import Receipt, ReceiptStatus
 from backend.transit.models import InvoicedTrip, TransitInvoiceLine
+from tests.answers import error_code
 from tests.transit.support import (
     INVOICES,
-    error_code,
     import_rows,
     metro,
     my_trip_ids,

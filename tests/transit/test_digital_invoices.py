@@ -18,9 +18,9 @@ from backend.auth.standin import demo_openid
 from backend.receipts.models import Receipt
 from backend.receipts.numbering import fiscal_numbering
 from backend.transit.models import TransitInvoice
+from tests.answers import error_code
 from tests.transit.support import (
     INVOICES,
-    error_code,
     import_rows,
     metro,
     metro_admin,

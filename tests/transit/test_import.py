@@ -9,8 +9,9 @@ from starlette.applications import Starlette
 
 from backend.issuers.models import IssuerKind, StaffRole
 from backend.transit.models import Trip
+from tests.answers import error_code
 from tests.factories import issuer_with_staff
-from tests.transit.support import TRIPS, error_code, import_rows, metro, trip_row
+from tests.transit.support import TRIPS, import_rows, metro, trip_row
 
 
 async def test_a_batch_twice_changes_nothing_the_second_time(

@@ -11,12 +11,12 @@ from backend.folder.models import FolderEntry
 from backend.issuers.credit_code import check_character
 from backend.receipts.models import LineItem, Receipt, ReceiptStatus
 from backend.transit.models import InvoicedTrip, TransitInvoice, TransitInvoiceLine
+from tests.answers import error_code
 from tests.transit.support import (
     CARDS,
     INVOICES,
     MY_TRIPS,
     bind_body,
-    error_code,
     import_rows,
     metro,
     metro_admin,

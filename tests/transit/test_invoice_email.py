@@ -17,10 +17,10 @@ from backend.outbox.services import MailLimits, OutboxService
 from backend.receipts.models import Receipt, ReceiptEvent, ReceiptStatus
 from backend.transit.models import InvoicedTrip, TransitInvoice
 from backend.transit.services import TransitService
+from tests.answers import error_code
 from tests.clock import FakeClock
 from tests.transit.support import (
     INVOICES,
-    error_code,
     import_rows,
     metro,
     my_trip_ids,
