@@ -32,6 +32,7 @@ from chain.note import NoteSigner
 from tests.clock import CHINA_MORNING, FakeClock
 from tests.factories import TEST_SECRET
 from tests.lifespan import lifespan
+from tests.scratch_databases import drop_later, drop_noted
 from tests.wechat import BASE_URL, SESSION_LIFETIME, FakeWeChat, use_auth, wechat_client
 
 # The browser tests' shared Chromium: its fixtures, and the event loop its tests run in.
@@ -84,7 +85,12 @@ def postgres_url() -> Iterator[str | None]:
     url = _with_database(POSTGRES_SERVER, name)
     asyncio.run(db.migrate(url))
     yield url
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    drop_later(name)  # by a detached process: a drop waits for a checkpoint of the server
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Every PostgreSQL database this test process made goes, without the run waiting."""
+    drop_noted(POSTGRES_SERVER)
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from tortoise.utils import get_schema_sql
 from backend import db
 from tests.conftest import POSTGRES_SERVER, _admin
 from tests.conftest import _with_database as _pg_with_database
+from tests.scratch_databases import drop_later
 
 MIGRATIONS = sorted(
     (path for path in (db.MIGRATIONS_DIR / "models").glob("[0-9]*_*.py")),
@@ -155,7 +156,7 @@ async def _schema_of_models(conn: BaseDBAsyncClient, tmp: Path) -> dict[str, Any
         finally:
             await pg.close()
     finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_later(name)
 
 
 async def test_pending_entries_have_their_partial_index(database_url: str) -> None:

@@ -22,6 +22,7 @@ from backend.secret import Secret
 from backend.transit.models import TransitInvoice
 from tests.conftest import POSTGRES_SERVER, _admin, _with_database
 from tests.factories import TEST_SECRET
+from tests.scratch_databases import drop_later
 from tests.test_cli import piaojia
 
 NAME, ID_NUMBER, EMAIL, PHONE = (
@@ -100,9 +101,7 @@ def old_database(
         pytest.skip("PostgreSQL is not reachable; only SQLite was tested")
     name = f"piaojia_old_{uuid.uuid4().hex[:8]}"
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    request.addfinalizer(
-        lambda: asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    )
+    drop_later(name)
     url = _with_database(POSTGRES_SERVER, name)
     asyncio.run(_old_database(url, tmp_path))
     return url, None
