@@ -97,9 +97,7 @@ class Settings:
     mail_max_attempts: int = 8
     mail_retry_base: float = 60.0  # seconds before the second attempt, doubling (≤ 6 h)
     mail_proof_wait: float = 120.0  # seconds a copy waits for its receipt's ledger proof
-    # Seconds the relay rests when nothing is due, and after which a copy waiting for its proof
-    # is looked at again.
-    mail_poll_interval: float = 1.0
+    mail_poll_interval: float = 1.0  # the relay's rest when idle; a waiting copy's recheck
     mail_per_receipt_per_day: int = 5
     mail_per_address_per_day: int = 20
     mail_dir: str = "var/mail"  # where the demo mail sink writes .eml files
@@ -388,7 +386,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         mail_max_attempts=read("MAIL_MAX_ATTEMPTS", _parse_positive, defaults.mail_max_attempts),
         mail_retry_base=read("MAIL_RETRY_BASE", _parse_seconds, defaults.mail_retry_base),
         mail_proof_wait=read("MAIL_PROOF_WAIT", _parse_interval, defaults.mail_proof_wait),
-        mail_poll_interval=read("MAIL_POLL_INTERVAL", _parse_interval, defaults.mail_poll_interval),
         mail_per_receipt_per_day=read(
             "MAIL_PER_RECEIPT_PER_DAY", _parse_positive, defaults.mail_per_receipt_per_day
         ),
