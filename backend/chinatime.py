@@ -36,6 +36,12 @@ def day_end(day: date) -> datetime:
     return day_start(day + timedelta(days=1))
 
 
+# The span's first and (exclusive) last moment: computed once, as every uploaded time is checked
+# against them (a 50,000-row trip import checks 100,000).
+_EARLIEST = day_start(FIRST_DAY)
+_AFTER_LAST = day_end(LAST_DAY)
+
+
 def china_day(moment: datetime) -> date:
     """The calendar day of ``moment`` in China."""
     return moment.astimezone(CHINA_STANDARD_TIME).date()
@@ -78,7 +84,7 @@ def check_moment(moment: datetime) -> datetime:
     What a decoded cursor or an uploaded time goes through before any query."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("a time needs its offset, such as 2026-11-27T10:00:00+08:00")
-    if not day_start(FIRST_DAY) <= moment < day_end(LAST_DAY):
+    if not _EARLIEST <= moment < _AFTER_LAST:
         raise ValueError(f"{moment.isoformat()} is not a time on a day {SPAN}")
     return moment.astimezone(UTC)
 

@@ -100,6 +100,7 @@ class Settings:
     mail_max_attempts: int = 8
     mail_retry_base: float = 60.0  # seconds before the second attempt, doubling (≤ 6 h)
     mail_proof_wait: float = 120.0  # seconds a copy waits for its receipt's ledger proof
+    mail_poll_interval: float = 1.0  # the relay's rest when idle; a waiting copy's recheck
     mail_per_receipt_per_day: int = 5
     mail_per_address_per_day: int = 20
     mail_dir: str = "var/mail"  # where the demo mail sink writes .eml files

@@ -169,10 +169,14 @@ def build_services(
             max_attempts=settings.mail_max_attempts,
             retry_base=settings.mail_retry_base,
             send_deadline=4 * settings.smtp_timeout,
+            poll_interval=settings.mail_poll_interval,
         ),
         clock=clock,
         proofs=ProofWait(
-            anchoring, wait=settings.mail_proof_wait, witnessed=bool(policy.witnesses)
+            anchoring,
+            wait=settings.mail_proof_wait,
+            witnessed=bool(policy.witnesses),
+            recheck=settings.mail_poll_interval,
         ),
     )
     return Services(

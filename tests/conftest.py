@@ -33,6 +33,7 @@ from tests.commands import ledger_environment
 from tests.factories import LOG_SIGNER, TEST_SECRET
 from tests.lifespan import lifespan
 from tests.postgres import POSTGRES_SERVER, admin, with_database
+from tests.scratch_databases import drop_later, drop_noted
 from tests.servers import clean_env, free_port, python, serve_command, serving
 from tests.wechat import BASE_URL, SESSION_LIFETIME, FakeWeChat, use_auth, wechat_client
 
@@ -66,7 +67,12 @@ def postgres_url() -> Iterator[str | None]:
     url = with_database(POSTGRES_SERVER, name)
     asyncio.run(db.migrate(url))
     yield url
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    drop_later(name)  # by a detached process: a drop waits for a checkpoint of the server
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Every PostgreSQL database this test process made goes, without the run waiting."""
+    drop_noted(POSTGRES_SERVER)
 
 
 @pytest.fixture(scope="session")

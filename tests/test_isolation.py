@@ -37,7 +37,8 @@ def test_a_database_left_open_fails_only_the_test_that_left_it(tmp_path: Path) -
     run = subprocess.run(
         [
             sys.executable,
-            *("-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", "-p", "tests.conftest"),
+            *("-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", "-p", "no:schemathesis"),
+            *("-p", "tests.conftest"),
             *("-o", "asyncio_mode=auto", "--rootdir", str(tmp_path), "test_probe.py"),
         ],
         cwd=tmp_path,

@@ -19,6 +19,7 @@ from tortoise.utils import get_schema_sql
 from backend import db
 from tests.postgres import POSTGRES_SERVER, admin, with_database
 from tests.schema import MIGRATIONS
+from tests.scratch_databases import drop_later
 
 
 async def test_migrations_together_match_the_models(database_url: str, tmp_path: Path) -> None:
@@ -134,7 +135,7 @@ async def _schema_of_models(conn: BaseDBAsyncClient, tmp: Path) -> dict[str, Any
         finally:
             await pg.close()
     finally:
-        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_later(name)
 
 
 async def test_pending_entries_have_their_partial_index(database_url: str) -> None:

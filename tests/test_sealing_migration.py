@@ -23,6 +23,7 @@ from backend.transit.models import TransitInvoice
 from tests.commands import piaojia
 from tests.factories import TEST_SECRET
 from tests.postgres import POSTGRES_SERVER, admin, with_database
+from tests.scratch_databases import drop_later
 
 NAME, ID_NUMBER, EMAIL, PHONE = (
     "赵老旧",
@@ -100,9 +101,7 @@ def old_database(
         pytest.skip("PostgreSQL is not reachable; only SQLite was tested")
     name = f"piaojia_old_{uuid.uuid4().hex[:8]}"
     asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    request.addfinalizer(
-        lambda: asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    )
+    drop_later(name)
     url = with_database(POSTGRES_SERVER, name)
     asyncio.run(_old_database(url, tmp_path))
     return url, None

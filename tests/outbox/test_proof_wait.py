@@ -30,6 +30,10 @@ from tests.lifespan import lifespan
 from tests.outbox.support import RecordingHandler, body_text, mailed
 
 NO_PROOF = NOTES["none"]
+# The relay's rest between looks, and a waiting copy's: short, so that watching a copy be put
+# back several times takes a fraction of a second; a wait below is a few of them.
+POLL = 0.05
+SEVERAL_POLLS = 6 * POLL
 
 
 @pytest.fixture
@@ -38,6 +42,7 @@ def settings(settings: Settings, smtp: LocalSmtpServer) -> Settings:
         settings,
         smtp_url=Secret(f"smtp://127.0.0.1:{smtp.port}"),
         mail_from="noreply@piaojia.test",
+        mail_poll_interval=POLL,
     )
 
 
@@ -61,7 +66,7 @@ async def test_the_copy_mailed_at_issue_waits_for_the_proof_and_verifies_offline
     issued = await client.post(URL, json=receipt_request(payer=PAYER), headers=cashier.headers)
     assert issued.status_code == 201, issued.text
     # The relay has claimed and put the message back a few times by now: not anchored yet.
-    await asyncio.sleep(1.5)
+    await asyncio.sleep(SEVERAL_POLLS)
     assert handler.received == []
     await integrate(app)
     message = await mailed(handler)
@@ -86,11 +91,11 @@ async def test_a_copy_not_anchored_within_the_bound_is_sent_and_says_so(
         cashier = await issuer_with_staff(app)
         issued = await client.post(URL, json=receipt_request(payer=PAYER), headers=cashier.headers)
         assert issued.status_code == 201, issued.text
-        # The app's clock stands still: the message is put back until a second later, forever.
-        await asyncio.sleep(1.5)
+        # The app's clock stands still: the message is put back until a poll later, forever.
+        await asyncio.sleep(SEVERAL_POLLS)
         assert handler.received == []
         clock.now += timedelta(seconds=119)
-        await asyncio.sleep(1.5)
+        await asyncio.sleep(SEVERAL_POLLS)
         assert handler.received == []
         clock.now += timedelta(seconds=2)  # 121 s after it was queued: past the 120 s bound
         message = await mailed(handler)
@@ -124,7 +129,7 @@ async def test_with_witnesses_a_copy_waits_for_the_quorum_then_says_it_has_none(
             )
             assert issued.status_code == 201, issued.text
             await integrate(app)  # anchored; the only witness never answers
-            await asyncio.sleep(1.5)
+            await asyncio.sleep(SEVERAL_POLLS)
             assert handler.received == []
             clock.now += timedelta(seconds=121)
             message = await mailed(handler)

@@ -14,6 +14,7 @@ from aerich import Command
 from backend import db
 from tests.commands import piaojia
 from tests.postgres import POSTGRES_SERVER, admin, with_database
+from tests.scratch_databases import drop_later
 
 OLD_NUMBER, NEW_NUMBER = "0000000007", "26442000000000000001"
 COPIED = (
@@ -119,4 +120,4 @@ async def test_old_invoices_keep_their_numbers_and_new_ones_fit(
             await db.close_database()
     finally:
         if kind == "postgres":
-            await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            drop_later(name)
