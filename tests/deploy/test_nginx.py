@@ -26,6 +26,7 @@ from backend.config import Settings
 from tests.deploy.support import (
     OTHER_CLIENT_ADDRESS,
     PROXY_ADDRESS,
+    SITE_TEMPLATE,
     Edge,
     cashier_key,
     deployment_env,
@@ -35,7 +36,7 @@ from tests.deploy.support import (
     render_site,
 )
 from tests.factories import receipt_request
-from tests.servers import free_port, python, serve_command, serving, start, stop
+from tests.servers import ROOT, free_port, python, serve_command, serving, start, stop
 
 pytestmark = pytest.mark.slow
 
@@ -57,6 +58,13 @@ def test_the_body_limit_at_nginx_is_the_apps() -> None:
     # Replaced, not appended to (nginx's $proxy_add_x_forwarded_for would keep the client's).
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in site
     assert "proxy_add_x_forwarded_for" not in site
+
+
+def test_the_readme_shows_the_configuration_the_test_runs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Running it behind nginx") :]
+    shown = section.split("```nginx\n", 1)[1].split("```", 1)[0]
+    assert shown == SITE_TEMPLATE.read_text(encoding="utf-8")
 
 
 def _issue(client: httpx.Client, key: str, serial: int) -> httpx.Response:
