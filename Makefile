@@ -9,9 +9,10 @@ STAMP := $(VENV)/.installed
 # CJK fonts for the PDFs (WenQuanYi Micro Hei, Zen Hei for CJK Ext-A, HanaMin for the rarer
 # characters no sans face has), and the tools the tests check real output with (poppler, zbar,
 # NSS's certutil for pdfsig, Chromium for the pages), stress-ng for `make test-busy`, and
-# pg_dump / pg_restore for `piaojia backup` and `piaojia restore` on PostgreSQL.
+# pg_dump / pg_restore for `piaojia backup` and `piaojia restore` on PostgreSQL, and nginx for
+# the deployment test (tests/deploy/; the test runs its own, never the package's service).
 SYSTEM_PACKAGES := fonts-wqy-microhei fonts-wqy-zenhei fonts-hanazono poppler-utils zbar-tools \
-	libnss3-tools chromium stress-ng postgresql-client
+	libnss3-tools chromium stress-ng postgresql-client nginx
 
 # Coverage floors: the whole of backend/ and chain/ together, and chain/ (the ledger that
 # outside verifiers rely on) entirely.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,7 +75,11 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         # The client address comes from the socket; the app believes X-Forwarded-For only from
         # PIAOJIA_TRUSTED_PROXIES (backend.web.client_address), never uvicorn's 127.0.0.1 default.
         "proxy_headers": False,
+        # SIGTERM: requests in flight get 20 s, then the relay and sequencer finish (app.py);
+        # uvicorn raises it again after, a no-op with our handler: a clean stop exits 0.
+        "timeout_graceful_shutdown": 20,
     }
+    signal.signal(signal.SIGTERM, lambda signum, frame: None)
     if settings.demo and args.workers == 1:  # the demo prints its URLs once it listens
         from backend.demo.cli import serve_announcing
 
@@ -126,7 +131,6 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_ledger_init(settings: Settings, args: argparse.Namespace) -> int:
-
     from backend.anchoring.keys import create_key_file, default_origin
 
     path = Path(settings.ledger_key_file)
@@ -148,8 +152,6 @@ def cmd_ledger_key(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_ledger_sequence(settings: Settings, args: argparse.Namespace) -> int:
-    import signal
-
     if args.batch:
         settings = dataclasses.replace(settings, ledger_batch=args.batch)
     services = _services(settings)

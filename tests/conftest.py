@@ -122,6 +122,17 @@ async def database_url(
         path = tmp_path / "piaojia.db"
         shutil.copyfile(sqlite_template, path)
         return f"sqlite://{path}?synchronous=NORMAL&busy_timeout=5000"
+    return await _emptied_postgres(postgres_url)
+
+
+@pytest.fixture
+async def postgres_database_url(postgres_url: str | None) -> str:
+    """An empty, migrated PostgreSQL database alone: for a deployment of several processes
+    on one database, which SQLite is not made for."""
+    return await _emptied_postgres(postgres_url)
+
+
+async def _emptied_postgres(postgres_url: str | None) -> str:
     if postgres_url is None:
         reason = getattr(pytest, "postgres_unavailable", "unknown")
         if os.environ.get("CI"):  # CI has PostgreSQL: its absence there is a failure, not a skip

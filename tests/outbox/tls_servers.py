@@ -43,6 +43,13 @@ class TestCA:
     def server_context(self, *names: str) -> ssl.SSLContext:
         """A server TLS context with a certificate this CA issued for ``names`` (host names or
         IP addresses)."""
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*self.server_files(*names))
+        return context
+
+    def server_files(self, *names: str) -> tuple[Path, Path]:
+        """A certificate this CA issued for ``names`` (host names or IP addresses) and its key,
+        written as PEM files: (certificate file, key file)."""
         key = ec.generate_private_key(ec.SECP256R1())
         alternatives: list[x509.GeneralName] = []
         for name in names:
@@ -72,9 +79,7 @@ class TestCA:
                 serialization.NoEncryption(),
             )
         )
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(cert_file, key_file)
-        return context
+        return cert_file, key_file
 
 
 def _builder(
