@@ -22,12 +22,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 
 from backend.outbox.mail_sink import LocalSmtpServer
-from tests.conftest import LOG_SIGNER
-from tests.factories import TEST_SECRET
+from tests.factories import LOG_SIGNER, TEST_SECRET
 from tests.outbox.support import RecordingHandler
 from tests.outbox.tls_servers import TestCA
 from tests.servers import ROOT, START_SECONDS, Running, clean_env, free_port, start, stop
@@ -218,3 +218,16 @@ def cashier_key(env: Mapping[str, str], serial: int) -> str:
 def free_app_port() -> tuple[int, str]:
     port = free_port()
     return port, f"127.0.0.1:{port}"
+
+
+def rows(url: str, query: str, *args: object) -> list[asyncpg.Record]:
+    """The rows ``query`` reads from the PostgreSQL database at ``url`` (options stripped)."""
+
+    async def fetch() -> list[asyncpg.Record]:
+        connection = await asyncpg.connect(url.split("?")[0])
+        try:
+            return list(await connection.fetch(query, *args))
+        finally:
+            await connection.close()
+
+    return asyncio.run(fetch())

@@ -8,7 +8,6 @@ acknowledged receipt is there, the numbers gapless, every queued mail sent."""
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import threading
 import time
@@ -18,7 +17,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 
@@ -34,6 +32,7 @@ from tests.deploy.support import (
     mail_server,
     nginx_in_front,
     render_site,
+    rows,
 )
 from tests.factories import receipt_request
 from tests.servers import ROOT, free_port, python, serve_command, serving, start, stop
@@ -90,17 +89,6 @@ def _issue(client: httpx.Client, key: str, serial: int) -> httpx.Response:
             return answer
         assert time.monotonic() < deadline, answer.text if answer else "no answer"
         time.sleep(0.5)
-
-
-def _database(url: str, query: str, *args: object) -> list[asyncpg.Record]:
-    async def fetch() -> list[asyncpg.Record]:
-        connection = await asyncpg.connect(url.split("?")[0])
-        try:
-            return list(await connection.fetch(query, *args))
-        finally:
-            await connection.close()
-
-    return asyncio.run(fetch())
 
 
 def _wait(condition: Any, seconds: float, what: str) -> None:
@@ -207,7 +195,7 @@ def test_two_instances_behind_nginx_lose_nothing_when_one_is_killed(
             ):  # fmt: skip
                 print(f"deployment up in {time.monotonic() - started:.1f} s")
                 _through_nginx(edge, key, handler.received)
-                first_token = _database(database, "SELECT token FROM scan_token LIMIT 1")
+                first_token = rows(database, "SELECT token FROM scan_token LIMIT 1")
                 _forged_addresses_change_nothing(edge, first_token[0]["token"])
                 _kill_one_under_load(edge, key, first.process, database, handler.received)
         finally:
@@ -240,24 +228,24 @@ def _kill_one_under_load(
     assert killed.is_set() and victim.wait(timeout=10) == -signal.SIGKILL
     assert statuses == Counter({201: LOAD}), statuses
 
-    ids = {row["id"] for row in _database(database, "SELECT id::text AS id FROM receipt")}
+    ids = {row["id"] for row in rows(database, "SELECT id::text AS id FROM receipt")}
     assert {a["id"] for a in acknowledged} <= ids  # every acknowledged receipt is there
     assert len(ids) == LOAD + 1  # and no retry issued one twice (one was issued before)
     by_issuer: dict[Any, list[int]] = {}
-    for row in _database(database, "SELECT issuer_id, number FROM receipt"):
+    for row in rows(database, "SELECT issuer_id, number FROM receipt"):
         by_issuer.setdefault(row["issuer_id"], []).append(int(row["number"]))
     for numbers in by_issuer.values():
         assert sorted(numbers) == list(range(1, len(numbers) + 1))  # gapless
 
     def all_sent() -> bool:
-        states = _database(database, "SELECT state FROM outbox_message")
+        states = rows(database, "SELECT state FROM outbox_message")
         return all(s["state"] == "sent" for s in states)
 
     began_mail = time.monotonic()
     _wait(all_sent, 180, "every queued mail to be sent")
     queued = {
         row["message_id"].strip("<>")
-        for row in _database(database, "SELECT message_id FROM outbox_message")
+        for row in rows(database, "SELECT message_id FROM outbox_message")
     }
     arrived = {str(m.message["Message-ID"]).strip("<>") for m in received}
     assert queued <= arrived

@@ -14,8 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.deploy.support import cashier_key, deployment_env
-from tests.deploy.test_nginx import _database
+from tests.deploy.support import cashier_key, deployment_env, rows
 from tests.factories import receipt_request
 from tests.servers import free_port, reap, serve_command, start, wait_until_answering
 
@@ -100,9 +99,7 @@ def test_sigterm_finishes_requests_in_flight_and_exits_0(
     with pytest.raises(httpx.ConnectError):
         httpx.get(base + "/healthz", timeout=5)
     assert set(outcomes) <= {"201", "refused"}, outcomes  # nothing cut off, no 5xx
-    stored = {
-        r["id"] for r in _database(postgres_database_url, "SELECT id::text AS id FROM receipt")
-    }
+    stored = {r["id"] for r in rows(postgres_database_url, "SELECT id::text AS id FROM receipt")}
     assert set(acknowledged) <= stored
     print(
         f"SIGTERM with {PDFS} PDF requests and {ISSUERS} issuing threads: {after} PDFs answered "
