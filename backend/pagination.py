@@ -46,9 +46,8 @@ def decode_cursor(
 
     ``parse_id`` raises ValueError for an id that cannot be (``uuid.UUID``, ``int`` or the
     domain's own bounds); the moment and the id must be written exactly as ``encode_cursor``
-    writes them. Every
-    cursor this module did not write raises ``invalid`` (the domain's error, with its status
-    and code), whatever its content."""
+    writes them. Every cursor this module did not write raises ``invalid`` (the domain's error,
+    with its status and code), whatever its content."""
     try:
         return _decode(cursor, parse_id)
     except (ValueError, OverflowError) as exc:  # binascii.Error, UnicodeError are ValueErrors
