@@ -6,10 +6,15 @@ from __future__ import annotations
 import dataclasses
 
 import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.applications import Starlette
 
+from backend.app import create_app
+from backend.config import Settings
 from backend.services import Services
+from chain.cosignature import CosignatureSigner
 from tests.factories import issuer_with_staff, receipt_request
+from tests.lifespan import lifespan
 from tests.watching.conftest import METRICS_TOKEN, scrape, value
 
 
@@ -95,3 +100,30 @@ async def test_ledger_and_outbox_gauges_follow_the_database(
     assert value(integrated, "piaojia_ledger_checkpoint_size") == 1
     assert 0 <= value(integrated, "piaojia_ledger_seconds_since_integration") < 60
     assert value(integrated, "piaojia_render_jobs") >= 0
+
+
+async def test_a_witness_that_fails_is_counted_with_its_cosigned_size(settings: Settings) -> None:
+    nobody = CosignatureSigner("witness-c.test", Ed25519PrivateKey.generate()).verifier()
+    configured = dataclasses.replace(
+        settings, witnesses=(("http://127.0.0.1:9", nobody.key_string()),)
+    )
+    app = create_app(configured)
+    async with lifespan(app):
+        services: Services = app.state.services
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://piaojia.test") as http:
+            _, before = await scrape(http)
+            cashier = await issuer_with_staff(app)
+            issued = await http.post(
+                "/api/v1/hospital/receipts", json=receipt_request(), headers=cashier.headers
+            )
+            assert issued.status_code == 201, issued.text
+            assert await services.sequencer.integrate_once() is not None
+            _, after = await scrape(http)
+    failures = "piaojia_witness_failures_total"
+    assert value(after, failures, witness="witness-c.test") == (
+        value(before, failures, witness="witness-c.test") + 1
+    )
+    assert ("piaojia_witness_cosigned_size", (("witness", "witness-c.test"),)) in after
+    assert value(after, "piaojia_witness_cosigned_size", witness="witness-c.test") == 0
+    assert value(after, "piaojia_ledger_checkpoint_size") == 1
