@@ -49,6 +49,10 @@ from backend.throttle.errors import LimiterUnavailable
 from backend.throttle.storage import close_storage
 from backend.transit.views import ENDPOINTS as TRANSIT_ENDPOINTS
 from backend.verify.views import ENDPOINTS as VERIFY_ENDPOINTS
+from backend.watching.errors import NotReady
+from backend.watching.metrics import forget_this_process
+from backend.watching.views import ENDPOINTS as WATCHING_ENDPOINTS
+from backend.watching.web import RequestLog
 from backend.web import Endpoint, retry_after
 from backend.whereabouts.views import ENDPOINTS as WHEREABOUTS_ENDPOINTS
 
@@ -64,6 +68,7 @@ ENDPOINTS: list[Endpoint] = [
     *WHEREABOUTS_ENDPOINTS,
     *TRANSIT_ENDPOINTS,
     *OUTBOX_ENDPOINTS,
+    *WATCHING_ENDPOINTS,
 ]
 
 
@@ -89,7 +94,7 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     response = _error(status, exc.code, in_language(exc, _language(request)), **exc.details)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="piaojia"'
-    if isinstance(exc, TooManyRequests | LimiterUnavailable):
+    if isinstance(exc, TooManyRequests | LimiterUnavailable | NotReady):
         response.headers.update(retry_after(exc.retry_after))
     if isinstance(exc, PayloadTooLarge):
         # The rest of the body is not read: the server closes the connection rather than
@@ -219,20 +224,17 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
                 await asyncio.to_thread(services.documents.close)
             finally:
                 await db.close_database()  # whatever failed above, the process-wide context goes
+                forget_this_process()
 
     openapi_document = build_openapi(ENDPOINTS, version=_version())
 
     async def openapi(request: Request) -> Response:
         return JSONResponse(openapi_document)
 
-    async def health(request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
-
     # The WeChat stand-in exists only in demo mode, and stays out of the API description.
     routed = [*ENDPOINTS, *(DEMO_ENDPOINTS if settings.demo else [])]
     routes = [Route(e.path, e.serve, methods=[e.method], name=e.name) for e in routed] + [
         Route("/openapi.json", openapi, methods=["GET"], name="openapi"),
-        Route("/healthz", health, methods=["GET"], name="health"),
     ]
     # Console pages are HTML for people, not part of the API description.
     routes += [
@@ -243,9 +245,10 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
         routes=routes,
         lifespan=lifespan,
         middleware=[
+            Middleware(RequestLog),  # outermost: its time and status are the client's
             Middleware(
                 SecurityHeaders, https=settings.public_base_url.lower().startswith("https://")
-            )
+            ),
         ],
         exception_handlers={
             DomainError: _domain_error,

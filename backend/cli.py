@@ -53,6 +53,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from backend.anchoring.keys import load_log_signer
     from backend.documents.fonts import check_fonts
     from backend.services import load_ca
+    from backend.watching.serving import serve_options
 
     # What is missing stops here with one line, not with a traceback in each worker.
     sqlite = settings.database_url.startswith("sqlite")
@@ -72,6 +73,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         "workers": args.workers,
         "log_level": settings.log_level,
         "access_log": args.access_log,
+        **serve_options(settings, workers=args.workers, access=args.access_log),
         # The client address comes from the socket; the app believes X-Forwarded-For only from
         # PIAOJIA_TRUSTED_PROXIES (backend.web.client_address), never uvicorn's 127.0.0.1 default.
         "proxy_headers": False,

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import TypeAlias, TypeVar, get_args, get_type_hints
 from urllib.parse import urlsplit
 
-from backend.emailaddress import InvalidEmailAddress, normalise_address
+from backend.emailaddress import parse_mail_from
 from backend.secret import Secret
 from backend.smtp_target import parse_ca_file, parse_smtp_url
+from backend.watch_settings import parse_log_format, parse_log_level, parse_metrics_token
 from backend.witness_settings import (
     PolicySetupError,
     parse_policy_file,
@@ -86,6 +87,8 @@ class Settings:
     max_body_bytes: int = 1_048_576
     max_line_items: int = 500
     log_level: str = "info"
+    log_format: str = "text"  # or json: one JSON object a line
+    metrics_token: Secret | None = None  # GET /metrics answers only to it (404 when unset)
     # Mail. The SMTP server: smtp://user:password@host:port (STARTTLS when the server offers it)
     # or smtps://… (TLS from the start). The default is the demo mail sink on this machine.
     smtp_url: Secret = field(default_factory=lambda: Secret("smtp://127.0.0.1:8025"))
@@ -216,24 +219,10 @@ def _parse_session_days(raw: str) -> int:
     return value
 
 
-def _parse_log_level(raw: str) -> str:
-    level = raw.strip().lower()
-    if level not in {"debug", "info", "warning", "error"}:
-        raise ValueError("expected debug, info, warning or error")
-    return level
-
-
 def _parse_host(raw: str) -> str:
     if not re.fullmatch(r"[A-Za-z0-9.:\-\[\]]+", raw):
         raise ValueError("expected a host name or IP address")
     return raw
-
-
-def _parse_mail_from(raw: str) -> str:
-    try:
-        return normalise_address(raw)
-    except InvalidEmailAddress as exc:
-        raise ValueError(exc.message) from exc
 
 
 def _parse_display_name(raw: str) -> str:
@@ -291,6 +280,11 @@ def _parse_key_prefix(raw: str) -> str:
     if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,40}", raw):
         raise ValueError("expected 1 to 40 letters, digits or _ . : -")
     return raw
+
+
+def share_with_workers(name: str, value: str) -> None:
+    """Set ``name`` in this process's environment for the processes it starts to inherit."""
+    os.environ[name] = value
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -375,10 +369,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         max_body_bytes=read("MAX_BODY_BYTES", _parse_positive, defaults.max_body_bytes),
         max_line_items=read("MAX_LINE_ITEMS", _parse_positive, defaults.max_line_items),
-        log_level=read("LOG_LEVEL", _parse_log_level, defaults.log_level),
+        log_level=read("LOG_LEVEL", parse_log_level, defaults.log_level),
+        log_format=read("LOG_FORMAT", parse_log_format, defaults.log_format),
+        metrics_token=read("METRICS_TOKEN", parse_metrics_token, defaults.metrics_token),
         smtp_url=read("SMTP_URL", parse_smtp_url, defaults.smtp_url),
         smtp_ca_file=read("SMTP_CA_FILE", parse_ca_file, defaults.smtp_ca_file),
-        mail_from=read("MAIL_FROM", _parse_mail_from, defaults.mail_from),
+        mail_from=read("MAIL_FROM", parse_mail_from, defaults.mail_from),
         mail_from_name=read("MAIL_FROM_NAME", _parse_display_name, defaults.mail_from_name),
         smtp_timeout=read("SMTP_TIMEOUT", _parse_seconds, defaults.smtp_timeout),
         mail_concurrency=read("MAIL_CONCURRENCY", _parse_positive, defaults.mail_concurrency),

@@ -19,6 +19,7 @@ from tortoise import Tortoise, connections
 from tortoise.backends.base import executor
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.exceptions import BaseORMException
 
 MODEL_MODULES = [
     "backend.issuers.models",
@@ -158,6 +159,29 @@ async def migrate(database_url: str) -> list[str]:
     async with command:
         applied: list[str] = await command.upgrade(run_in_transaction=True)
     return applied
+
+
+def shipped_migrations() -> list[str]:
+    """The migrations this code ships, by the names aerich records them under."""
+    folder = MIGRATIONS_DIR / "models"
+    names = [p.name for p in folder.glob("*.py") if p.name[:1].isdigit()]
+    return sorted(names, key=lambda name: int(name.split("_", 1)[0]))
+
+
+async def unapplied_migrations() -> list[str]:
+    """The shipped migrations the open database has not recorded as applied, oldest first
+    (all of them on a database never migrated). One query."""
+    conn = connection()
+    try:
+        _, rows = await conn.execute_query(
+            dialect_sql(conn, "SELECT version FROM aerich WHERE app = $1"), ["models"]
+        )
+    except (BaseORMException, sqlite3.Error, asyncpg.PostgresError) as exc:
+        if "aerich" not in str(exc):
+            raise
+        rows = []  # no aerich table: never migrated
+    applied = {str(row["version"]) for row in rows}
+    return [name for name in shipped_migrations() if name not in applied]
 
 
 # Read by the aerich CLI (`aerich migrate` when a model changes); see README "Migrations".

@@ -59,6 +59,14 @@ def normalise_address(raw: object) -> str:
     return address
 
 
+def parse_mail_from(raw: str) -> str:
+    """``PIAOJIA_MAIL_FROM`` normalised, or ``ValueError`` saying what is wrong with it."""
+    try:
+        return normalise_address(raw)
+    except InvalidEmailAddress as exc:
+        raise ValueError(exc.message) from exc
+
+
 def header_text(text: str, *, limit: int = 200) -> str:
     """``text`` on one line: control characters and line breaks become spaces, runs of space
     fold to one, and at most ``limit`` characters remain. Safe for any header value."""

@@ -11,11 +11,13 @@ import logging
 import re
 
 SHOWN = 6
-_TOKEN_IN_PATH = re.compile(rf"(/s/)([A-Za-z0-9_-]{{1,{SHOWN}}})[A-Za-z0-9_%-]*")
+# Atomic, then not followed by "…": a path cut already is left as it is.
+_TOKEN_IN_PATH = re.compile(rf"(/s/)(?>([A-Za-z0-9_-]{{1,{SHOWN}}})[A-Za-z0-9_%-]*)(?!…)")
 
 
 def shorten_tokens(text: str) -> str:
-    """``text`` with every ``/s/<token>`` cut to ``/s/<first six>…``."""
+    """``text`` with every ``/s/<token>`` cut to ``/s/<first six>…``; text cut already comes
+    back unchanged, so a line may pass through it more than once."""
     return _TOKEN_IN_PATH.sub(lambda m: f"{m.group(1)}{m.group(2)}…", text)
 
 

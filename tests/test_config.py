@@ -46,6 +46,7 @@ def test_values_are_read_and_the_secret_hides_itself() -> None:
         ("PIAOJIA_SECRET_KEY", "short"),
         ("PIAOJIA_MAX_BODY_BYTES", "-1"),
         ("PIAOJIA_LOG_LEVEL", "loud"),
+        ("PIAOJIA_LOG_FORMAT", "xml"),
     ],
 )
 def test_a_malformed_setting_names_its_variable(variable: str, value: str) -> None:
@@ -55,6 +56,23 @@ def test_a_malformed_setting_names_its_variable(variable: str, value: str) -> No
     message = str(caught.value)
     assert message.startswith(variable)
     assert "\n" not in message
+
+
+def test_the_watching_settings_are_read() -> None:
+    token = "t" * 40
+    settings = load_settings(
+        {
+            "PIAOJIA_SECRET_KEY": SECRET,
+            "PIAOJIA_LOG_FORMAT": "JSON",
+            "PIAOJIA_METRICS_TOKEN": token,
+        }
+    )
+    assert settings.log_format == "json" and settings.metrics_token == Secret(token)
+    assert token not in repr(settings)
+    defaults = load_settings({"PIAOJIA_SECRET_KEY": SECRET})
+    assert defaults.log_format == "text" and defaults.metrics_token is None
+    with pytest.raises(SettingsError, match="METRICS_TOKEN=\\(hidden\\)"):
+        load_settings({"PIAOJIA_SECRET_KEY": SECRET, "PIAOJIA_METRICS_TOKEN": "short"})
 
 
 def test_the_secret_key_is_required_outside_demo_mode() -> None:
@@ -74,6 +92,7 @@ MALFORMED_SECRETS = [
     ("PIAOJIA_DATA_KEYS", f"{'k' * 40},{MARKER}"),
     ("PIAOJIA_DATABASE_URL", f"mysql://root:{MARKER}@db.example.cn/piaojia"),
     ("PIAOJIA_REDIS_URL", f"redis://:{MARKER}@cache.example.cn:63x79/0"),
+    ("PIAOJIA_METRICS_TOKEN", f"{MARKER} with spaces and long enough to pass"),
 ]
 
 
@@ -90,7 +109,7 @@ def test_a_malformed_secret_never_shows_its_value(variable: str, value: str) -> 
 
 
 def test_secrecy_follows_the_parsed_type() -> None:
-    from backend import config, smtp_target
+    from backend import config, smtp_target, watch_settings
 
     parsers = [
         config._parse_secret,
@@ -98,7 +117,8 @@ def test_secrecy_follows_the_parsed_type() -> None:
         config._parse_wechat_secret,
         config._parse_redis_url,
     ]
-    assert all(config._is_secret(p) for p in [*parsers, smtp_target.parse_smtp_url])
+    others = [smtp_target.parse_smtp_url, watch_settings.parse_metrics_token]
+    assert all(config._is_secret(p) for p in [*parsers, *others])
     assert config._is_secret(config._parse_data_keys)  # a tuple of secrets
     assert not config._is_secret(config._parse_port) and not config._is_secret(str)
     # Every Secret-typed setting has a Secret-making parser: none is left to a flag.
@@ -108,6 +128,7 @@ def test_secrecy_follows_the_parsed_type() -> None:
     assert sorted(secret_fields) == [
         "data_keys",
         "ledger_key",
+        "metrics_token",
         "redis_url",
         "secret_key",
         "smtp_url",

@@ -233,6 +233,12 @@ class Sequencer:
             await self._witnessing.offer(signed)
         return signed
 
+    async def leader(self) -> str:
+        """Who sequences: ``"this process"`` or ``"another process"``. Asking is taking the lead
+        when it is free, as this sequencer's next tick would; raises (``OSError``, a database
+        error) when the lock cannot be asked, so no leader can be known."""
+        return "this process" if await self._leader.acquire() else "another process"
+
     async def run(self, stop: asyncio.Event) -> None:
         """Integrate every ``interval`` until ``stop`` is set; a round in progress finishes.
 

@@ -20,6 +20,7 @@ from tortoise.exceptions import IntegrityError
 from backend.anchoring.models import LedgerCheckpoint, LedgerCosignature, LedgerWitness
 from backend.anchoring.witness_client import WitnessClient
 from backend.db import connection, dialect_sql
+from backend.instruments import WITNESS_FAILURES
 from chain.checkpoint import SignedCheckpoint
 from chain.cosignature import MAX_CLOCK_SKEW, future_skew
 from chain.errors import ChainError
@@ -68,6 +69,7 @@ class Witnessing:
             try:
                 kept += await self._offer_one(witness, signed)
             except ChainError as exc:
+                WITNESS_FAILURES.labels(witness.name).inc()
                 log.warning("witness %s: %s", witness.name, exc)
         return kept
 
@@ -92,6 +94,7 @@ class Witnessing:
                 old_size = reply.known_size
                 continue
             if reply.status != 200:
+                WITNESS_FAILURES.labels(witness.name).inc()
                 log.warning("witness %s answered %s: %s", witness.name, reply.status, reply.message)
                 return 0
             line = self._verified_line(witness, signed, reply.cosignature)

@@ -29,6 +29,7 @@ from backend.documents.model import FeeSlipDocument, LedgerBlock
 from backend.documents.models import RenderedDocument
 from backend.documents.qr import qr_png, qr_svg
 from backend.documents.sources import MEDICAL, DataFile, DocumentSource, Drawing, ReceiptDocument
+from backend.instruments import RENDER_JOBS
 from backend.issuers.models import Issuer
 from backend.masking import mask_name
 from backend.receipts.errors import ReceiptNotFound
@@ -237,18 +238,19 @@ class DocumentService:
         signing: tuple[SigningMaterial, dict[str, bytes]] | None,
     ) -> bytes:
         loop = asyncio.get_running_loop()
-        if signing is None:
-            return await loop.run_in_executor(self._pool, worker.render, document)
-        material, attachments = signing
-        return await loop.run_in_executor(
-            self._pool,
-            _sign_job,
-            document,
-            material.key_pem,
-            material.certificate_pem,
-            material.ca_pem,
-            attachments,
-        )
+        with RENDER_JOBS.track_inprogress():  # the pool's queue, as /metrics shows it
+            if signing is None:
+                return await loop.run_in_executor(self._pool, worker.render, document)
+            material, attachments = signing
+            return await loop.run_in_executor(
+                self._pool,
+                _sign_job,
+                document,
+                material.key_pem,
+                material.certificate_pem,
+                material.ca_pem,
+                attachments,
+            )
 
 
 def _sign_job(

@@ -34,6 +34,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_such_endpoint": ("no such address", "页面或接口不存在，请检查地址。"),
     "method_not_allowed": ("this address does not take that method", "该地址不支持此操作。"),
     "http_error": ("the request could not be served", "请求无法完成，请稍后再试。"),
+    # --- watching the service (backend.watching) ---------------------------------------------
+    "metrics_token_required": (
+        "send the metrics token as Authorization: Bearer <token>",
+        "请在 Authorization: Bearer <令牌> 中提供监控指标令牌。",
+    ),
+    "not_ready": ("the service is not ready yet; try again shortly", "服务尚未就绪，请稍后再试。"),
     # --- reading requests (backend.web, console forms) -------------------------------------
     "client_gone": ("the request was cut off", "请求未发送完整，请重试。"),
     "invalid_encoding": ("the body is not UTF-8", "提交的内容不是 UTF-8 文本。"),
