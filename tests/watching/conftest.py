@@ -1,43 +1,16 @@
-"""The app with a metrics token, and reading ``/metrics`` with prometheus-client's own parser."""
+"""The app with a metrics token."""
 
 from __future__ import annotations
 
 import dataclasses
 
-import httpx
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
 from backend.config import Settings
 from backend.secret import Secret
-
-METRICS_TOKEN = "metrics-token-0123456789abcdef0123456789"
-SCRAPER = {"Authorization": f"Bearer {METRICS_TOKEN}"}
+from tests.watching.support import METRICS_TOKEN
 
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     return dataclasses.replace(settings, metrics_token=Secret(METRICS_TOKEN))
-
-
-Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
-
-
-def samples(text: str) -> Samples:
-    """Every sample of an exposition by (name, sorted labels), parsed by prometheus-client."""
-    found: Samples = {}
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            found[sample.name, tuple(sorted(sample.labels.items()))] = sample.value
-    return found
-
-
-async def scrape(client: httpx.AsyncClient) -> tuple[str, Samples]:
-    response = await client.get("/metrics", headers=SCRAPER)
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/plain")
-    return response.text, samples(response.text)
-
-
-def value(found: Samples, name: str, **labels: str) -> float:
-    return found.get((name, tuple(sorted(labels.items()))), 0.0)

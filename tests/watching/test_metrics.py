@@ -15,7 +15,7 @@ from backend.services import Services
 from chain.cosignature import CosignatureSigner
 from tests.factories import issuer_with_staff, receipt_request
 from tests.lifespan import lifespan
-from tests.watching.conftest import METRICS_TOKEN, scrape, value
+from tests.watching.support import METRICS_TOKEN, scrape, value
 
 
 async def test_metrics_answer_only_to_the_token(app: Starlette, client: httpx.AsyncClient) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.commands import ledger_environment
 from tests.servers import free_port, serve_command, serving
-from tests.test_ledger_cli import _environment
-from tests.watching.conftest import METRICS_TOKEN, SCRAPER, samples, value
+from tests.watching.support import METRICS_TOKEN, SCRAPER, samples, value
 
 pytestmark = pytest.mark.slow
 READY = {"method": "GET", "route": "/readyz", "status": "200"}
@@ -21,7 +21,7 @@ READY = {"method": "GET", "route": "/readyz", "status": "200"}
 def test_two_workers_count_together_and_log_json_lines(database_url: str, tmp_path: Path) -> None:
     port = free_port()
     log = tmp_path / "serve.log"
-    env = _environment(database_url) | {
+    env = ledger_environment(database_url) | {
         "PIAOJIA_LOG_FORMAT": "json",
         "PIAOJIA_METRICS_TOKEN": METRICS_TOKEN,
         # Several workers on SQLite share their rate limits through Redis.
