@@ -6,7 +6,7 @@ Amounts travel as strings with two decimals ("85.60") and become int fen here, a
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 from uuid import UUID
 
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
@@ -70,12 +70,38 @@ class VisitOut(Model):
     end_date: date | None
 
 
+class ItemLike(Protocol):
+    """A line item as the receipt core, the scan read and verification hold it."""
+
+    @property
+    def category(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def quantity(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def amount_fen(self) -> int: ...
+
+
 class LineItemOut(Model):
     category: str
     name: str
     quantity: str
     unit: str
     amount: str
+
+    @classmethod
+    def of(cls, item: ItemLike) -> LineItemOut:
+        """``item`` as every answer shows it: the amount in yuan as text."""
+        return cls(
+            category=item.category,
+            name=item.name,
+            quantity=item.quantity,
+            unit=item.unit,
+            amount=format_fen(item.amount_fen),
+        )
 
 
 class PaymentOut(Model):
@@ -196,16 +222,7 @@ def receipt_out(
             start_date=receipt.visit_start,
             end_date=receipt.visit_end,
         ),
-        items=[
-            LineItemOut(
-                category=item.category,
-                name=item.name,
-                quantity=item.quantity,
-                unit=item.unit,
-                amount=format_fen(item.amount_fen),
-            )
-            for item in sorted(items, key=lambda item: item.position)
-        ],
+        items=[LineItemOut.of(item) for item in sorted(items, key=lambda item: item.position)],
         payment=PaymentOut(
             fund=format_fen(receipt.fund_fen),
             other=format_fen(receipt.other_fen),

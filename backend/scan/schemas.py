@@ -90,16 +90,7 @@ def scan_answer(record: ScanRecord, ledger: LedgerState, *, token: str) -> ScanA
                 department=record.department,
                 date=record.visit_start,
             ),
-            items=[
-                LineItemOut(
-                    category=i.category,
-                    name=i.name,
-                    quantity=i.quantity,
-                    unit=i.unit,
-                    amount=format_fen(i.amount_fen),
-                )
-                for i in record.items
-            ],
+            items=[LineItemOut.of(i) for i in record.items],
             payment=PaymentOut(
                 fund=format_fen(record.fund_fen),
                 other=format_fen(record.other_fen),

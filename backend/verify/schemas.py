@@ -242,16 +242,7 @@ class VerifyAnswer(Out):
                 payer=VerifiedPayerOut(
                     name=shown_payer(receipt.payer_name, company=found.company_buyer)
                 ),
-                items=[
-                    LineItemOut(
-                        category=item.category,
-                        name=item.name,
-                        quantity=item.quantity,
-                        unit=item.unit,
-                        amount=format_fen(item.amount_fen),
-                    )
-                    for item in found.items
-                ],
+                items=[LineItemOut.of(item) for item in found.items],
                 total=format_fen(receipt.total_fen),
                 total_in_capitals=to_capitals(receipt.total_fen),
                 reverses=_name(found.reverses),
