@@ -29,6 +29,7 @@ import asyncpg
 from backend import db
 from backend.config import Settings
 from backend.issuers.models import IssuerKind, StaffRole
+from backend.keys.services import keyring_for
 from backend.secret import Secret
 from backend.services import services_from_settings
 from tests.bench.issue import LOG_KEY, POSTGRES_SERVER, SECRET, admin, serve, stop, wrk
@@ -91,6 +92,8 @@ async def fill(database_url: str, ca_dir: str, count: int, tokens_file: Path) ->
     started = time.monotonic()
     connection = await asyncpg.connect(database_url.split("?")[0])
     now = datetime.now(UTC)
+    # The payer's fields are sealed (migration 12) with the keys the server has.
+    ring = keyring_for(Settings(secret_key=Secret(SECRET)))
     try:
         with tokens_file.open("w") as tokens_out:
             for first in range(1, count + 1, BATCH):
@@ -100,7 +103,9 @@ async def fill(database_url: str, ca_dir: str, count: int, tokens_file: Path) ->
                     issued = now - timedelta(seconds=n)
                     receipts.append(
                         (receipt_id, "medical", CODE, f"{n:010d}", secrets.token_hex(3), issued,
-                         "valid", "张三", "440106199001011234", "outpatient", "MZ0001", "内科",
+                         "valid", ring.seal("张三", "receipt.payer_name"),
+                         ring.seal("440106199001011234", "receipt.payer_id_number"),
+                         "outpatient", "MZ0001", "内科",
                          date(2026, 11, 27), 8560, 5000, 0, 2000, 1560, issued, issuer_id,
                          staff_id)
                     )  # fmt: skip

@@ -155,10 +155,13 @@ def _wait_for_tls(edge: Edge) -> None:
 
 
 @contextlib.contextmanager
-def mail_server() -> Iterator[tuple[int, RecordingHandler]]:
-    """An SMTP server (aiosmtpd) keeping what it receives, on an event loop in a thread of
-    its own, so the test may block without keeping mail waiting; yields (port, handler)."""
-    handler = RecordingHandler()
+def mail_server(
+    handler: RecordingHandler | None = None,
+) -> Iterator[tuple[int, RecordingHandler]]:
+    """An SMTP server (aiosmtpd) keeping what it receives (through ``handler``, a new one by
+    default), on an event loop in a thread of its own, so the test may block without keeping
+    mail waiting; yields (port, handler)."""
+    handler = handler or RecordingHandler()
     loop = asyncio.new_event_loop()
     server = LocalSmtpServer(handler, hostname="mx.piaojia.test")
     thread = threading.Thread(target=loop.run_forever, name="smtp", daemon=True)

@@ -194,12 +194,16 @@ class Received:
 @dataclass
 class RecordingHandler:
     """aiosmtpd handler that keeps what it accepts. ``rcpt_reply`` refuses recipients with
-    that reply; ``hang`` makes DATA never answer (until the server stops)."""
+    that reply; ``hang`` makes DATA never answer (until the server stops); ``data_seconds``
+    makes it answer that much later, as a slow server does. ``data_begun`` counts the DATA
+    commands it has been given, answered or not."""
 
     received: list[Received] = field(default_factory=list)
     rcpt_reply: str | None = None
     hang: bool = False
+    data_seconds: float = 0.0
     rcpt_commands: int = 0
+    data_begun: int = 0
     _serial: int = 0
 
     async def handle_RCPT(
@@ -212,8 +216,11 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.data_begun += 1
         if self.hang:
             await asyncio.Event().wait()
+        if self.data_seconds:
+            await asyncio.sleep(self.data_seconds)
         self._serial += 1
         self.received.append(
             Received(
