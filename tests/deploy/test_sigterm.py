@@ -89,9 +89,9 @@ def test_sigterm_finishes_requests_in_flight_and_exits_0(
             loads = [pool.submit(issue_until_refused) for _ in range(ISSUERS)]
             pdfs = [pool.submit(pdf, token) for token in tokens]
             time.sleep(1.0)  # every PDF request is in, most still waiting for their turn
+            terminated.set()  # first: a reset the signal causes must find it set
             sigterm_at = time.monotonic()
             server.process.send_signal(signal.SIGTERM)
-            terminated.set()
             answered = [future.result() for future in pdfs]
             for load in loads:
                 load.result()
