@@ -12,6 +12,7 @@ import httpx
 import ofdkit
 from starlette.applications import Starlette
 
+from backend.auth.standin import demo_openid
 from backend.documents.fonts import FontSet
 from backend.documents.medical import render_medical
 from backend.documents.ofd import render_ofd
@@ -19,6 +20,8 @@ from backend.documents.ofd_sheet import NS
 from backend.services import Services
 from tests.documents.support import RARE_NAME, medical, page_size_of, reversal, write
 from tests.factories import issuer_with_staff, receipt_request
+from tests.transit.support import INVOICES, import_rows, metro, my_trip_ids, personal, trip_row
+from tests.wechat import login
 
 URL = "/api/v1/hospital/receipts"
 POINT_MM = 25.4 / 72
@@ -149,3 +152,21 @@ async def test_unknown_receipts_answer_as_the_pdf_does(
     pdf, ofd = [await client.get(f"/s/no-such-token/receipt.{s}") for s in ("pdf", "ofd")]
     assert ofd.status_code == pdf.status_code == 404
     assert ofd.json()["error"]["code"] == pdf.json()["error"]["code"]
+
+
+async def test_a_transit_invoice_has_no_ofd_copy_yet(
+    wx_app: Starlette, wx_client: httpx.AsyncClient
+) -> None:
+    operator = await metro(wx_app)
+    rider = await login(wx_client, "demo-alice")
+    await import_rows(wx_client, operator, [trip_row(1, openid=demo_openid("alice"))])
+    trips = await my_trip_ids(wx_client, rider)
+    issued = await wx_client.post(
+        INVOICES, json={"trips": trips, "title": personal("张小三")}, headers=rider
+    )
+    assert issued.status_code == 201, issued.text
+    scan = issued.json()["receipt"]["scan_url"].removeprefix("https://piaojia.test")
+    assert (await wx_client.get(f"{scan}/receipt.pdf")).status_code == 200
+    answer = await wx_client.get(f"{scan}/receipt.ofd")
+    assert answer.status_code == 404
+    assert answer.json()["error"]["code"] == "ofd_not_available"
