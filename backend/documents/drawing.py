@@ -75,7 +75,12 @@ class Column:
 
 
 class Sheet:
-    """One PDF being drawn, with top-down millimetre coordinates."""
+    """One PDF being drawn, with top-down millimetre coordinates.
+
+    Everything reaches the page through ``draw_text``, ``line``, ``box``, ``image``, ``qr``,
+    ``watermark`` and ``next_page``; another backend (``ofd_sheet.OfdSheet``) overrides those
+    and so draws the very same layout into another format.
+    """
 
     def __init__(self, canvas: Canvas, fonts: FontSet, height_mm: float) -> None:
         self.canvas = canvas
@@ -114,6 +119,20 @@ class Sheet:
                 while text and self.fonts.width(text + ELLIPSIS, size) > limit:
                     text = text[:-1]
                 text += ELLIPSIS
+        return self.draw_text(x, baseline, text, size, anchor=anchor, bold=bold, color=color)
+
+    def draw_text(
+        self,
+        x: float,
+        baseline: float,
+        text: str,
+        size: float,
+        *,
+        anchor: Anchor = "left",
+        bold: bool = False,
+        color: Color = INK,
+    ) -> float:
+        """The one place text reaches the page (as it is, no fitting); its width in mm."""
         self.canvas.setFillColor(color)
         self.canvas.setStrokeColor(color)
         width = self.fonts.draw(
@@ -151,16 +170,20 @@ class Sheet:
     def hline(
         self, x1: float, x2: float, top: float, *, width: float = 0.25, color: Color = LINE
     ) -> None:
-        self.canvas.setStrokeColor(color)
-        self.canvas.setLineWidth(width)
-        self.canvas.line(x1 * MM, self.y(top), x2 * MM, self.y(top))
+        self.line(x1, top, x2, top, width=width, color=color)
 
     def vline(
         self, x: float, top1: float, top2: float, *, width: float = 0.25, color: Color = LINE
     ) -> None:
+        self.line(x, top1, x, top2, width=width, color=color)
+
+    def line(
+        self, x1: float, top1: float, x2: float, top2: float, *, width: float, color: Color
+    ) -> None:
+        """A straight rule from (x1, top1) to (x2, top2), ``width`` points wide."""
         self.canvas.setStrokeColor(color)
         self.canvas.setLineWidth(width)
-        self.canvas.line(x * MM, self.y(top1), x * MM, self.y(top2))
+        self.canvas.line(x1 * MM, self.y(top1), x2 * MM, self.y(top2))
 
     def box(
         self,
@@ -208,6 +231,10 @@ class Sheet:
         canvas.setFillAlpha(alpha)
         self.fonts.draw(canvas, 0, -size * 0.35, text, size, anchor="centre")
         canvas.restoreState()
+
+    def next_page(self) -> None:
+        """Close the page drawn so far; what is drawn next goes onto a new page."""
+        self.canvas.showPage()
 
     def table_header(
         self, x: float, top: float, columns: Sequence[Column], height: float, size: float

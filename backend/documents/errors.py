@@ -32,6 +32,12 @@ class AttachmentNotFound(NotFound):
     code = "attachment_not_found"
 
 
+class OfdNotAvailable(NotFound):
+    """An OFD copy of a receipt of a kind that has no OFD layout yet (transit invoices)."""
+
+    code = "ofd_not_available"
+
+
 def describe(exc: Exception) -> str:
     """One bounded line naming ``exc``, for messages about a PDF someone handed in.
 

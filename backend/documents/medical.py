@@ -360,14 +360,24 @@ def render_medical(document: MedicalReceiptDocument, fonts: FontSet) -> bytes:
 
 
 def _pdf(document: MedicalReceiptDocument, fonts: FontSet) -> bytes:
+    out = io.BytesIO()
+    canvas = new_canvas(out, PAGE_WIDTH, PAGE_HEIGHT, fonts, medical_title(document))
+    draw_medical(Sheet(canvas, fonts, PAGE_HEIGHT), document)
+    canvas.save()
+    return out.getvalue()
+
+
+def medical_title(document: MedicalReceiptDocument) -> str:
+    """The document title of the receipt's PDF and OFD copies."""
+    return f"{document.title} {document.code}-{document.number}"
+
+
+def draw_medical(sheet: Sheet, document: MedicalReceiptDocument) -> None:
+    """Draw every page of the receipt onto ``sheet`` (a PDF or an OFD one), each closed with
+    ``sheet.next_page()``."""
     negative = document.reverses is not None
     columns = _columns(_rows(document.items, negative))
     pages = paginate(columns, 2)
-    out = io.BytesIO()
-    canvas = new_canvas(
-        out, PAGE_WIDTH, PAGE_HEIGHT, fonts, f"{document.title} {document.code}-{document.number}"
-    )
-    sheet = Sheet(canvas, fonts, PAGE_HEIGHT)
     for index, page_columns in enumerate(pages, start=1):
         last = index == len(pages)
         _header(sheet, document, negative)
@@ -378,6 +388,4 @@ def _pdf(document: MedicalReceiptDocument, fonts: FontSet) -> bytes:
         _foot(sheet, document, index, len(pages), last)
         if negative:
             sheet.watermark("冲红", 110.0)  # over everything, faint
-        canvas.showPage()
-    canvas.save()
-    return out.getvalue()
+        sheet.next_page()

@@ -13,9 +13,9 @@ import contextlib
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -25,7 +25,8 @@ from backend.anchoring.proof_files import BUNDLE_FILE, proof_files
 from backend.anchoring.services import AnchorState
 from backend.documents import worker
 from backend.documents.credentials import CredentialService, SigningMaterial
-from backend.documents.model import FeeSlipDocument, LedgerBlock
+from backend.documents.errors import OfdNotAvailable
+from backend.documents.model import FeeSlipDocument, LedgerBlock, MedicalReceiptDocument
 from backend.documents.models import RenderedDocument
 from backend.documents.qr import qr_png, qr_svg
 from backend.documents.sources import MEDICAL, DataFile, DocumentSource, Drawing, ReceiptDocument
@@ -41,12 +42,20 @@ PROOF_ATTACHMENT = BUNDLE_FILE
 # embedded proof made public, or before the .tlog-proof files or the accounting data, are
 # rendered again.
 RECEIPT_LAYOUT = "public-4"
+OFD_LAYOUT = "ofd-1"  # part of a stored OFD copy's version, beside the PDF's
 
 
 @dataclass(frozen=True, slots=True)
 class RenderedPdf:
     filename: str
     pdf: bytes
+    etag: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedOfd:
+    filename: str
+    ofd: bytes
     etag: str
 
 
@@ -118,6 +127,38 @@ class DocumentService:
             raise ReceiptNotFound("no receipt opens with this code")
         return await self._receipt_pdf(loaded)
 
+    async def receipt_ofd(self, issuer: Issuer, receipt_id: uuid.UUID) -> RenderedOfd:
+        """The OFD copy of one of ``issuer``'s medical receipts (or reversals): the PDF's
+        layout and content, unsigned. ``OfdNotAvailable`` for other kinds."""
+        return await self._receipt_ofd(await self._receipts.get(issuer, receipt_id), public=False)
+
+    async def receipt_ofd_by_token(self, token: str) -> RenderedOfd:
+        """The OFD copy for whoever holds the QR code: as the staff copy, but the payer's name
+        masked as the scan page masks it (the ID number is masked on every copy)."""
+        loaded = await self._receipts.by_scan_token(token)
+        if loaded is None:
+            raise ReceiptNotFound("no receipt opens with this code")
+        return await self._receipt_ofd(loaded, public=True)
+
+    async def _receipt_ofd(self, loaded: LoadedReceipt, *, public: bool) -> RenderedOfd:
+        receipt = loaded.receipt
+        if receipt.kind != ReceiptKind.MEDICAL:
+            raise OfdNotAvailable("OFD copies are made of medical receipts only, so far")
+        document, filename, _ = await self._draw(loaded, await self._public_bundle(loaded))
+        assert isinstance(document, MedicalReceiptDocument)  # the medical source's
+        if public:
+            document = replace(document, payer_name=mask_name(document.payer_name))
+        version = "|".join([OFD_LAYOUT, self._version(loaded, ""), str(public)])
+        kind = "ofd-public" if public else "ofd"
+
+        async def render() -> bytes:
+            loop = asyncio.get_running_loop()
+            with RENDER_JOBS.track_inprogress():
+                return await loop.run_in_executor(self._pool, worker.render_ofd, document)
+
+        ofd, etag = await self._stored(receipt.id, kind, version, render)
+        return RenderedOfd(filename.removesuffix(".pdf") + ".ofd", ofd, etag)
+
     async def slip_pdf(self, issuer: Issuer, receipt_id: uuid.UUID) -> RenderedPdf:
         """The 80 mm fee slip (收费告知单) with the QR code that opens the receipt."""
         loaded = await self._receipts.get(issuer, receipt_id)
@@ -179,22 +220,32 @@ class DocumentService:
         )
         return await source.document(loaded, drawing), source.filename(receipt), source.layout
 
-    async def _receipt_pdf(self, loaded: LoadedReceipt) -> RenderedPdf:
+    async def _public_bundle(self, loaded: LoadedReceipt) -> dict[str, Any] | None:
+        """The public proof bundle once the receipt is in the ledger: whoever a copy is passed
+        on to learns no personal data from it."""
+        if loaded.ledger.state == AnchorState.PENDING:
+            return None
         receipt = loaded.receipt
-        bundle: dict[str, Any] | None = None
-        if loaded.ledger.state != AnchorState.PENDING:
-            # The public bundle: whoever the PDF is passed on to learns no personal data.
-            bundle = await self._receipts.proof_bundle(receipt.issuer, receipt.id, disclose=False)
-        document, filename, layout = await self._draw(loaded, bundle)
-        version = "|".join(
+        return await self._receipts.proof_bundle(receipt.issuer, receipt.id, disclose=False)
+
+    @staticmethod
+    def _version(loaded: LoadedReceipt, layout: str) -> str:
+        """What a stored copy of the receipt is rendered from: moves with its state."""
+        return "|".join(
             [
                 RECEIPT_LAYOUT,
                 layout,
-                str(receipt.status),
+                str(loaded.receipt.status),
                 str(loaded.reversed_by.id if loaded.reversed_by else ""),
                 loaded.ledger.state,
             ]
         )
+
+    async def _receipt_pdf(self, loaded: LoadedReceipt) -> RenderedPdf:
+        receipt = loaded.receipt
+        bundle = await self._public_bundle(loaded)
+        document, filename, layout = await self._draw(loaded, bundle)
+        version = self._version(loaded, layout)
         signing = await self._credentials.ensure(receipt.issuer)
         # The public copy of the accounting data, an associated file (/AF, /Data) of the PDF.
         attachments = {self._data.name: self._data.content(document, receipt, public=True)}
@@ -217,10 +268,24 @@ class DocumentService:
         document: worker.Document,
         signing: tuple[SigningMaterial, dict[str, bytes]] | None = None,
     ) -> RenderedPdf:
+        pdf, etag = await self._stored(
+            receipt_id, kind, version, lambda: self._render(document, signing)
+        )
+        return RenderedPdf(filename, pdf, etag)
+
+    async def _stored(
+        self,
+        receipt_id: uuid.UUID,
+        kind: str,
+        version: str,
+        render: Callable[[], Awaitable[bytes]],
+    ) -> tuple[bytes, str]:
+        """The stored file of ``kind`` and its ETag if it is of ``version``, else ``render()``
+        stored under that version."""
         stored = await RenderedDocument.get_or_none(receipt_id=receipt_id, kind=kind)
         if stored is not None and stored.version == version:
-            return RenderedPdf(filename, bytes(stored.pdf), stored.etag)
-        pdf = await self._render(document, signing)
+            return bytes(stored.pdf), stored.etag
+        pdf = await render()
         etag = hashlib.sha256(pdf).hexdigest()[:32]
         if stored is None:
             # Rendered at the same time by another request: theirs is as good as ours.
@@ -230,7 +295,7 @@ class DocumentService:
                 )
         else:
             await RenderedDocument.filter(id=stored.id).update(version=version, etag=etag, pdf=pdf)
-        return RenderedPdf(filename, pdf, etag)
+        return pdf, etag
 
     async def _render(
         self,

@@ -16,6 +16,7 @@ from backend.documents.model import (
     MedicalReceiptDocument,
     TransitInvoiceDocument,
 )
+from backend.documents.ofd import render_ofd as _render_ofd
 from backend.documents.sign import sign_in_worker
 from backend.documents.slip import render_slip
 from backend.documents.transit import render_transit
@@ -44,6 +45,11 @@ def render(document: Document) -> bytes:
     if isinstance(document, TransitInvoiceDocument):
         return render_transit(document, fonts())
     return render_slip(document, fonts())
+
+
+def render_ofd(document: MedicalReceiptDocument) -> bytes:
+    """The OFD copy of ``document`` (see ``backend.documents.ofd``)."""
+    return _render_ofd(document, fonts())
 
 
 def render_signed(

@@ -16,6 +16,7 @@ from backend.accounting.voucher import MEDIA_TYPE as XML_MEDIA_TYPE
 from backend.anchoring.proof_files import MEDIA_TYPE, tlog_proof_download
 from backend.anchoring.schemas import TlogProofQuery
 from backend.chinatime import Day
+from backend.documents.ofd_package import MEDIA_TYPE as OFD
 from backend.documents.services import DocumentService
 from backend.errors import NotFound
 from backend.hospital.schemas import IssueMedicalReceipt, ReverseReceipt
@@ -175,6 +176,16 @@ async def receipt_pdf(request: Request) -> Response:
     )
 
 
+async def receipt_ofd(request: Request) -> Response:
+    staff = await staff_for(request)
+    rendered = await service(request, DocumentService).receipt_ofd(
+        staff.issuer, path_receipt_id(request, ReceiptNotFound)
+    )
+    return file_answer(
+        request, rendered.ofd, etag=rendered.etag, media_type=OFD, filename=rendered.filename
+    )
+
+
 async def receipt_xml(request: Request) -> Response:
     staff = await staff_for(request)
     found = await service(request, DocumentService).receipt_xml(
@@ -267,6 +278,17 @@ ENDPOINTS = [
         roles=READERS,
         kinds=HOSPITALS,
         media_type=PDF,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/hospital/receipts/{receipt_id}/receipt.ofd",
+        receipt_ofd,
+        name="hospital.receipt_ofd",
+        summary="The receipt as OFD (GB/T 33190-2016), the PDF's layout and content; unsigned",
+        tag="hospital",
+        roles=READERS,
+        kinds=HOSPITALS,
+        media_type=OFD,
     ),
     Endpoint(
         "GET",

@@ -159,6 +159,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_in_folder": ("this receipt is not in your folder", "这张票据不在您的票夹中。"),
     "attachment_not_found": ("the PDF has no such attachment", "该电子票没有这个附件。"),
     "not_a_pdf": ("the file is not a readable PDF", "该文件不是可读取的 PDF。"),
+    "ofd_not_available": (
+        "OFD copies are made of medical receipts only, so far",
+        "目前仅医疗收费票据提供 OFD 版式文件。",
+    ),
     # --- mini-program login and sessions ------------------------------------------------------
     "invalid_login_code": (
         "the WeChat login code is not valid; log in again",

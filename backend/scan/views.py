@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 from backend.accounting.voucher import MEDIA_TYPE as XML_MEDIA_TYPE
 from backend.anchoring.proof_files import MEDIA_TYPE, tlog_proof_download
 from backend.anchoring.schemas import TlogProofQuery
+from backend.documents.ofd_package import MEDIA_TYPE as OFD_MEDIA_TYPE
 from backend.documents.services import DocumentService
 from backend.errors import STATUS_BY_ERROR, DomainError, TooManyRequests
 from backend.i18n.messages import chinese
@@ -161,6 +162,19 @@ async def receipt_pdf(request: Request) -> Response:
     )
 
 
+async def receipt_ofd(request: Request) -> Response:
+    token = request.path_params["token"]
+    await service(request, ScanService).check(token, client=client_address(request))
+    rendered = await service(request, DocumentService).receipt_ofd_by_token(token)
+    return file_answer(
+        request,
+        rendered.ofd,
+        etag=rendered.etag,
+        media_type=OFD_MEDIA_TYPE,
+        filename=rendered.filename,
+    )
+
+
 async def receipt_xml(request: Request) -> Response:
     token = request.path_params["token"]
     await service(request, ScanService).check(token, client=client_address(request))
@@ -223,6 +237,16 @@ ENDPOINTS = [
         summary="The signed receipt PDF, for whoever holds its QR code",
         tag="scan",
         media_type="application/pdf",
+    ),
+    Endpoint(
+        "GET",
+        "/s/{token}/receipt.ofd",
+        receipt_ofd,
+        name="scan.ofd",
+        summary="The receipt as OFD (GB/T 33190-2016), for whoever holds its QR code: the "
+        "payer's name masked",
+        tag="scan",
+        media_type=OFD_MEDIA_TYPE,
     ),
     Endpoint(
         "GET",
