@@ -15,7 +15,7 @@ from backend.services import Services
 from chain.cosignature import CosignatureSigner
 from tests.factories import issuer_with_staff, receipt_request
 from tests.lifespan import lifespan
-from tests.watching.support import METRICS_TOKEN, scrape, value
+from tests.watching.support import METRICS_TOKEN, Samples, scrape, value
 
 
 async def test_metrics_answer_only_to_the_token(app: Starlette, client: httpx.AsyncClient) -> None:
@@ -85,11 +85,13 @@ async def test_ledger_and_outbox_gauges_follow_the_database(
     token = issued.json()["scan_url"].rsplit("/", 1)[1]
     _, issued_once = await scrape(client)
     assert value(issued_once, "piaojia_ledger_pending_statements") == 1
-    queued_at_issue = value(issued_once, "piaojia_outbox_messages", state="queued")
+    unsent_at_issue = _unsent(issued_once)
     asked = await client.post(f"/s/{token}/email", json={"to": "li.si@example.com"})
     assert asked.status_code in (200, 202), asked.text
     _, mailed = await scrape(client)
-    assert value(mailed, "piaojia_outbox_messages", state="queued") == queued_at_issue + 1
+    # The app's relay may try the copy queued at issue meanwhile (port 9 refuses it): it moves
+    # from queued to sending or retrying, never out of the unsent states.
+    assert _unsent(mailed) == unsent_at_issue + 1
     assert value(mailed, "piaojia_outbox_oldest_age_seconds") >= 0
     assert ("piaojia_outbox_oldest_age_seconds", ()) in mailed
     assert ("piaojia_ledger_checkpoint_size", ()) not in mailed  # nothing integrated yet
@@ -100,6 +102,13 @@ async def test_ledger_and_outbox_gauges_follow_the_database(
     assert value(integrated, "piaojia_ledger_checkpoint_size") == 1
     assert 0 <= value(integrated, "piaojia_ledger_seconds_since_integration") < 60
     assert value(integrated, "piaojia_render_jobs") >= 0
+
+
+def _unsent(found: Samples) -> float:
+    return sum(
+        value(found, "piaojia_outbox_messages", state=state)
+        for state in ("queued", "sending", "retrying", "dead")
+    )
 
 
 async def test_a_witness_that_fails_is_counted_with_its_cosigned_size(settings: Settings) -> None:
