@@ -8,6 +8,7 @@ of both dialects and picks by the connection it is given.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import sqlite3
 from collections.abc import Awaitable, Callable
@@ -161,11 +162,13 @@ async def migrate(database_url: str) -> list[str]:
     return applied
 
 
-def shipped_migrations() -> list[str]:
-    """The migrations this code ships, by the names aerich records them under."""
+@functools.cache
+def shipped_migrations() -> tuple[str, ...]:
+    """The migrations this code ships, oldest first, by the names aerich records them under.
+    Read from the package once: they do not change while the code runs (``/readyz`` asks)."""
     folder = MIGRATIONS_DIR / "models"
     names = [p.name for p in folder.glob("*.py") if p.name[:1].isdigit()]
-    return sorted(names, key=lambda name: int(name.split("_", 1)[0]))
+    return tuple(sorted(names, key=lambda name: int(name.split("_", 1)[0])))
 
 
 async def unapplied_migrations() -> list[str]:

@@ -10,10 +10,7 @@ from pathlib import Path
 
 from backend import db
 
-MIGRATIONS = sorted(
-    (path for path in (db.MIGRATIONS_DIR / "models").glob("[0-9]*_*.py")),
-    key=lambda path: int(path.name.split("_")[0]),
-)
+MIGRATIONS = [db.MIGRATIONS_DIR / "models" / name for name in db.shipped_migrations()]
 
 
 def normalised(sql: str) -> list[str]:

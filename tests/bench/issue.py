@@ -26,8 +26,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
-
 from backend import db
 from backend.config import Settings
 from backend.issuers.models import IssuerKind, StaffRole
@@ -36,6 +34,7 @@ from backend.secret import Secret
 from backend.services import services_from_settings
 from chain.note import NoteSigner
 from tests.factories import credit_code
+from tests.postgres import POSTGRES_SERVER, admin, with_database
 from tests.rows import column
 from tests.servers import free_port
 
@@ -47,9 +46,6 @@ BENCH_RECEIPT = json.loads(SAMPLE.read_text(encoding="utf-8"))
 BENCH_RECEIPT["payer"] = {k: v for k, v in BENCH_RECEIPT["payer"].items() if k != "email"}
 SECRET = "bench-secret-key-0123456789abcdef0123"
 LOG_KEY = NoteSigner.generate("piaojia.bench/ledger").key_string()
-POSTGRES_SERVER = os.environ.get(
-    "PIAOJIA_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test"
-)
 
 
 @dataclass
@@ -146,14 +142,6 @@ def stop(server: subprocess.Popen[bytes]) -> None:
     server.wait(timeout=30)
 
 
-async def admin(sql: str) -> None:
-    connection = await asyncpg.connect(POSTGRES_SERVER)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
 def run_one(label: str, database_url: str, workers: int, args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as ca_dir:  # a throw-away deployment CA
         run_with_ca(label, database_url, workers, args, ca_dir)
@@ -212,7 +200,7 @@ def main() -> None:
             if database == "postgres":
                 name = f"piaojia_bench_{os.getpid()}_{workers}"
                 asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-                url = POSTGRES_SERVER.rpartition("/")[0] + f"/{name}?minsize=1&maxsize=16"
+                url = with_database(POSTGRES_SERVER, name) + "?minsize=1&maxsize=16"
                 try:
                     run_one("PostgreSQL", url, workers, args)
                 finally:

@@ -21,9 +21,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.bench.issue import POSTGRES_SERVER, WrkResult, admin, serve, stop, wrk
+from tests.bench.issue import WrkResult, serve, stop, wrk
 from tests.bench.scan import LUA, fill
 from tests.deploy.support import nginx_in_front
+from tests.postgres import POSTGRES_SERVER, admin, with_database
 from tests.servers import free_port
 
 
@@ -38,7 +39,7 @@ def main() -> None:
 
     name = f"piaojia_bench_nginx_{os.getpid()}"
     asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES_SERVER.rpartition("/")[0] + f"/{name}?minsize=1&maxsize=16"
+    url = with_database(POSTGRES_SERVER, name) + "?minsize=1&maxsize=16"
     results: dict[str, WrkResult] = {}
     with tempfile.TemporaryDirectory() as folder:
         tokens_file, script = Path(folder) / "tokens.txt", Path(folder) / "scan.lua"

@@ -32,8 +32,9 @@ from backend.issuers.models import IssuerKind, StaffRole
 from backend.keys.services import keyring_for
 from backend.secret import Secret
 from backend.services import services_from_settings
-from tests.bench.issue import LOG_KEY, POSTGRES_SERVER, SECRET, admin, serve, stop, wrk
+from tests.bench.issue import LOG_KEY, SECRET, serve, stop, wrk
 from tests.factories import credit_code
+from tests.postgres import POSTGRES_SERVER, admin, with_database
 from tests.servers import free_port
 
 GOAL_RATIO = 0.40
@@ -167,7 +168,7 @@ def main() -> None:
 
     name = f"piaojia_bench_scan_{os.getpid()}"
     asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES_SERVER.rpartition("/")[0] + f"/{name}?minsize=1&maxsize=16"
+    url = with_database(POSTGRES_SERVER, name) + "?minsize=1&maxsize=16"
     with tempfile.TemporaryDirectory() as folder:
         tokens_file, script = Path(folder) / "tokens.txt", Path(folder) / "scan.lua"
         # The server (started with this environment) and the set-up share a throw-away CA.

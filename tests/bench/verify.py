@@ -40,16 +40,15 @@ from backend.secret import Secret
 from backend.services import services_from_settings
 from tests.bench.issue import (
     LOG_KEY,
-    POSTGRES_SERVER,
     SAMPLE,
     SECRET,
     WrkResult,
-    admin,
     serve,
     stop,
     wrk,
 )
 from tests.factories import credit_code
+from tests.postgres import POSTGRES_SERVER, admin, with_database
 from tests.servers import free_port
 
 OUT_OF_REACH = str(10**9)  # daily and per-address verification limits, for the bench only
@@ -166,7 +165,7 @@ def main() -> None:
     os.environ["PIAOJIA_VERIFY_REFUSE_AFTER"] = OUT_OF_REACH
     name = f"piaojia_bench_verify_{os.getpid()}"
     asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES_SERVER.rpartition("/")[0] + f"/{name}?minsize=1&maxsize=16"
+    url = with_database(POSTGRES_SERVER, name) + "?minsize=1&maxsize=16"
     with tempfile.TemporaryDirectory() as folder:
         triples_file, script = Path(folder) / "triples.txt", Path(folder) / "verify.lua"
         ca_dir = str(Path(folder) / "ca")  # a throw-away CA, shared by set-up and server
